@@ -1,0 +1,46 @@
+"""Country and language codes and names from maintained sources, never typed by hand.
+
+pycountry carries ISO 3166-1 and ISO 639; countryinfo carries the UN M49 sub-regions, which we fold into the
+regions development cooperation speaks of.
+"""
+
+import countryinfo
+import pycountry
+
+# UN M49 (region, sub-region) → our region.
+_SUBREGION_TO_REGION = {
+    "Sub-Saharan Africa": "sub-saharan-africa",
+    "Northern Africa": "middle-east-north-africa",
+    "Western Asia": "middle-east-north-africa",
+    "Latin America and the Caribbean": "latin-america-caribbean",
+    "Northern America": "north-america",
+}
+_REGION_TO_REGION = {"Asia": "asia", "Europe": "europe", "Oceania": "oceania", "Africa": "sub-saharan-africa"}
+
+
+def _regions_by_code() -> dict[str, str]:
+    regions = {}
+    for info in countryinfo.all_countries():
+        try:
+            code, region, subregion = info.iso(2), info.region(), info.subregion()
+        except (KeyError, AttributeError, TypeError):
+            continue
+        region = _SUBREGION_TO_REGION.get(subregion) or _REGION_TO_REGION.get(region, "")
+        # The data holds a few codes twice (the United Kingdom's nations); keep the entry that has a region.
+        if region or code not in regions:
+            regions[code] = region
+    return regions
+
+
+def country_rows() -> list[tuple[str, str, str]]:
+    """(alpha-2 code, common name, region) for every ISO 3166-1 country."""
+    regions = _regions_by_code()
+    return [
+        (c.alpha_2, getattr(c, "common_name", None) or c.name, regions.get(c.alpha_2, ""))
+        for c in pycountry.countries
+    ]
+
+
+def language_rows() -> list[tuple[str, str]]:
+    """(ISO 639-1 code, English name) for every language that has a two-letter code."""
+    return [(lang.alpha_2, lang.name) for lang in pycountry.languages if hasattr(lang, "alpha_2")]

@@ -1,0 +1,446 @@
+"""The inventory: what the Strategic Partnerships made and learned, and who was involved."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+FIRST_YEAR = 1990
+LAST_YEAR = 2100
+
+
+def unique_slug(instance: models.Model, source: str, max_length: int = 80) -> str:
+    """A slug made from `source` that no other row of the model has: "toolkit", "toolkit-2", …"""
+    base = slugify(source)[:max_length].strip("-") or "item"
+    others = type(instance)._default_manager.exclude(pk=instance.pk)
+    taken = set(others.filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, n = base, 2
+    while slug in taken:
+        suffix = f"-{n}"
+        slug = f"{base[: max_length - len(suffix)]}{suffix}"
+        n += 1
+    return slug
+
+
+class SluggedModel(models.Model):
+    """A model whose slug is made from its name when left empty."""
+
+    slug_source_field = "name"
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, getattr(self, self.slug_source_field))
+        super().save(*args, **kwargs)
+
+
+class Programme(SluggedModel):
+    """A funding framework of the Dutch Ministry of Foreign Affairs, e.g. Dialogue and Dissent (2016–2020)."""
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=80, unique=True, blank=True)
+    start_year = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
+    )
+    end_year = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
+    )
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-start_year", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_year__gte=models.F("start_year")), name="programme_ends_after_start"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.start_year}–{self.end_year})"
+
+    def clean(self):
+        if self.start_year and self.end_year and self.end_year < self.start_year:
+            raise ValidationError({"end_year": "The programme cannot end before it starts."})
+
+
+class Theme(SluggedModel):
+    """A curated theme. Top-level themes (the four core themes) may have sub-themes; two levels at most."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text="Leave empty for a core theme; choose a core theme to make this a sub-theme.",
+    )
+    description = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first.")
+
+    class Meta:
+        ordering = ["position", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="theme_name_unique_within_parent"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.parent_id is None:
+            return
+        if self.parent_id == self.pk:
+            raise ValidationError({"parent": "A theme cannot be its own parent."})
+        if self.parent.parent_id is not None:
+            raise ValidationError({"parent": "Choose a core theme: themes have two levels at most."})
+        if self.pk and self.children.exists():
+            raise ValidationError({"parent": "This theme has sub-themes, so it must stay a core theme."})
+
+
+class ProductType(SluggedModel):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=80, unique=True, blank=True)
+    description = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first.")
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = "product type"
+
+    def __str__(self):
+        return self.name
+
+
+class Region(models.TextChoices):
+    SUB_SAHARAN_AFRICA = "sub-saharan-africa", "Sub-Saharan Africa"
+    MIDDLE_EAST_NORTH_AFRICA = "middle-east-north-africa", "Middle East and North Africa"
+    ASIA = "asia", "Asia"
+    LATIN_AMERICA = "latin-america-caribbean", "Latin America and the Caribbean"
+    EUROPE = "europe", "Europe"
+    NORTH_AMERICA = "north-america", "North America"
+    OCEANIA = "oceania", "Oceania"
+
+
+class Country(models.Model):
+    """An ISO 3166-1 country. Rows come from pycountry (codes, names) and countryinfo (UN regions)."""
+
+    code = models.CharField("ISO 3166-1 alpha-2 code", max_length=2, primary_key=True)
+    name = models.CharField(max_length=100)
+    region = models.CharField(max_length=30, choices=Region.choices, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "countries"
+
+    def __str__(self):
+        return self.name
+
+
+class Language(models.Model):
+    """An ISO 639-1 language. Rows come from pycountry."""
+
+    code = models.CharField("ISO 639-1 code", max_length=3, primary_key=True)
+    name = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Organisation(SluggedModel):
+    class Kind(models.TextChoices):
+        DUTCH_NGO = "dutch-ngo", "Dutch NGO"
+        SOUTHERN_CSO = "southern-cso", "Southern civil-society organisation"
+        KNOWLEDGE_INSTITUTE = "knowledge-institute", "Knowledge institute"
+        NETWORK = "network", "Network"
+        GOVERNMENT = "government", "Government"
+        PRIVATE_SECTOR = "private-sector", "Private sector"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True, blank=True)
+    kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.OTHER)
+    country = models.ForeignKey(
+        Country, null=True, blank=True, on_delete=models.SET_NULL, related_name="organisations"
+    )
+    website = models.URLField(blank=True)
+    is_partos_member = models.BooleanField("Partos member", default=False)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "country"], name="organisation_name_unique_per_country")
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("inventory:organisation-detail", args=[self.slug])
+
+    @property
+    def is_southern(self) -> bool:
+        return self.kind == self.Kind.SOUTHERN_CSO
+
+
+class Partnership(SluggedModel):
+    """A Strategic Partnership: an alliance of Dutch and Southern organisations within one programme."""
+
+    name = models.CharField(max_length=200)
+    acronym = models.CharField(max_length=30, blank=True)
+    slug = models.SlugField(max_length=80, unique=True, blank=True)
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="partnerships")
+    lead_organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="led_partnerships"
+    )
+    members = models.ManyToManyField(Organisation, through="Membership", related_name="partnerships")
+    themes = models.ManyToManyField(Theme, blank=True, related_name="partnerships")
+    countries = models.ManyToManyField(Country, blank=True, related_name="partnerships")
+    website = models.URLField(blank=True)
+    summary = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "name"], name="partnership_name_unique_per_programme")
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.programme.name})" if self.programme_id else self.name
+
+    def get_absolute_url(self):
+        return reverse("inventory:partnership-detail", args=[self.slug])
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        LEAD = "lead", "Lead"
+        MEMBER = "member", "Member"
+        SOUTHERN_PARTNER = "southern-partner", "Southern partner"
+        TECHNICAL_PARTNER = "technical-partner", "Technical partner"
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=30, choices=Role.choices, default=Role.MEMBER)
+
+    class Meta:
+        ordering = ["partnership", "role", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "organisation"], name="membership_once_per_partnership"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} — {self.get_role_display()} of {self.partnership}"
+
+
+class Stakeholder(models.Model):
+    """Someone involved in making or using knowledge: inside the partnership or outside it."""
+
+    class Scope(models.TextChoices):
+        INTERNAL = "internal", "Internal"
+        EXTERNAL = "external", "External"
+
+    class Category(models.TextChoices):
+        GOVERNMENT = "government", "Government"
+        EMBASSY = "embassy", "Embassy"
+        MULTILATERAL = "multilateral", "Multilateral organisation"
+        DONOR = "donor", "Donor"
+        PRIVATE_SECTOR = "private-sector", "Private sector"
+        RESEARCH = "research", "Research"
+        COMMUNITY = "community", "Community"
+        MEDIA = "media", "Media"
+        CIVIL_SOCIETY = "civil-society", "Civil society"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=200)
+    scope = models.CharField(max_length=10, choices=Scope.choices, default=Scope.EXTERNAL)
+    category = models.CharField(max_length=20, choices=Category.choices, default=Category.OTHER)
+    organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="stakeholder_roles",
+        help_text="The organisation this stakeholder is, when it is one in the inventory.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "scope"], name="stakeholder_name_unique_per_scope")
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_scope_display().lower()})"
+
+
+class TaggedProduct(TaggedItemBase):
+    """Tags of products through a plain foreign key: fixtures stay portable and tag queries need no
+    content-type join."""
+
+    content_object = models.ForeignKey("KnowledgeProduct", on_delete=models.CASCADE, related_name="tagged")
+
+    class Meta:
+        verbose_name = "product tag"
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="product_tag_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.content_object_id}: {self.tag}"
+
+
+class KnowledgeProductQuerySet(models.QuerySet):
+    def published(self):
+        """What the public may see. Every public view starts here."""
+        return self.filter(status=KnowledgeProduct.Status.PUBLISHED)
+
+    def featured(self):
+        return self.filter(featured=True)
+
+    def for_theme(self, theme: Theme):
+        """Products of a theme, or of any of its sub-themes when it is a core theme."""
+        return self.filter(Q(themes=theme) | Q(themes__parent=theme)).distinct()
+
+    def awaiting_review(self):
+        return self.filter(status=KnowledgeProduct.Status.SUBMITTED)
+
+
+class KnowledgeProduct(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted (awaiting review)"
+        PUBLISHED = "published", "Published"
+        ARCHIVED = "archived", "Archived"
+
+    # Which status may follow which. A nomination arrives as submitted; curators publish or return it.
+    TRANSITIONS = {
+        Status.DRAFT: {Status.SUBMITTED, Status.PUBLISHED},
+        Status.SUBMITTED: {Status.DRAFT, Status.PUBLISHED},
+        Status.PUBLISHED: {Status.ARCHIVED, Status.DRAFT},
+        Status.ARCHIVED: {Status.PUBLISHED, Status.DRAFT},
+    }
+
+    title = models.CharField(max_length=250)
+    slug = models.SlugField(max_length=80, unique=True, blank=True)
+    summary = models.TextField(max_length=600, help_text="One or two sentences shown in lists.")
+    description = models.TextField(blank=True)
+    why_valuable = models.TextField(
+        "why it is valuable",
+        blank=True,
+        help_text="The lessons in it, and what other organisations can reuse.",
+    )
+    product_type = models.ForeignKey(
+        ProductType, on_delete=models.PROTECT, related_name="products", verbose_name="type"
+    )
+    themes = models.ManyToManyField(Theme, blank=True, related_name="products")
+    tags = TaggableManager(through=TaggedProduct, blank=True)
+    partnerships = models.ManyToManyField(Partnership, blank=True, related_name="products")
+    organisations = models.ManyToManyField(Organisation, blank=True, related_name="products")
+    stakeholders = models.ManyToManyField(
+        Stakeholder, through="Involvement", blank=True, related_name="products"
+    )
+    countries = models.ManyToManyField(Country, blank=True, related_name="products")
+    languages = models.ManyToManyField(Language, blank=True, related_name="products")
+    year = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)],
+        help_text="The year it was made or published.",
+    )
+    url = models.URLField("link", max_length=500, blank=True)
+    file = models.FileField(upload_to="products/%Y/", blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    featured = models.BooleanField(
+        default=False, help_text="An organisation named it among its most valuable products."
+    )
+    nominator_name = models.CharField(max_length=200, blank=True)
+    nominator_email = models.EmailField(blank=True)
+    nominator_organisation = models.CharField(max_length=200, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = KnowledgeProductQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-created_at"]
+        verbose_name = "knowledge product"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(year__isnull=True) | Q(year__gte=FIRST_YEAR, year__lte=LAST_YEAR),
+                name="product_year_in_range",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="product_published_has_date",
+            ),
+        ]
+        indexes = [
+            # Every public query filters on status and orders by publication: published() + newest first.
+            models.Index(fields=["status", "-published_at"], name="product_status_published"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("inventory:product-detail", args=[self.slug])
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, self.title)
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.year is not None and not FIRST_YEAR <= self.year <= LAST_YEAR:
+            raise ValidationError({"year": f"Give a year between {FIRST_YEAR} and {LAST_YEAR}."})
+
+    def can_move_to(self, status: str) -> bool:
+        return status == self.status or status in self.TRANSITIONS[self.Status(self.status)]
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+
+class Involvement(models.Model):
+    """How a stakeholder was involved in a product."""
+
+    class Role(models.TextChoices):
+        CO_CREATOR = "co-creator", "Co-creator"
+        USER = "user", "User"
+        AUDIENCE = "audience", "Audience"
+        REVIEWER = "reviewer", "Reviewer"
+        FUNDER = "funder", "Funder"
+
+    product = models.ForeignKey(KnowledgeProduct, on_delete=models.CASCADE, related_name="involvements")
+    stakeholder = models.ForeignKey(Stakeholder, on_delete=models.CASCADE, related_name="involvements")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.AUDIENCE)
+
+    class Meta:
+        ordering = ["stakeholder__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product", "stakeholder", "role"], name="involvement_once_per_role"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.stakeholder} — {self.get_role_display()}"

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from inventory import views
+
+app_name = "inventory"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("products/<slug:slug>/", views.product_detail, name="product-detail"),
+    path("partnerships/<slug:slug>/", views.partnership_detail, name="partnership-detail"),
+    path("organisations/<slug:slug>/", views.organisation_detail, name="organisation-detail"),
+]
