@@ -4,8 +4,11 @@ pycountry carries ISO 3166-1 and ISO 639; countryinfo carries the UN M49 sub-reg
 regions development cooperation speaks of.
 """
 
+import re
+
 import countryinfo
 import pycountry
+from django.conf.locale import LANG_INFO
 
 # UN M49 (region, sub-region) → our region.
 _SUBREGION_TO_REGION = {
@@ -42,5 +45,14 @@ def country_rows() -> list[tuple[str, str, str]]:
 
 
 def language_rows() -> list[tuple[str, str]]:
-    """(ISO 639-1 code, English name) for every language that has a two-letter code."""
-    return [(lang.alpha_2, lang.name) for lang in pycountry.languages if hasattr(lang, "alpha_2")]
+    """(ISO 639-1 code, English name) for every language that has a two-letter code.
+
+    Django's own language names are the plain ones people use ("Greek", not "Greek, Modern (1453-)");
+    pycountry names the rest, without its qualifiers ("Swahili (macrolanguage)" → "Swahili")."""
+    rows = []
+    for lang in pycountry.languages:
+        if not hasattr(lang, "alpha_2"):
+            continue
+        name = LANG_INFO.get(lang.alpha_2, {}).get("name") or re.sub(r"\s*\(.*\)$", "", lang.name)
+        rows.append((lang.alpha_2, name))
+    return rows

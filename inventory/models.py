@@ -214,7 +214,9 @@ class Partnership(SluggedModel):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["programme", "name"], name="partnership_name_unique_per_programme")
+            models.UniqueConstraint(
+                fields=["programme", "name"], name="partnership_name_unique_per_programme"
+            )
         ]
 
     def __str__(self):
@@ -398,22 +400,40 @@ class KnowledgeProduct(models.Model):
     def __str__(self):
         return self.title
 
-    def get_absolute_url(self):
-        return reverse("inventory:product-detail", args=[self.slug])
-
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(self, self.title)
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         super().save(*args, **kwargs)
+        self._stored_status = self.status
+
+    def get_absolute_url(self):
+        return reverse("inventory:product-detail", args=[self.slug])
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # Remember the stored status, so a change can be checked against the workflow.
+        instance._stored_status = instance.__dict__.get("status")
+        return instance
 
     def clean(self):
         if self.year is not None and not FIRST_YEAR <= self.year <= LAST_YEAR:
             raise ValidationError({"year": f"Give a year between {FIRST_YEAR} and {LAST_YEAR}."})
+        stored = getattr(self, "_stored_status", None)
+        if stored and self.status != stored and self.status not in self.TRANSITIONS[self.Status(stored)]:
+            raise ValidationError(
+                {
+                    "status": f"A {self.Status(stored).label.lower()} product cannot become "
+                    f"{self.Status(self.status).label.lower()} directly."
+                }
+            )
 
     def can_move_to(self, status: str) -> bool:
-        return status == self.status or status in self.TRANSITIONS[self.Status(self.status)]
+        """Whether the stored status may change to `status` (draft → submitted → published → archived)."""
+        current = getattr(self, "_stored_status", None) or self.status
+        return status == current or status in self.TRANSITIONS[self.Status(current)]
 
     @property
     def is_public(self) -> bool:

@@ -1,4 +1,4 @@
-"""Writes that change a product's state. Views, admin actions and commands call these, never save() directly."""
+"""Writes that change a product's state. Views, admin actions and commands call these."""
 
 from collections.abc import Iterable
 

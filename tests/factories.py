@@ -1,0 +1,133 @@
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from inventory.models import (
+    Country,
+    Involvement,
+    KnowledgeProduct,
+    Language,
+    Membership,
+    Organisation,
+    Partnership,
+    ProductType,
+    Programme,
+    Stakeholder,
+    Theme,
+)
+
+
+class ProgrammeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Programme
+        django_get_or_create = ["name"]
+
+    name = factory.Sequence(lambda n: f"Programme {n}")
+    start_year = 2016
+    end_year = 2020
+
+
+class ThemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Theme
+
+    name = factory.Sequence(lambda n: f"Theme {n}")
+
+
+class ProductTypeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProductType
+        django_get_or_create = ["name"]
+
+    name = factory.Sequence(lambda n: f"Type {n}")
+
+
+def country(code: str) -> Country:
+    """Countries come from the data migration; tests pick them by code."""
+    return Country.objects.get(code=code)
+
+
+def language(code: str) -> Language:
+    return Language.objects.get(code=code)
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+    kind = Organisation.Kind.DUTCH_NGO
+    country = factory.LazyFunction(lambda: country("NL"))
+
+
+class PartnershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Partnership
+
+    name = factory.Sequence(lambda n: f"Partnership {n}")
+    programme = factory.SubFactory(ProgrammeFactory)
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+
+
+class StakeholderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Stakeholder
+
+    name = factory.Sequence(lambda n: f"Stakeholder {n}")
+    scope = Stakeholder.Scope.EXTERNAL
+    category = Stakeholder.Category.GOVERNMENT
+
+
+class ProductFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = KnowledgeProduct
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Knowledge product {n}")
+    summary = "What a partnership learned, in two sentences."
+    product_type = factory.SubFactory(ProductTypeFactory)
+    year = 2019
+    status = KnowledgeProduct.Status.PUBLISHED
+    published_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def themes(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.themes.set(extracted)
+
+    @factory.post_generation
+    def tags(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.tags.set(extracted)
+
+
+class InvolvementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Involvement
+
+    product = factory.SubFactory(ProductFactory)
+    stakeholder = factory.SubFactory(StakeholderFactory)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.django.Password("a-long-test-password")
+
+
+def curator(**kwargs):
+    user = UserFactory(is_staff=True, **kwargs)
+    user.groups.add(Group.objects.get(name="Curators"))
+    user.save()
+    return user

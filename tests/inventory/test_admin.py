@@ -1,0 +1,185 @@
+"""Curators run the whole inventory from the admin; other staff cannot."""
+
+import pytest
+from django.urls import reverse
+
+from inventory.models import Involvement, KnowledgeProduct, Stakeholder
+from tests.factories import (
+    OrganisationFactory,
+    ProductFactory,
+    ProductTypeFactory,
+    StakeholderFactory,
+    ThemeFactory,
+    UserFactory,
+    curator,
+)
+
+pytestmark = pytest.mark.django_db
+Status = KnowledgeProduct.Status
+PRODUCT_ADMIN = "admin:inventory_knowledgeproduct"
+
+
+@pytest.fixture
+def add_form():
+    """What a curator types into the admin's "add knowledge product" form."""
+    product_type = ProductTypeFactory(name="Toolkit")
+    themes = [ThemeFactory(name="Civic space"), ThemeFactory(name="Climate justice")]
+    organisations = [
+        OrganisationFactory(name="Voices of the Valley"),
+        OrganisationFactory(name="Delta Rights"),
+    ]
+    stakeholder = StakeholderFactory(name="District council", scope=Stakeholder.Scope.EXTERNAL)
+    return lambda **overrides: {**form_data(product_type, themes, organisations, stakeholder), **overrides}
+
+
+def form_data(product_type, themes, organisations, stakeholder):
+    return {
+        "title": "Budget tracking toolkit",
+        "slug": "budget-tracking-toolkit",
+        "product_type": product_type.pk,
+        "status": Status.DRAFT,
+        "summary": "How women's groups followed the district budget.",
+        "description": "",
+        "why_valuable": "Reusable score cards.",
+        "year": "2019",
+        "url": "https://example.org/toolkit",
+        "themes": [t.pk for t in themes],
+        "tags": "budget monitoring, gender",
+        "organisations": [o.pk for o in organisations],
+        "countries": ["UG"],
+        "languages": ["en"],
+        "involvements-TOTAL_FORMS": "1",
+        "involvements-INITIAL_FORMS": "0",
+        "involvements-MIN_NUM_FORMS": "0",
+        "involvements-MAX_NUM_FORMS": "1000",
+        "involvements-0-stakeholder": stakeholder.pk,
+        "involvements-0-role": Involvement.Role.CO_CREATOR,
+    }
+
+
+class TestCurator:
+    def test_a_curator_signs_in_and_adds_a_complete_product(self, client, add_form):
+        curator(username="vera")
+        response = client.post(
+            reverse("admin:login"),
+            {"username": "vera", "password": "a-long-test-password", "next": "/admin/"},
+        )
+        assert response.status_code == 302
+        assert client.get(reverse("admin:index")).status_code == 200
+
+        response = client.post(reverse(f"{PRODUCT_ADMIN}_add"), add_form())
+        assert response.status_code == 302, response.context["adminform"].form.errors
+
+        product = KnowledgeProduct.objects.get(slug="budget-tracking-toolkit")
+        assert {t.name for t in product.themes.all()} == {"Civic space", "Climate justice"}
+        assert set(product.tags.names()) == {"budget monitoring", "gender"}
+        assert {o.name for o in product.organisations.all()} == {"Voices of the Valley", "Delta Rights"}
+        assert [(i.stakeholder.name, i.role) for i in product.involvements.all()] == [
+            ("District council", "co-creator")
+        ]
+        assert [c.code for c in product.countries.all()] == ["UG"]
+
+    def test_a_curator_sees_a_readable_error_for_a_bad_year(self, curator_client, add_form):
+        response = curator_client.post(reverse(f"{PRODUCT_ADMIN}_add"), add_form(year="1850"))
+        assert response.status_code == 200
+        assert "Ensure this value is greater than or equal to 1990." in response.content.decode()
+        assert not KnowledgeProduct.objects.exists()
+
+    def test_a_curator_cannot_archive_a_draft_by_editing_the_form(self, curator_client, add_form):
+        curator_client.post(reverse(f"{PRODUCT_ADMIN}_add"), add_form())
+        product = KnowledgeProduct.objects.get()
+        form = add_form(status=Status.ARCHIVED, slug=product.slug)
+        response = curator_client.post(reverse(f"{PRODUCT_ADMIN}_change", args=[product.pk]), form)
+        assert response.status_code == 200
+        assert "A draft product cannot become archived directly." in response.content.decode()
+
+    def test_the_publish_action_publishes_submitted_products(self, curator_client):
+        nominated = ProductFactory.create_batch(2, status=Status.SUBMITTED, published_at=None)
+        response = curator_client.post(
+            reverse(f"{PRODUCT_ADMIN}_changelist"),
+            {"action": "publish", "_selected_action": [p.pk for p in nominated]},
+            follow=True,
+        )
+        assert "2 product(s) now published." in response.content.decode()
+        assert KnowledgeProduct.objects.published().count() == 2
+
+    def test_the_archive_action_explains_what_it_refused(self, curator_client):
+        draft = ProductFactory(status=Status.DRAFT, published_at=None, title="Unfinished guide")
+        response = curator_client.post(
+            reverse(f"{PRODUCT_ADMIN}_changelist"),
+            {"action": "archive", "_selected_action": [draft.pk]},
+            follow=True,
+        )
+        assert "“Unfinished guide” is draft; it cannot become archived." in response.content.decode()
+        draft.refresh_from_db()
+        assert draft.status == Status.DRAFT
+
+    def test_the_feature_action_features_products(self, curator_client):
+        product = ProductFactory(featured=False)
+        curator_client.post(
+            reverse(f"{PRODUCT_ADMIN}_changelist"),
+            {"action": "mark_featured", "_selected_action": [product.pk]},
+        )
+        product.refresh_from_db()
+        assert product.featured
+
+    @pytest.mark.parametrize(
+        "model",
+        [
+            "programme",
+            "theme",
+            "producttype",
+            "organisation",
+            "partnership",
+            "stakeholder",
+            "knowledgeproduct",
+            "country",
+            "language",
+        ],
+    )
+    def test_a_curator_can_open_every_inventory_list(self, curator_client, model):
+        ProductFactory()
+        assert curator_client.get(reverse(f"admin:inventory_{model}_changelist")).status_code == 200
+
+    def test_the_product_list_searches_and_filters(self, curator_client):
+        ProductFactory(title="Score cards for clinics", status=Status.SUBMITTED, published_at=None)
+        ProductFactory(title="Land rights guide")
+        response = curator_client.get(reverse(f"{PRODUCT_ADMIN}_changelist"), {"q": "clinics"})
+        assert list(response.context["cl"].result_list.values_list("title", flat=True)) == [
+            "Score cards for clinics"
+        ]
+        response = curator_client.get(reverse(f"{PRODUCT_ADMIN}_changelist"), {"status__exact": "published"})
+        assert list(response.context["cl"].result_list.values_list("title", flat=True)) == [
+            "Land rights guide"
+        ]
+
+    def test_autocomplete_finds_organisations_for_the_product_form(self, curator_client):
+        OrganisationFactory(name="Sahel Women Network")
+        response = curator_client.get(
+            reverse("admin:autocomplete"),
+            {
+                "term": "sahel",
+                "app_label": "inventory",
+                "model_name": "knowledgeproduct",
+                "field_name": "organisations",
+            },
+        )
+        assert [r["text"] for r in response.json()["results"]] == ["Sahel Women Network"]
+
+    def test_a_curator_cannot_manage_users(self, curator_client):
+        assert curator_client.get(reverse("admin:auth_user_changelist")).status_code == 403
+
+
+class TestOtherStaff:
+    def test_staff_outside_the_curators_cannot_add_or_change_products(self, client, add_form):
+        client.force_login(UserFactory(is_staff=True))
+        product = ProductFactory()
+        assert client.get(reverse(f"{PRODUCT_ADMIN}_add")).status_code == 403
+        assert client.get(reverse(f"{PRODUCT_ADMIN}_change", args=[product.pk])).status_code == 403
+        assert client.post(reverse(f"{PRODUCT_ADMIN}_add"), add_form()).status_code == 403
+        assert KnowledgeProduct.objects.count() == 1
+
+    def test_anonymous_visitors_are_sent_to_sign_in(self, client):
+        response = client.get(reverse(f"{PRODUCT_ADMIN}_changelist"))
+        assert response.status_code == 302
+        assert reverse("admin:login") in response["Location"]
