@@ -1,5 +1,6 @@
 """The inventory: what the Strategic Partnerships made and learned, and who was involved."""
 
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -374,6 +375,9 @@ class KnowledgeProduct(models.Model):
     nominator_email = models.EmailField(blank=True)
     nominator_organisation = models.CharField(max_length=200, blank=True)
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Weighted full-text vector (title > summary, why valuable, tags > description), kept up to date by
+    # inventory.search on PostgreSQL; its GIN index is made in migration 0004 on PostgreSQL only.
+    search_vector = SearchVectorField(null=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
