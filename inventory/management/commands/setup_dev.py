@@ -38,7 +38,7 @@ class Command(BaseCommand):
         if already_there:
             self.stdout.write(f"The {fixture} data is already in the database; left as it is.")
             return
-        call_command("loaddata", f"fixtures/{fixture}.json", verbosity=0)
+        call_command("loaddata", settings.BASE_DIR / "fixtures" / f"{fixture}.json", verbosity=0)
         self.stdout.write(self.style.SUCCESS(f"Loaded the {fixture} data."))
 
     def _create_curator(self) -> None:
