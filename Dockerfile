@@ -1,10 +1,14 @@
-# The knowledge map, served by gunicorn. Migrations are a release step: `python manage.py migrate`.
+# The knowledge map, served by gunicorn with gunicorn.conf.py, as a non-root user.
+# Migrations are a release step, run with this image before the new web containers start:
+#   docker run --rm --env-file .env IMAGE sh -c "python manage.py migrate --noinput && python manage.py createcachetable"
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
-    PIP_DISABLE_PIP_VERSION_CHECK=1
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    HOST=0.0.0.0 \
+    PORT=8000
 
 WORKDIR /app
 
@@ -14,12 +18,16 @@ RUN pip install .
 
 COPY . .
 
-# Static files are collected at build time with throwaway settings; nothing secret is baked in.
-RUN DEBUG=0 SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost python manage.py collectstatic --noinput
+# Static files are collected at build time with throwaway settings; nothing secret is baked in. They stay
+# owned by root: the running site can read them but not change them.
+RUN DEBUG=0 SECRET_KEY=collectstatic-only-not-a-secret ALLOWED_HOSTS=localhost \
+    python manage.py collectstatic --noinput --verbosity 0
 
-RUN useradd --system --uid 10001 --home /app knowledgemap \
+# The site runs as an unprivileged user that can write uploads (MEDIA_ROOT) and nothing else.
+RUN useradd --system --uid 10001 --no-create-home --home-dir /nonexistent knowledgemap \
     && mkdir -p /app/media && chown knowledgemap /app/media
+ENV MEDIA_ROOT=/app/media
 USER knowledgemap
 
 EXPOSE 8000
-CMD ["gunicorn", "knowledgemap.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "--config", "gunicorn.conf.py", "knowledgemap.wsgi"]

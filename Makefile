@@ -1,4 +1,5 @@
-# The knowledge map. `make run` serves it with demo data; `make test` runs the whole suite on SQLite.
+# The knowledge map. `make run` serves it with demo data; `make test` runs the whole suite on SQLite;
+# `make serve` runs it as in production (DEBUG off, gunicorn, whitenoise) on plain http at 127.0.0.1.
 PYTHON ?= python3
 PORT ?= 8000
 VENV := .venv
@@ -6,7 +7,10 @@ BIN := $(VENV)/bin
 # Development defaults; anything set in the environment wins.
 export DEBUG ?= 1
 
-.PHONY: run test test-postgres lint format check migrate clean
+# `make serve`'s SECRET_KEY when the environment has none: made once, kept out of git (.gitignore).
+SERVE_SECRET_KEY_FILE := .serve-secret-key
+
+.PHONY: run serve loadtest test test-postgres lint format check migrate clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +26,27 @@ run: $(VENV)/.installed
 	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py setup_dev
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+$(SERVE_SECRET_KEY_FILE): | $(BIN)/python
+	@umask 077 && $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+
+# Production settings on plain http, for this machine only. The same steps as a deployment: collect static
+# files (served by whitenoise), migrate (a release step there), then gunicorn with gunicorn.conf.py.
+# INSECURE_HTTP=1 is the one thing a real deployment does not set.
+serve: $(VENV)/.installed $(SERVE_SECRET_KEY_FILE)
+	@export DEBUG=0 INSECURE_HTTP="$${INSECURE_HTTP:-1}" PORT=$(PORT) \
+	  ALLOWED_HOSTS="$${ALLOWED_HOSTS:-localhost,127.0.0.1,[::1]}" \
+	  SECRET_KEY="$${SECRET_KEY:-$$(cat $(SERVE_SECRET_KEY_FILE))}" \
+	&& $(BIN)/python manage.py collectstatic --noinput --verbosity 0 \
+	&& $(BIN)/python manage.py migrate --noinput \
+	&& $(BIN)/python manage.py createcachetable \
+	&& echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)" \
+	&& exec $(BIN)/gunicorn --config gunicorn.conf.py knowledgemap.wsgi
+
+# 50 clients for 60 s against `make serve`, which the script starts and stops on a throwaway SQLite file
+# (bench/) or on LOADTEST_DATABASE_URL. Arguments: LOADTEST_ARGS="--clients 10 --duration 20".
+loadtest: $(VENV)/.installed
+	$(BIN)/python scripts/loadtest.py $(LOADTEST_ARGS)
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest
@@ -43,4 +68,4 @@ check: $(VENV)/.installed
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .hypothesis

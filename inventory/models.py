@@ -296,6 +296,10 @@ class TaggedProduct(TaggedItemBase):
     content-type join."""
 
     content_object = models.ForeignKey("KnowledgeProduct", on_delete=models.CASCADE, related_name="tagged")
+    # taggit gives its through models a natural key but names no fields for one with a plain foreign key,
+    # so `dumpdata --natural-primary` wrote rows that loaddata could not read back. Product and tag say
+    # which row it is (see the unique constraint); the tag itself is dumped by its name.
+    natural_key_fields = ["content_object_id", "tag_id"]
 
     class Meta:
         verbose_name = "product tag"

@@ -7,6 +7,7 @@ app_name = "inventory"
 urlpatterns = [
     path("", views.home, name="home"),
     path("products/<slug:slug>/", views.product_detail, name="product-detail"),
+    path("products/<slug:slug>/download/", views.product_download, name="product-download"),
     path("partnerships/<slug:slug>/", views.partnership_detail, name="partnership-detail"),
     path("organisations/<slug:slug>/", views.organisation_detail, name="organisation-detail"),
 ]

@@ -1,7 +1,11 @@
+from pathlib import PurePosixPath
+
 from django.db.models import Count, Prefetch, Q
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from inventory.downloads import download_content_type
 from inventory.models import KnowledgeProduct, Organisation, Partnership, Programme, Theme
 
 HOME_FEATURED = 6
@@ -55,6 +59,29 @@ def product_detail(request, slug):
         slug=slug,
     )
     return render(request, "inventory/product_detail.html", {"product": product})
+
+
+@require_safe
+def product_download(request, slug):
+    """A published product's uploaded file, always as a download: whatever someone uploaded (an HTML page,
+    an SVG with a script in it) is saved to disk by the browser, never shown or run on this site."""
+    product = get_object_or_404(
+        KnowledgeProduct.objects.published().exclude(file="").only("slug", "status", "file"), slug=slug
+    )
+    try:
+        handle = product.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("The file of this product is missing.") from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=PurePosixPath(product.file.name).name,
+        content_type=download_content_type(product.file.name),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    # Should a browser render it after all, it runs nothing and loads nothing.
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
 
 
 @require_safe

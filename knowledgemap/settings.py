@@ -52,6 +52,27 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
+# HTTPS: secure by default. With DEBUG off the site redirects to https, sends HSTS and marks its cookies
+# secure, so `manage.py check --deploy` is clean with only SECRET_KEY and ALLOWED_HOSTS set. Serving plain
+# http takes an explicit INSECURE_HTTP=1 (what `make serve` does on 127.0.0.1); DEBUG implies it.
+INSECURE_HTTP = env_bool("INSECURE_HTTP", DEBUG)
+SECURE_SSL_REDIRECT = not INSECURE_HTTP
+# Load balancers probe over plain http inside their network: the health check answers there too.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SESSION_COOKIE_SECURE = not INSECURE_HTTP
+CSRF_COOKIE_SECURE = not INSECURE_HTTP
+SECURE_HSTS_SECONDS = 0 if INSECURE_HTTP else env_int("SECURE_HSTS_SECONDS", 365 * 24 * 60 * 60)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+# Behind a proxy that terminates TLS (nginx, a load balancer, a PaaS router) the request reaches gunicorn
+# as http; the proxy says it was https in X-Forwarded-Proto. Trust that header only when BEHIND_TLS_PROXY
+# is set, and only if the proxy overwrites whatever the client sent in it.
+if env_bool("BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -60,6 +81,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "csp",
     "django_filters",
     "taggit",
     "inventory",
@@ -67,15 +89,60 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so it logs the status the client really gets, error pages included.
+    "knowledgemap.middleware.AccessLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Innermost, so it sees a view's exception first: an unreachable database gives a 503 page.
+    "knowledgemap.middleware.DatabaseUnavailableMiddleware",
 ]
+
+# Headers. No inline script or style anywhere (the admin needs none either), nothing from other hosts.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Powerful browser features the site never uses, switched off for it and anything it might embed.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in [
+        "accelerometer",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "serial",
+        "usb",
+    ]
+}
+# One line per request on the console (method, path, status, time). Off in development, where runserver
+# already logs each request.
+ACCESS_LOG = env_bool("ACCESS_LOG", not DEBUG)
+CSRF_FAILURE_VIEW = "knowledgemap.views.csrf_failure"
 
 ROOT_URLCONF = "knowledgemap.urls"
 WSGI_APPLICATION = "knowledgemap.wsgi.application"
@@ -156,6 +223,24 @@ STORAGES = {
         )
     },
 }
+# Uploads go through Django's storage API: files under MEDIA_ROOT by default, an S3-compatible bucket
+# (AWS, MinIO, Scaleway, …) when AWS_STORAGE_BUCKET_NAME is set. Neither is served from a public URL:
+# the download view hands out published products' files only, as attachments.
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+if AWS_STORAGE_BUCKET_NAME:
+    # Credentials: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY from the environment, read by django-storages.
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "location": os.environ.get("AWS_LOCATION", "media"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
@@ -178,6 +263,8 @@ CURATOR_EMAILS = env_list("CURATOR_EMAILS")
 # The public contact of the portal, shown in the footer.
 CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "knowledge-map@example.org")
 
+# Everything to the console, where gunicorn, systemd or the container runtime collects it. django.request
+# logs 4xx as warnings and 5xx as errors with their traceback; knowledgemap.access logs every request.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -12,3 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("inventory.urls")),
 ]
+
+# 400, 403 and 404 use Django's handlers with our templates; the 500 handler also turns an unreachable
+# database into the 503 page.
+handler500 = "knowledgemap.views.server_error"

@@ -1,7 +1,14 @@
+import sys
+
 from django.db import DatabaseError, connection
-from django.http import JsonResponse
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_safe
+
+from knowledgemap.errors import database_unavailable, is_database_unavailable
 
 
 @require_safe
@@ -14,3 +21,25 @@ def healthz(request):
     except DatabaseError:
         return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+@requires_csrf_token
+def server_error(request):
+    """The 500 handler. It runs inside Django's `except` block, so the exception is at hand: a database
+    that went away outside a view (a session saved on the way out, say) still gets the 503 page.
+    Both pages are rendered without the request: they must not need the database."""
+    if is_database_unavailable(sys.exc_info()[1]):
+        return database_unavailable()
+    return HttpResponseServerError(render_to_string("500.html"))
+
+
+def csrf_failure(request, reason=""):
+    """A form sent without its CSRF token, or from another site: the site's own 403 page, with a hint."""
+    return render(request, "403_csrf.html", status=403)
+
+
+def too_many_requests(request, retry_after: int = 60) -> HttpResponse:
+    """The 429 page, for views that limit how often someone may submit."""
+    response = render(request, "429.html", {"retry_after": retry_after}, status=429)
+    response["Retry-After"] = str(retry_after)
+    return response

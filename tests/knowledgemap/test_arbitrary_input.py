@@ -1,0 +1,75 @@
+"""Whatever someone types into an address or a form, the site answers, never with a 500.
+
+Add a page or a form with one line in PAGES or FORMS below.
+"""
+
+from urllib.parse import quote
+
+import pytest
+from django.core.files.base import ContentFile
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.factories import OrganisationFactory, PartnershipFactory, ProductFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+
+# Every public page, by its path; "{}" is filled with an arbitrary slug, and any query string is added.
+PAGES = [
+    "/",
+    "/healthz",
+    "/products/{}/",
+    "/products/{}/download/",
+    "/partnerships/{}/",
+    "/organisations/{}/",
+]
+
+# Every public form: its path and the names of the fields a person fills in.
+FORMS = [
+    ("/admin/login/", ["username", "password"]),
+]
+
+# The slugs that exist, so the pages are also tried with a real object and arbitrary query strings.
+KNOWN_SLUGS = ["known"]
+
+text = st.text(max_size=200)
+slugs = st.sampled_from(KNOWN_SLUGS) | text
+query_strings = st.dictionaries(st.text(max_size=20), text | st.lists(text, max_size=3), max_size=5)
+
+arbitrary_input = settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+@pytest.fixture
+def known_objects(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    ProductFactory(slug="known", file=ContentFile(b"%PDF", name="known.pdf"))
+    PartnershipFactory(slug="known")
+    OrganisationFactory(slug="known")
+
+
+@pytest.mark.parametrize("page", PAGES)
+@arbitrary_input
+@given(slug=slugs, query=query_strings)
+def test_no_page_answers_500_to_arbitrary_addresses(client, known_objects, page, slug, query):
+    response = client.get(page.format(quote(slug, safe="")), query)
+    assert response.status_code < 500
+
+
+@pytest.fixture
+def fast_password_hashing(settings):
+    """The login form hashes every password it is sent, even for no user; the real hasher takes a
+    noticeable fraction of a second by design."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.mark.parametrize(("path", "fields"), FORMS)
+@arbitrary_input
+@given(data=st.data())
+def test_no_form_answers_500_to_arbitrary_text(client, fast_password_hashing, path, fields, data):
+    values = {field: data.draw(text | st.lists(text, max_size=3), label=field) for field in fields}
+    response = client.post(path, values)
+    assert response.status_code < 500
