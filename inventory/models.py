@@ -374,6 +374,18 @@ class KnowledgeProduct(models.Model):
     nominator_name = models.CharField(max_length=200, blank=True)
     nominator_email = models.EmailField(blank=True)
     nominator_organisation = models.CharField(max_length=200, blank=True)
+    # What a nominator typed that curators still have to link to rows of the inventory. Private, like the
+    # nominator's details: the public sees only what a curator made of it.
+    nominated_partnership = models.CharField(
+        "partnership (typed in)", max_length=200, blank=True, help_text="Not in the list when nominated."
+    )
+    nominated_organisations = models.TextField("organisations (as typed)", max_length=2000, blank=True)
+    nominated_stakeholders = models.TextField(
+        "stakeholders involved (as typed)",
+        max_length=3000,
+        blank=True,
+        help_text="Turn these into stakeholders with a role below.",
+    )
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Weighted full-text vector (title > summary, why valuable, tags > description), kept up to date by
     # inventory.search on PostgreSQL; its GIN index is made in migration 0004 on PostgreSQL only.
@@ -468,3 +480,15 @@ class Involvement(models.Model):
 
     def __str__(self):
         return f"{self.stakeholder} — {self.get_role_display()}"
+
+
+class Nomination(KnowledgeProduct):
+    """The curators' queue: products nominated through the public form, awaiting review."""
+
+    class Meta:
+        proxy = True
+        ordering = ["created_at"]  # First come, first reviewed.
+        verbose_name = "nomination"
+
+    def __str__(self):
+        return self.title
