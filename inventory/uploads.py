@@ -7,7 +7,6 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 PDF = "pdf"
@@ -83,8 +82,11 @@ def validate_document(file: File) -> None:
         )
     if file.size > max_upload_bytes():
         raise ValidationError(
-            _("The file is %(size)s; it may be %(max)s at most. Give a link to it instead.")
-            % {"size": filesizeformat(file.size), "max": filesizeformat(max_upload_bytes())},
+            _(
+                "The file is larger than %(mb)s MB, the most we accept. Give a link to it instead, or "
+                "upload a smaller version."
+            )
+            % {"mb": settings.NOMINATION_MAX_UPLOAD_MB},
             code="file_size",
         )
     if document_kind(file) != expected:

@@ -12,40 +12,10 @@ from tests.factories import (
     ProductFactory,
     ProgrammeFactory,
     ThemeFactory,
-    learning_format,
 )
 
 pytestmark = pytest.mark.django_db
 URL = reverse("needs:need-new")
-
-
-@pytest.fixture
-def need_form():
-    """What a person types into the form; override any field."""
-    partnership = PartnershipFactory(name="Voices for Water Justice")
-    theme = ThemeFactory(name="Local governance", slug="local-governance")
-
-    def data(**overrides):
-        values = {
-            "partnership": partnership.pk,
-            "partnership_name": "",
-            "organisation_name": "Nyota Rights Collective",
-            "contact_name": "Amina Okello",
-            "contact_email": "amina@example.org",
-            "title": "Lobbying district councils for budgets",
-            "description": "How did others get budget lines for women-led groups adopted?",
-            "themes": [theme.pk],
-            "learning_formats": [learning_format("peer-exchange").pk, learning_format("coaching").pk],
-            "urgency": "high",
-            "countries": ["UG", "KE"],
-            "region": "",
-            "consent_to_contact": "on",
-            "website": "",
-        }
-        values.update(overrides)
-        return {key: value for key, value in values.items() if value is not None}
-
-    return data
 
 
 def errors_of(response) -> dict:
