@@ -132,13 +132,12 @@ def suggest_products(need: KnowledgeNeed, limit: int = 5) -> QuerySet[KnowledgeP
         (Case(When(_matches(word), then=Value(1)), default=Value(0)) for word in words),
         start=Value(0),
     )
+    # An empty IN () would make the whole query empty, not just the count.
+    shared_themes = Count("themes", filter=Q(themes__in=theme_ids), distinct=True) if theme_ids else Value(0)
     return (
         KnowledgeProduct.objects.published()
         .select_related("product_type")
-        .annotate(
-            shared_themes=Count("themes", filter=Q(themes__in=theme_ids), distinct=True),
-            text_score=text_score,
-        )
+        .annotate(shared_themes=shared_themes, text_score=text_score)
         .annotate(score=F("shared_themes") + F("text_score"))
         .filter(score__gt=0)
         .order_by("-score", "-published_at", "pk")[:limit]

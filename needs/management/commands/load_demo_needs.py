@@ -523,7 +523,9 @@ class Command(BaseCommand):
 
     def _make(self, index, row, partnerships) -> None:
         title, description, themes, formats, urgency, countries, region, contact, public, status, org = row
-        partnership = partnerships[index % len(partnerships)] if partnerships and index % 2 == 0 else None
+        partnership = (
+            partnerships[index // 2 % len(partnerships)] if partnerships and index % 2 == 0 else None
+        )
         name = CONTACTS[index % len(CONTACTS)]
         need = KnowledgeNeed.objects.create(
             title=title,
