@@ -15,11 +15,13 @@ FIRST_YEAR = 1990
 LAST_YEAR = 2100
 
 
-def unique_slug(instance: models.Model, source: str, max_length: int = 80) -> str:
+def unique_slug(
+    instance: models.Model, source: str, max_length: int = 80, reserved: frozenset[str] = frozenset()
+) -> str:
     """A slug made from `source` that no other row of the model has: "toolkit", "toolkit-2", …"""
     base = slugify(source)[:max_length].strip("-") or "item"
     others = type(instance)._default_manager.exclude(pk=instance.pk)
-    taken = set(others.filter(slug__startswith=base).values_list("slug", flat=True))
+    taken = set(others.filter(slug__startswith=base).values_list("slug", flat=True)) | reserved
     slug, n = base, 2
     while slug in taken:
         suffix = f"-{n}"
@@ -323,6 +325,10 @@ class KnowledgeProductQuerySet(models.QuerySet):
         return self.filter(status=KnowledgeProduct.Status.SUBMITTED)
 
 
+# Paths under /products/ that are pages, not products.
+RESERVED_PRODUCT_SLUGS = frozenset({"nominate"})
+
+
 class KnowledgeProduct(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -418,7 +424,7 @@ class KnowledgeProduct(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = unique_slug(self, self.title)
+            self.slug = unique_slug(self, self.title, reserved=RESERVED_PRODUCT_SLUGS)
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         super().save(*args, **kwargs)
@@ -435,6 +441,8 @@ class KnowledgeProduct(models.Model):
         return instance
 
     def clean(self):
+        if self.slug in RESERVED_PRODUCT_SLUGS:
+            raise ValidationError({"slug": f"“{self.slug}” is the address of a page; choose another slug."})
         if self.year is not None and not FIRST_YEAR <= self.year <= LAST_YEAR:
             raise ValidationError({"year": f"Give a year between {FIRST_YEAR} and {LAST_YEAR}."})
         stored = getattr(self, "_stored_status", None)

@@ -75,3 +75,9 @@ def nomination():
         return {key: value for key, value in values.items() if value is not None}
 
     return data
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Test accounts need no protection against cracking; PBKDF2's rounds cost a second per account."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

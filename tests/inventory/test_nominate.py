@@ -1,6 +1,7 @@
 """The public nomination form: /products/nominate/."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -10,6 +11,7 @@ from tests.documents import DOCX, PDF
 from tests.factories import (
     OrganisationFactory,
     PartnershipFactory,
+    ProductFactory,
     ProductTypeFactory,
     ProgrammeFactory,
     ThemeFactory,
@@ -220,3 +222,11 @@ class TestAbuse:
         response = client.post(URL, nomination())
         assert response.status_code == 429
         assert KnowledgeProduct.objects.count() == 1
+
+
+def test_a_product_titled_like_the_form_never_takes_its_address():
+    product = ProductFactory(title="Nominate")
+    assert product.slug == "nominate-2"
+    product.slug = "nominate"
+    with pytest.raises(ValidationError, match="is the address of a page"):
+        product.full_clean()
