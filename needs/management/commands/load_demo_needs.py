@@ -549,4 +549,7 @@ class Command(BaseCommand):
             status = Review  # Matched means matched to products; without products there is nothing yet.
         # Spread over the last months, so lists and figures look lived in.
         created = timezone.now() - timedelta(days=3 + index * 7, hours=index * 5)
-        KnowledgeNeed.objects.filter(pk=need.pk).update(status=status, created_at=created)
+        reference = f"KN-{created:%Y}-{need.pk:04d}"
+        KnowledgeNeed.objects.filter(pk=need.pk).update(
+            status=status, created_at=created, reference=reference
+        )
