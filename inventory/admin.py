@@ -8,6 +8,7 @@ from inventory.models import (
     KnowledgeProduct,
     Language,
     Membership,
+    Nomination,
     Organisation,
     Partnership,
     ProductType,
@@ -192,7 +193,14 @@ class KnowledgeProductAdmin(admin.ModelAdmin):
         (
             "Nomination (private: never shown to the public)",
             {
-                "fields": ["nominator_name", "nominator_email", "nominator_organisation"],
+                "fields": [
+                    "nominator_name",
+                    "nominator_email",
+                    "nominator_organisation",
+                    "nominated_partnership",
+                    "nominated_organisations",
+                    "nominated_stakeholders",
+                ],
                 "classes": ["collapse"],
             },
         ),
@@ -231,3 +239,43 @@ class KnowledgeProductAdmin(admin.ModelAdmin):
     def unmark_featured(self, request, queryset):
         count = queryset.update(featured=False)
         self.message_user(request, f"{count} product(s) no longer featured.", messages.SUCCESS)
+
+
+@admin.register(Nomination)
+class NominationAdmin(KnowledgeProductAdmin):
+    """The queue of products nominated through the public form. Publishing one takes it off the queue."""
+
+    list_display = [
+        "title",
+        "product_type",
+        "nominator_name",
+        "nominator_organisation",
+        "has_link",
+        "has_file",
+        "created_at",
+    ]
+    list_filter = ["product_type", "themes", "partnerships__programme"]
+    search_fields = ["title", "summary", "why_valuable", "nominator_name", "nominator_organisation"]
+    date_hierarchy = None
+    actions = ["publish", "return_to_draft"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(status=KnowledgeProduct.Status.SUBMITTED)
+
+    def get_fieldsets(self, request, obj=None):
+        # The nominator's details open, not collapsed: here they are what the curator reviews.
+        return [
+            (name, {**options, "classes": []}) if name and name.startswith("Nomination") else (name, options)
+            for name, options in super().get_fieldsets(request, obj)
+        ]
+
+    def has_add_permission(self, request):
+        return False  # Nominations come from the public form; curators add products as products.
+
+    @admin.display(description="link", boolean=True)
+    def has_link(self, obj):
+        return bool(obj.url)
+
+    @admin.display(description="file", boolean=True)
+    def has_file(self, obj):
+        return bool(obj.file)

@@ -15,11 +15,13 @@ FIRST_YEAR = 1990
 LAST_YEAR = 2100
 
 
-def unique_slug(instance: models.Model, source: str, max_length: int = 80) -> str:
+def unique_slug(
+    instance: models.Model, source: str, max_length: int = 80, reserved: frozenset[str] = frozenset()
+) -> str:
     """A slug made from `source` that no other row of the model has: "toolkit", "toolkit-2", …"""
     base = slugify(source)[:max_length].strip("-") or "item"
     others = type(instance)._default_manager.exclude(pk=instance.pk)
-    taken = set(others.filter(slug__startswith=base).values_list("slug", flat=True))
+    taken = set(others.filter(slug__startswith=base).values_list("slug", flat=True)) | reserved
     slug, n = base, 2
     while slug in taken:
         suffix = f"-{n}"
@@ -327,6 +329,10 @@ class KnowledgeProductQuerySet(models.QuerySet):
         return self.filter(status=KnowledgeProduct.Status.SUBMITTED)
 
 
+# Paths under /products/ that are pages, not products.
+RESERVED_PRODUCT_SLUGS = frozenset({"nominate"})
+
+
 class KnowledgeProduct(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -378,6 +384,18 @@ class KnowledgeProduct(models.Model):
     nominator_name = models.CharField(max_length=200, blank=True)
     nominator_email = models.EmailField(blank=True)
     nominator_organisation = models.CharField(max_length=200, blank=True)
+    # What a nominator typed that curators still have to link to rows of the inventory. Private, like the
+    # nominator's details: the public sees only what a curator made of it.
+    nominated_partnership = models.CharField(
+        "partnership (typed in)", max_length=200, blank=True, help_text="Not in the list when nominated."
+    )
+    nominated_organisations = models.TextField("organisations (as typed)", max_length=2000, blank=True)
+    nominated_stakeholders = models.TextField(
+        "stakeholders involved (as typed)",
+        max_length=3000,
+        blank=True,
+        help_text="Turn these into stakeholders with a role below.",
+    )
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Weighted full-text vector (title > summary, why valuable, tags > description), kept up to date by
     # inventory.search on PostgreSQL; its GIN index is made in migration 0004 on PostgreSQL only.
@@ -410,7 +428,7 @@ class KnowledgeProduct(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = unique_slug(self, self.title)
+            self.slug = unique_slug(self, self.title, reserved=RESERVED_PRODUCT_SLUGS)
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         super().save(*args, **kwargs)
@@ -427,6 +445,8 @@ class KnowledgeProduct(models.Model):
         return instance
 
     def clean(self):
+        if self.slug in RESERVED_PRODUCT_SLUGS:
+            raise ValidationError({"slug": f"“{self.slug}” is the address of a page; choose another slug."})
         if self.year is not None and not FIRST_YEAR <= self.year <= LAST_YEAR:
             raise ValidationError({"year": f"Give a year between {FIRST_YEAR} and {LAST_YEAR}."})
         stored = getattr(self, "_stored_status", None)
@@ -472,3 +492,15 @@ class Involvement(models.Model):
 
     def __str__(self):
         return f"{self.stakeholder} — {self.get_role_display()}"
+
+
+class Nomination(KnowledgeProduct):
+    """The curators' queue: products nominated through the public form, awaiting review."""
+
+    class Meta:
+        proxy = True
+        ordering = ["created_at"]  # First come, first reviewed.
+        verbose_name = "nomination"
+
+    def __str__(self):
+        return self.title

@@ -2,6 +2,8 @@
 `.env.example` documents each variable."""
 
 import os
+import re
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -182,6 +184,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": env_int("SQLITE_TIMEOUT", 20),
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+    # Tests get a file too, not the in-memory default: a live server's threads then write to the same
+    # database through their own connections, as gunicorn workers do. One file per run, outside the checkout.
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.path.join(tempfile.gettempdir(), f"knowledgemap-test-{os.getpid()}.sqlite3")
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6's default: a link typed without a scheme is https.
@@ -259,6 +266,16 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "knowledge-map@localhost")
 CURATOR_EMAILS = env_list("CURATOR_EMAILS")
+
+# Public forms (knowledge needs, nominations): posts per address, counted in the shared cache above so the
+# limit holds across gunicorn workers. "10/h", "50/d", "3/m"; empty turns the limit off. Redis counts
+# atomically; the database cache may let a few extra through when one address posts many at the same instant.
+SUBMISSION_RATE_LIMIT = os.environ.get("SUBMISSION_RATE_LIMIT", "10/h").strip()
+if SUBMISSION_RATE_LIMIT and not re.fullmatch(r"\d+/\d*[smhd]", SUBMISSION_RATE_LIMIT):
+    raise ImproperlyConfigured(f"SUBMISSION_RATE_LIMIT must look like 10/h, not {SUBMISSION_RATE_LIMIT!r}")
+
+# Files nominated through the public form: at most this many megabytes. Larger requests are refused unread.
+NOMINATION_MAX_UPLOAD_MB = env_int("NOMINATION_MAX_UPLOAD_MB", 20)
 
 # The public contact of the portal, shown in the footer.
 CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "knowledge-map@example.org")

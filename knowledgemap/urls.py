@@ -11,6 +11,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("", include("inventory.urls")),
+    path("", include("needs.urls")),
 ]
 
 # 400, 403 and 404 use Django's handlers with our templates; the 500 handler also turns an unreachable

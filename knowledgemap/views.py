@@ -38,8 +38,9 @@ def csrf_failure(request, reason=""):
     return render(request, "403_csrf.html", status=403)
 
 
-def too_many_requests(request, retry_after: int = 60) -> HttpResponse:
-    """The 429 page, for views that limit how often someone may submit."""
-    response = render(request, "429.html", {"retry_after": retry_after}, status=429)
+def too_many_requests(request, retry_after: int = 60, *, submission: bool = False) -> HttpResponse:
+    """The 429 page, for views that limit how often someone may ask or submit."""
+    context = {"retry_after": retry_after, "submission": submission}
+    response = render(request, "429.html", context, status=429)
     response["Retry-After"] = str(retry_after)
     return response

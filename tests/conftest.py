@@ -1,9 +1,83 @@
 import pytest
 
-from tests.factories import curator
+from tests.factories import (
+    PartnershipFactory,
+    ProductTypeFactory,
+    ThemeFactory,
+    curator,
+    learning_format,
+)
 
 
 @pytest.fixture
 def curator_client(client, db):
     client.force_login(curator())
     return client
+
+
+@pytest.fixture
+def need_form():
+    """What a person types into the form; override any field."""
+    partnership = PartnershipFactory(name="Voices for Water Justice")
+    theme = ThemeFactory(name="Local governance", slug="local-governance")
+
+    def data(**overrides):
+        values = {
+            "partnership": partnership.pk,
+            "partnership_name": "",
+            "organisation_name": "Nyota Rights Collective",
+            "contact_name": "Amina Okello",
+            "contact_email": "amina@example.org",
+            "title": "Lobbying district councils for budgets",
+            "description": "How did others get budget lines for women-led groups adopted?",
+            "themes": [theme.pk],
+            "learning_formats": [learning_format("peer-exchange").pk, learning_format("coaching").pk],
+            "urgency": "high",
+            "countries": ["UG", "KE"],
+            "region": "",
+            "consent_to_contact": "on",
+            "website": "",
+        }
+        values.update(overrides)
+        return {key: value for key, value in values.items() if value is not None}
+
+    return data
+
+
+@pytest.fixture
+def nomination():
+    """What a nominator types into the form; override any field."""
+    product_type = ProductTypeFactory(name="Toolkit")
+    theme = ThemeFactory(name="Local governance")
+    partnership = PartnershipFactory(name="Voices for Water Justice")
+
+    def data(**overrides):
+        values = {
+            "title": "Budget tracking with women's groups",
+            "summary": "How women's groups followed the district budget.",
+            "url": "https://example.org/budget-toolkit",
+            "product_type": product_type.pk,
+            "themes": [theme.pk],
+            "partnership": partnership.pk,
+            "partnership_name": "",
+            "organisations": "Delta Rights\nSahel Women Network; An organisation not in the list",
+            "countries": ["UG"],
+            "languages": ["en", "fr"],
+            "year": "2019",
+            "why_valuable": "District officials now publish budgets; other groups can reuse the score cards.",
+            "stakeholders": "District councils (users)\nUN Women country office (reviewer)",
+            "nominator_name": "Grace Banda",
+            "nominator_organisation": "Delta Rights",
+            "nominator_email": "grace@example.org",
+            "website": "",
+        }
+        values.update(overrides)
+        return {key: value for key, value in values.items() if value is not None}
+
+    return data
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Test accounts need no protection against cracking; PBKDF2's rounds cost a second per account."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

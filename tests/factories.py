@@ -16,6 +16,7 @@ from inventory.models import (
     Stakeholder,
     Theme,
 )
+from needs.models import KnowledgeNeed, LearningFormat
 
 
 class ProgrammeFactory(factory.django.DjangoModelFactory):
@@ -131,3 +132,36 @@ def curator(**kwargs):
     user.groups.add(Group.objects.get(name="Curators"))
     user.save()
     return user
+
+
+class KnowledgeNeedFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = KnowledgeNeed
+        skip_postgeneration_save = True
+
+    partnership_name = "Open Budgets Coalition"
+    organisation_name = factory.Sequence(lambda n: f"Community forum {n}")
+    contact_name = "Amina Okello"
+    contact_email = factory.Sequence(lambda n: f"contact{n}@example.org")
+    title = factory.Sequence(lambda n: f"Knowledge need {n}")
+    description = "What we still need to learn, in our own words."
+
+    @factory.post_generation
+    def themes(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.themes.set(extracted)
+
+    @factory.post_generation
+    def learning_formats(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.learning_formats.set(extracted)
+
+    @factory.post_generation
+    def matched_products(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.matched_products.set(extracted)
+
+
+def learning_format(slug: str) -> LearningFormat:
+    """Learning formats come from the data migration; tests pick them by slug."""
+    return LearningFormat.objects.get(slug=slug)

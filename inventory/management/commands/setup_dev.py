@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from inventory.models import KnowledgeProduct, Programme
+from needs.models import KnowledgeNeed
 
 CURATOR_USERNAME = "curator"
 
@@ -32,6 +33,7 @@ class Command(BaseCommand):
             self._load_once("reference", Programme.objects.exists())
             if not no_demo:
                 self._load_once("demo", KnowledgeProduct.objects.exists())
+                self._load_demo_needs()
             self._create_curator()
 
     def _load_once(self, fixture: str, already_there: bool) -> None:
@@ -40,6 +42,12 @@ class Command(BaseCommand):
             return
         call_command("loaddata", settings.BASE_DIR / "fixtures" / f"{fixture}.json", verbosity=0)
         self.stdout.write(self.style.SUCCESS(f"Loaded the {fixture} data."))
+
+    def _load_demo_needs(self) -> None:
+        if KnowledgeNeed.objects.exists():
+            self.stdout.write("Knowledge needs are already in the database; left as they are.")
+            return
+        call_command("load_demo_needs", stdout=self.stdout)
 
     def _create_curator(self) -> None:
         User = get_user_model()

@@ -1,0 +1,184 @@
+"""Public forms of the inventory (nominating a product), and the choice fields the public forms share."""
+
+from collections import defaultdict
+from itertools import groupby
+from operator import attrgetter
+
+from django import forms
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, ProhibitNullCharactersValidator
+from django.forms.models import ModelChoiceIterator
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from inventory.models import FIRST_YEAR, Country, Language, Partnership, ProductType, Theme
+from inventory.uploads import DOCUMENT_ACCEPT, validate_document
+from knowledgemap.submissions import PublicForm
+
+NO_NUL = ProhibitNullCharactersValidator()
+HOLD_CTRL = _("Hold Ctrl (⌘ on a Mac) to choose more than one.")
+
+
+class PartnershipChoiceIterator(ModelChoiceIterator):
+    """Partnerships grouped by programme, in the order of the queryset (newest programme first)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for programme, partnerships in groupby(self.queryset, key=attrgetter("programme")):
+            yield (programme.name, [self.choice(p) for p in partnerships])
+
+
+class PartnershipChoiceField(forms.ModelChoiceField):
+    iterator = PartnershipChoiceIterator
+
+    def __init__(self, **kwargs):
+        queryset = Partnership.objects.select_related("programme").order_by(
+            "-programme__start_year", "programme__name", "name"
+        )
+        super().__init__(queryset=queryset, **kwargs)
+
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.acronym})" if obj.acronym else obj.name
+
+
+class ThemeChoiceIterator(ModelChoiceIterator):
+    """Sub-themes grouped under their core theme; the core theme itself comes first in its group."""
+
+    def __iter__(self):
+        themes = list(self.queryset)
+        children = defaultdict(list)
+        for theme in themes:
+            if theme.parent_id:
+                children[theme.parent_id].append(theme)
+        for core in (t for t in themes if t.parent_id is None):
+            value, label = self.choice(core)
+            general = _("%(theme)s (in general)") % {"theme": label}
+            yield (core.name, [(value, general), *[self.choice(t) for t in children[core.pk]]])
+
+
+class ThemeChoiceField(forms.ModelMultipleChoiceField):
+    iterator = ThemeChoiceIterator
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.CheckboxSelectMultiple)
+        super().__init__(queryset=Theme.objects.order_by("position", "name"), **kwargs)
+
+
+def countries_field(**kwargs) -> forms.ModelMultipleChoiceField:
+    return forms.ModelMultipleChoiceField(
+        queryset=Country.objects.all(),
+        required=False,
+        validators=[NO_NUL],
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=HOLD_CTRL,
+        **kwargs,
+    )
+
+
+class NominationForm(PublicForm):
+    """Nominate a knowledge product: it arrives as submitted and stays private until a curator publishes
+    it."""
+
+    title = forms.CharField(label=_("Title of the product"), max_length=250)
+    summary = forms.CharField(
+        label=_("What is it, in one or two sentences?"),
+        max_length=600,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    url = forms.URLField(
+        label=_("Link to the product"),
+        required=False,
+        max_length=500,
+        help_text=_("Where people can find it online. Give a link, a file, or both."),
+    )
+    file = forms.FileField(
+        label=_("Or upload the file"),
+        required=False,
+        max_length=200,
+        allow_empty_file=False,
+        validators=[validate_document],
+        widget=forms.FileInput(attrs={"accept": DOCUMENT_ACCEPT}),
+        help_text=_("PDF, Word, Excel, PowerPoint or OpenDocument; at most %(mb)s MB.")
+        % {"mb": settings.NOMINATION_MAX_UPLOAD_MB},
+    )
+    product_type = forms.ModelChoiceField(
+        label=_("Type of product"), queryset=ProductType.objects.all(), empty_label=_("Choose a type")
+    )
+    themes = ThemeChoiceField(label=_("Themes"), required=False)
+    partnership = PartnershipChoiceField(
+        label=_("Partnership that made it"), required=False, empty_label=_("Not in the list")
+    )
+    partnership_name = forms.CharField(
+        label=_("Or type the partnership's name"), required=False, max_length=200
+    )
+    organisations = forms.CharField(
+        label=_("Organisations that made it"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One a line. Southern partners count as much as Dutch ones: name them all."),
+    )
+    countries = countries_field(label=_("Countries it is about"))
+    languages = forms.ModelMultipleChoiceField(
+        label=_("Languages it is available in"),
+        queryset=Language.objects.all(),
+        required=False,
+        validators=[NO_NUL],
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=HOLD_CTRL,
+    )
+    year = forms.IntegerField(
+        label=_("Year it was made"),
+        required=False,
+        validators=[MinValueValidator(FIRST_YEAR)],
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    why_valuable = forms.CharField(
+        label=_("Why are you proud of it, and why is it valuable for others?"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("The lessons in it, and what other organisations can reuse."),
+    )
+    stakeholders = forms.CharField(
+        label=_("Stakeholders involved"),
+        required=False,
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Who took part inside and outside the partnership, and how: co-created it, used it, reviewed "
+            "it, funded it … For example: “District councils in Gulu (users)”."
+        ),
+    )
+    nominator_name = forms.CharField(
+        label=_("Your name"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    nominator_organisation = forms.CharField(
+        label=_("Your organisation"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+    )
+    nominator_email = forms.EmailField(
+        label=_("Your e-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        help_text=_("We write to you once a curator has looked at it; never shown on the site."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        this_year = timezone.localdate().year
+        self.fields["year"].validators.append(MaxValueValidator(this_year))
+        self.fields["year"].widget.attrs.update({"min": FIRST_YEAR, "max": this_year})
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("url") and not cleaned.get("file") and not self.has_error("file"):
+            self.add_error("url", _("Give a link to the product, upload its file, or both."))
+        return cleaned
+
+    def organisation_names(self) -> list[str]:
+        """The organisations as typed, one a line (or separated by semicolons: names may hold commas)."""
+        text = self.cleaned_data.get("organisations", "")
+        names = [name.strip() for line in text.splitlines() for name in line.split(";")]
+        return list(dict.fromkeys(name for name in names if name))

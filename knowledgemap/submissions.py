@@ -1,0 +1,110 @@
+"""What every public form shares: the honeypot, the rate limit, the size guard, the thank-you link and the
+notification mails sent after the submission is safely stored."""
+
+import logging
+from collections.abc import Sequence
+
+from django import forms
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
+from django_ratelimit.core import get_usage
+
+from knowledgemap.views import too_many_requests
+
+logger = logging.getLogger(__name__)
+
+RATE_LIMIT_GROUP = "public-forms"
+THANKS_MAX_AGE = 7 * 24 * 60 * 60  # A thank-you link works for a week, then says nothing any more.
+
+
+class PublicForm(forms.Form):
+    """A form anyone may post: a honeypot field that people never see and simple bots fill in."""
+
+    required_css_class = "required"
+    error_css_class = "field-error"
+
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def clean_website(self):
+        if self.cleaned_data["website"]:
+            raise forms.ValidationError(
+                _("This field must stay empty: it is there to stop automated submissions."),
+                code="honeypot",
+            )
+        return ""
+
+    @property
+    def caught_by_honeypot(self) -> bool:
+        return self.has_error("website", code="honeypot")
+
+
+def submission_rate_limited(request: HttpRequest) -> tuple[bool, int]:
+    """Count this post against its address; whether it is over the limit, and seconds until it resets."""
+    rate = settings.SUBMISSION_RATE_LIMIT
+    if not rate:
+        return False, 0
+    usage = get_usage(request, group=RATE_LIMIT_GROUP, key="ip", rate=rate, method="POST", increment=True)
+    if usage is None:
+        return False, 0
+    return usage["should_limit"], max(usage["time_left"], 0)
+
+
+def too_many_submissions(request: HttpRequest, retry_after: int) -> HttpResponse:
+    return too_many_requests(request, max(retry_after, 1), submission=True)
+
+
+def body_too_large(request: HttpRequest, max_bytes: int) -> bool:
+    """Whether the request announces more than `max_bytes`: answered before a byte of it is read.
+    WSGI servers never hand a view more than CONTENT_LENGTH bytes, so the announcement is a safe bound."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return True
+    return length > max_bytes
+
+
+def site_url(request: HttpRequest) -> str:
+    """The site's address as the visitor reached it (the host is checked against ALLOWED_HOSTS)."""
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def thanks_token(pk: int, *, salt: str) -> str:
+    """A link to a thank-you page that only the submitter gets: signed, so nobody can guess another's."""
+    return signing.dumps(pk, salt=salt)
+
+
+def thanks_pk(token: str, *, salt: str) -> int | None:
+    try:
+        pk = signing.loads(token, salt=salt, max_age=THANKS_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    return pk if isinstance(pk, int) else None
+
+
+def one_line(text: str, limit: int = 120) -> str:
+    """Text safe for a mail header: one line, not too long."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else f"{flat[: limit - 1]}…"
+
+
+def send_after_commit(messages: Sequence[EmailMessage]) -> None:
+    """Send the mails once the submission is committed. A failing mail server is logged and otherwise
+    ignored: the submission is stored, and curators see it in the admin whether or not the mail went."""
+    transaction.on_commit(lambda: _send_each(messages))
+
+
+def _send_each(messages: Sequence[EmailMessage]) -> None:
+    for message in messages:
+        try:
+            message.send()
+        except Exception:
+            logger.exception("Could not send the mail %r to %s", message.subject, ", ".join(message.to))

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from needs import views
+
+app_name = "needs"
+
+urlpatterns = [
+    path("needs/new/", views.need_new, name="need-new"),
+    path("needs/new/thanks/<str:token>/", views.need_thanks, name="need-thanks"),
+]

@@ -1,0 +1,51 @@
+from django.conf import settings
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_http_methods, require_safe
+
+from knowledgemap import submissions
+from needs import services
+from needs.forms import NeedForm
+from needs.matching import suggest_products
+from needs.models import KnowledgeNeed
+
+THANKS_SALT = "needs.need-thanks"
+SUGGESTIONS = 5
+
+
+@csrf_exempt  # CSRF is checked in need_form, once the rate limit and the size have been.
+@require_http_methods(["GET", "HEAD", "POST"])
+def need_new(request):
+    if request.method == "POST":
+        limited, retry_after = submissions.submission_rate_limited(request)
+        if limited:
+            return submissions.too_many_submissions(request, retry_after)
+        if submissions.body_too_large(request, settings.DATA_UPLOAD_MAX_MEMORY_SIZE):
+            context = {"form": NeedForm(), "too_large": True}
+            return render(request, "needs/need_form.html", context, status=413)
+    return need_form(request)
+
+
+@csrf_protect
+def need_form(request):
+    if request.method != "POST":
+        return render(request, "needs/need_form.html", {"form": NeedForm()})
+    form = NeedForm(request.POST)
+    if not form.is_valid():
+        return render(request, "needs/need_form.html", {"form": form}, status=400)
+    fields = {name: value for name, value in form.cleaned_data.items() if name != "website"}
+    need = services.need_submit(**fields, site_url=submissions.site_url(request))
+    return redirect("needs:need-thanks", token=submissions.thanks_token(need.pk, salt=THANKS_SALT))
+
+
+@require_safe
+@never_cache
+def need_thanks(request, token):
+    pk = submissions.thanks_pk(token, salt=THANKS_SALT)
+    if pk is None:
+        raise Http404("This link has expired or is not valid.")
+    need = get_object_or_404(KnowledgeNeed.objects.prefetch_related("themes"), pk=pk)
+    context = {"need": need, "suggestions": list(suggest_products(need, limit=SUGGESTIONS))}
+    return render(request, "needs/need_thanks.html", context)

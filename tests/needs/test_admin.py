@@ -1,0 +1,194 @@
+"""Curators work through the needs in the admin: filters, search, status actions, matching, CSV."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from needs.models import KnowledgeNeed
+from tests.factories import (
+    KnowledgeNeedFactory,
+    PartnershipFactory,
+    ProductFactory,
+    ProgrammeFactory,
+    ThemeFactory,
+    UserFactory,
+    learning_format,
+)
+
+pytestmark = pytest.mark.django_db
+Status = KnowledgeNeed.Status
+CHANGELIST = reverse("admin:needs_knowledgeneed_changelist")
+
+
+def listed(response) -> set[str]:
+    return {need.title for need in response.context["cl"].result_list}
+
+
+def act(client, action, needs, **extra):
+    data = {"action": action, "_selected_action": [n.pk for n in needs], **extra}
+    return client.post(CHANGELIST, data, follow=True)
+
+
+class TestTheList:
+    def test_it_filters_by_status_theme_format_urgency_programme_and_partnership(self, curator_client):
+        programme = ProgrammeFactory(name="Power of Voices", start_year=2021, end_year=2025)
+        partnership = PartnershipFactory(name="Open Budgets", programme=programme)
+        theme = ThemeFactory(name="Civic space")
+        # Another of each, so every filter has a choice to make and is shown.
+        other_programme = ProgrammeFactory(name="Dialogue and Dissent", start_year=2016, end_year=2020)
+        KnowledgeNeedFactory(
+            title="Other",
+            themes=[ThemeFactory()],
+            partnership=PartnershipFactory(programme=other_programme),
+            learning_formats=[learning_format("coaching")],
+        )
+        KnowledgeNeedFactory(
+            title="Wanted",
+            status=Status.IN_REVIEW,
+            urgency="high",
+            partnership=partnership,
+            themes=[theme],
+            learning_formats=[learning_format("webinar")],
+        )
+        response = curator_client.get(CHANGELIST)
+        shown = {spec.title for spec in response.context["cl"].filter_specs}
+        assert {
+            "status",
+            "urgency",
+            "themes",
+            "preferred learning formats",
+            "programme",
+            "partnership",
+        } <= shown
+        for query in [
+            {"status__exact": Status.IN_REVIEW},
+            {"themes__id__exact": theme.pk},
+            {"learning_formats__id__exact": learning_format("webinar").pk},
+            {"urgency__exact": "high"},
+            {"partnership__programme__id__exact": programme.pk},
+            {"partnership__id__exact": partnership.pk},
+        ]:
+            assert listed(curator_client.get(CHANGELIST, query)) == {"Wanted"}, query
+
+    @pytest.mark.parametrize("term", ["KN-", "amina@", "Nyota", "Rising Grounds", "district budgets"])
+    def test_it_searches_references_contacts_organisations_partnerships_and_text(self, curator_client, term):
+        need = KnowledgeNeedFactory(
+            title="Budgets",
+            description="Tracking district budgets",
+            organisation_name="Nyota Rights Collective",
+            contact_email="amina@example.org",
+            partnership_name="Rising Grounds Alliance",
+        )
+        KnowledgeNeedFactory(title="Other", organisation_name="Elsewhere", partnership_name="Other")
+        if term == "KN-":
+            term = need.reference
+        assert listed(curator_client.get(CHANGELIST, {"q": term})) == {"Budgets"}
+
+    def test_it_lists_many_needs_in_a_fixed_number_of_queries(
+        self, curator_client, django_assert_max_num_queries
+    ):
+        partnership = PartnershipFactory()
+        KnowledgeNeedFactory.create_batch(30, partnership=partnership)
+        # The session, the user, the count, the page with partnerships and programmes, the filters' options:
+        # a number that does not grow with the rows.
+        with django_assert_max_num_queries(16):
+            response = curator_client.get(CHANGELIST)
+        assert response.status_code == 200
+
+    def test_the_change_form_matches_products_by_autocomplete(self, curator_client):
+        need = KnowledgeNeedFactory()
+        html = curator_client.get(
+            reverse("admin:needs_knowledgeneed_change", args=[need.pk])
+        ).content.decode()
+        assert 'data-field-name="matched_products"' in html and "admin-autocomplete" in html
+        ProductFactory(title="Budget tracking toolkit")
+        url = reverse("admin:autocomplete")
+        params = {
+            "term": "budget",
+            "app_label": "needs",
+            "model_name": "knowledgeneed",
+            "field_name": "matched_products",
+        }
+        results = curator_client.get(url, params).json()["results"]
+        assert [r["text"] for r in results] == ["Budget tracking toolkit"]
+
+    def test_saving_matched_without_products_is_refused_kindly(self, curator_client):
+        need = KnowledgeNeedFactory()
+        url = reverse("admin:needs_knowledgeneed_change", args=[need.pk])
+        form = {
+            "status": Status.MATCHED,
+            "title": need.title,
+            "description": need.description,
+            "urgency": "medium",
+            "region": "",
+            "partnership_name": need.partnership_name,
+            "organisation_name": need.organisation_name,
+            "contact_name": need.contact_name,
+            "contact_email": need.contact_email,
+            "curator_notes": "",
+        }
+        response = curator_client.post(url, form)
+        assert "A matched need needs at least one matched product." in response.content.decode()
+        product = ProductFactory()
+        response = curator_client.post(url, {**form, "matched_products": [product.pk]})
+        assert response.status_code == 302
+        need.refresh_from_db()
+        assert need.status == Status.MATCHED
+
+
+class TestActions:
+    def test_actions_move_needs_along_the_workflow(self, curator_client):
+        needs = KnowledgeNeedFactory.create_batch(2)
+        response = act(curator_client, "mark_in_review", needs)
+        assert "2 need(s) now in review." in response.content.decode()
+        act(curator_client, "mark_closed", needs)
+        assert set(KnowledgeNeed.objects.values_list("status", flat=True)) == {Status.CLOSED}
+
+    def test_an_action_explains_what_it_refused(self, curator_client):
+        matched = KnowledgeNeedFactory(matched_products=[ProductFactory()])
+        bare = KnowledgeNeedFactory()
+        response = act(curator_client, "mark_matched", [matched, bare])
+        html = response.content.decode()
+        assert "1 need(s) now matched to products." in html
+        assert f"{bare.reference} has no matched products yet" in html
+        bare.refresh_from_db()
+        assert bare.status == Status.NEW
+
+
+class TestCsvExport:
+    def test_staff_export_the_selected_needs_with_contacts(self, curator_client):
+        theme = ThemeFactory(name="Civic space")
+        need = KnowledgeNeedFactory(
+            title="Budgets", contact_email="amina@example.org", themes=[theme], curator_notes="=HYPERLINK(1)"
+        )
+        KnowledgeNeedFactory(title="Not selected")
+        response = act(curator_client, "export_csv", [need])
+        assert response["Content-Type"] == "text/csv; charset=utf-8"
+        assert "attachment; filename=" in response["Content-Disposition"]
+        rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+        assert len(rows) == 1
+        row = rows[0]
+        assert row["reference"] == need.reference
+        assert row["contact e-mail"] == "amina@example.org"
+        assert row["themes"] == "Civic space"
+        assert row["curator notes"] == "'=HYPERLINK(1)"  # never run as a spreadsheet formula
+
+    def test_the_export_takes_a_fixed_number_of_queries(self, curator_client, django_assert_max_num_queries):
+        needs = KnowledgeNeedFactory.create_batch(20, themes=[ThemeFactory()])
+        response = act(curator_client, "export_csv", needs)
+        with django_assert_max_num_queries(6):
+            b"".join(response.streaming_content)
+
+
+class TestAccess:
+    def test_anonymous_visitors_are_sent_to_the_login(self, client):
+        KnowledgeNeedFactory()
+        response = client.get(CHANGELIST)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("admin:login"))
+
+    def test_staff_without_the_curators_group_see_no_needs(self, client):
+        client.force_login(UserFactory(is_staff=True))
+        assert client.get(CHANGELIST).status_code == 403

@@ -1,0 +1,55 @@
+"""The thank-you page after a need: only its submitter has the link; it shows no private details."""
+
+import pytest
+from django.core import signing
+from django.urls import reverse
+
+from needs.views import THANKS_SALT
+from tests.factories import KnowledgeNeedFactory, ProductFactory, ThemeFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def thanks_url(pk: int, salt: str = THANKS_SALT) -> str:
+    return reverse("needs:need-thanks", args=[signing.dumps(pk, salt=salt)])
+
+
+def test_it_shows_the_reference_but_no_contact_details(client):
+    need = KnowledgeNeedFactory(
+        contact_email="amina@example.org", organisation_name="Nyota Rights Collective"
+    )
+    response = client.get(thanks_url(need.pk))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert need.reference in html
+    assert "amina@example.org" not in html and "Nyota Rights Collective" not in html
+    assert '<meta name="robots" content="noindex">' in html
+    assert "no-cache" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize("token", ["1", "MQ:1t2:forged", "a" * 300])
+def test_a_guessed_or_forged_link_finds_nothing(client, token):
+    KnowledgeNeedFactory()
+    assert client.get(reverse("needs:need-thanks", args=[token])).status_code == 404
+
+
+def test_a_link_signed_for_a_nomination_does_not_open_a_need(client):
+    need = KnowledgeNeedFactory()
+    assert client.get(thanks_url(need.pk, salt="inventory.nomination-thanks")).status_code == 404
+
+
+def test_a_link_expires_after_a_week(client, settings, monkeypatch):
+    need = KnowledgeNeedFactory()
+    url = thanks_url(need.pk)
+    monkeypatch.setattr("knowledgemap.submissions.THANKS_MAX_AGE", -1)
+    assert client.get(url).status_code == 404
+
+
+def test_it_renders_in_a_fixed_number_of_queries(client, django_assert_num_queries):
+    theme = ThemeFactory()
+    ProductFactory.create_batch(10, themes=[theme])
+    need = KnowledgeNeedFactory(themes=[theme])
+    # 1 the need, 2 its themes, 3 related themes, 4 five suggested products with their types
+    with django_assert_num_queries(4):
+        response = client.get(thanks_url(need.pk))
+    assert len(response.context["suggestions"]) == 5
