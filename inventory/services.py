@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from inventory.models import KnowledgeProduct
+from inventory.search import update_search_vectors
 
 Status = KnowledgeProduct.Status
 
@@ -24,6 +25,9 @@ def product_set_status(*, product: KnowledgeProduct, status: str) -> KnowledgePr
         product.published_at = timezone.now()
     product.full_clean()
     product.save()
+    if status == Status.PUBLISHED:
+        # Whatever wrote the product (an import, a nomination), it is searchable once the public sees it.
+        update_search_vectors([product.pk])
     return product
 
 

@@ -1,27 +1,63 @@
-from django.db.models import Count, Prefetch, Q
+"""The public pages: home, browse, products, partnerships, organisations and the map.
+
+Only published products are ever shown or counted here: every product query starts from `published()`.
+"""
+
+from django.core.paginator import Paginator
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from inventory.models import KnowledgeProduct, Organisation, Partnership, Programme, Theme
+from inventory import facets
+from inventory.filters import OrganisationFilter, ProductFilter, Sort
+from inventory.knowledge_map import DEFAULT_DIMENSION, DIMENSIONS, build_map
+from inventory.models import (
+    Country,
+    Involvement,
+    KnowledgeProduct,
+    Membership,
+    Organisation,
+    Partnership,
+    Programme,
+    Stakeholder,
+)
 
 HOME_FEATURED = 6
+HOME_RECENT = 4
+PRODUCTS_PER_PAGE = 24
+ORGANISATIONS_PER_PAGE = 48
+RELATED_PRODUCTS = 4
+# A partnership's or organisation's page lists this many products and links to the browse page for all.
+PRODUCTS_ON_OWNER_PAGE = 12
+
+PUBLISHED = KnowledgeProduct.Status.PUBLISHED
+
+
+def product_cards(products: QuerySet) -> QuerySet:
+    """What a product card shows beside the product's own fields: its type and partnerships."""
+    return products.select_related("product_type").prefetch_related(
+        Prefetch("partnerships", Partnership.objects.only("slug", "name", "acronym"))
+    )
+
+
+def published_count(relation: str) -> Coalesce:
+    """For annotating partnerships or organisations with how many published products they have: a
+    subquery on the products' link table, so that counts on other relations are not multiplied."""
+    field = KnowledgeProduct._meta.get_field(relation)
+    through, column = field.remote_field.through, field.m2m_reverse_name()
+    counted = (
+        through.objects.filter(**{column: OuterRef("pk"), "knowledgeproduct__status": PUBLISHED})
+        .values(column)
+        .annotate(n=Count("knowledgeproduct_id"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 @require_safe
 def home(request):
     published = KnowledgeProduct.objects.published()
-    featured = (
-        published.featured()
-        .select_related("product_type")
-        .prefetch_related("themes", "partnerships")
-        .order_by("-published_at")[:HOME_FEATURED]
-    )
-    published_filter = Q(products__status=KnowledgeProduct.Status.PUBLISHED)
-    themes = (
-        Theme.objects.filter(parent=None)
-        .annotate(product_count=Count("products", filter=published_filter, distinct=True))
-        .order_by("position", "name")
-    )
     counts = {
         "products": published.count(),
         "partnerships": Partnership.objects.count(),
@@ -30,12 +66,55 @@ def home(request):
         "countries": published.values("countries").exclude(countries=None).distinct().count(),
     }
     context = {
-        "featured": featured,
-        "themes": themes,
         "counts": counts,
+        # Core themes with their product counts, sub-themes included, as the browse page counts them.
+        "themes": facets.theme_facet(ProductFilter({}), include_empty=True).values,
+        "featured": product_cards(published.featured()).order_by("-published_at")[:HOME_FEATURED],
+        "recent": product_cards(published.exclude(featured=True)).order_by("-published_at")[:HOME_RECENT],
         "programmes": Programme.objects.annotate(partnership_count=Count("partnerships")),
     }
     return render(request, "inventory/home.html", context)
+
+
+@require_safe
+def product_list(request):
+    filterset = ProductFilter(request.GET, queryset=product_cards(KnowledgeProduct.objects.published()))
+    page = Paginator(filterset.qs, PRODUCTS_PER_PAGE).get_page(request.GET.get("page"))
+    searching = bool(filterset.search_text)
+    context = {
+        "filterset": filterset,
+        "page": page,
+        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        "facets": facets.product_facets(filterset),
+        "active_filters": facets.active_filters(filterset),
+        "search_text": filterset.search_text,
+        "sort": filterset.sort_order,
+        "sort_choices": [(v, label) for v, label in Sort.choices if searching or v != Sort.RELEVANCE],
+        "errors": _refused(request, filterset),
+        "widen": _ways_to_widen(filterset) if not page.paginator.count else [],
+    }
+    return render(request, "inventory/product_list.html", context, status=400 if context["errors"] else 200)
+
+
+def _refused(request, filterset) -> list[dict]:
+    """The parameters the filter refused, with why and what was given, for the page to show."""
+    return [
+        {"param": param, "messages": messages, "given": request.GET.getlist(param)}
+        for param, messages in filterset.errors.items()
+    ]
+
+
+def _ways_to_widen(filterset: ProductFilter) -> list[dict]:
+    """For an empty result: how many products each active parameter, left out, would give."""
+    active = dict.fromkeys(f.param for f in facets.active_filters(filterset))
+    return [
+        {
+            "param": param,
+            "label": filterset.filters[param].label,
+            "count": filterset.queryset_without(param).count(),
+        }
+        for param in active
+    ]
 
 
 @require_safe
@@ -48,35 +127,162 @@ def product_detail(request, slug):
             "tags",
             "countries",
             "languages",
-            "organisations",
+            Prefetch("organisations", Organisation.objects.select_related("country")),
             Prefetch("partnerships", Partnership.objects.select_related("programme")),
-            "involvements__stakeholder",
+            Prefetch(
+                "involvements",
+                Involvement.objects.select_related("stakeholder__organisation").order_by(
+                    "stakeholder__name", "role"
+                ),
+            ),
         ),
         slug=slug,
     )
-    return render(request, "inventory/product_detail.html", {"product": product})
+    context = {
+        "product": product,
+        "stakeholders": _stakeholders_by_scope(product.involvements.all()),
+        "related": _related_products(product),
+    }
+    return render(request, "inventory/product_detail.html", context)
+
+
+def _stakeholders_by_scope(involvements) -> list[dict]:
+    """[{scope label, [(stakeholder, [role labels])]}], internal first; one line per stakeholder."""
+    roles: dict[Stakeholder, list[str]] = {}
+    for involvement in involvements:
+        roles.setdefault(involvement.stakeholder, []).append(involvement.get_role_display())
+    return [
+        {
+            "scope": scope,
+            "label": label,
+            "stakeholders": [(s, r) for s, r in roles.items() if s.scope == scope],
+        }
+        for scope, label in Stakeholder.Scope.choices
+        if any(s.scope == scope for s in roles)
+    ]
+
+
+def _related_products(product: KnowledgeProduct) -> QuerySet | list:
+    """Up to four other published products sharing the most themes and tags with this one."""
+    theme_ids = [t.pk for t in product.themes.all()]
+    tag_ids = [t.pk for t in product.tags.all()]
+    if not theme_ids and not tag_ids:
+        return []
+    shared_themes = _shared(KnowledgeProduct.themes.through, "theme_id", theme_ids, "knowledgeproduct_id")
+    shared_tags = _shared(KnowledgeProduct.tags.through, "tag_id", tag_ids, "content_object_id")
+    return (
+        product_cards(KnowledgeProduct.objects.published().exclude(pk=product.pk))
+        .annotate(shared=shared_themes + shared_tags)
+        .filter(shared__gt=0)
+        .order_by("-shared", "-published_at", "pk")[:RELATED_PRODUCTS]
+    )
+
+
+def _shared(through, column: str, ids: list[int], product_column: str) -> Coalesce:
+    counted = (
+        through.objects.filter(**{product_column: OuterRef("pk"), f"{column}__in": ids})
+        .values(product_column)
+        .annotate(n=Count(column))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+@require_safe
+def partnership_list(request):
+    partnerships = (
+        Partnership.objects.select_related("programme", "lead_organisation")
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                Membership.objects.select_related("organisation").order_by("role", "organisation__name"),
+            )
+        )
+        .annotate(product_count=published_count("partnerships"))
+        .order_by("-programme__start_year", "programme__name", "name")
+    )
+    return render(request, "inventory/partnership_list.html", {"partnerships": partnerships})
 
 
 @require_safe
 def partnership_detail(request, slug):
     partnership = get_object_or_404(
         Partnership.objects.select_related("programme", "lead_organisation").prefetch_related(
-            "memberships__organisation", "themes", "countries"
+            Prefetch(
+                "memberships",
+                Membership.objects.select_related("organisation__country").order_by(
+                    "role", "organisation__name"
+                ),
+            ),
+            "themes",
+            "countries",
         ),
         slug=slug,
     )
-    products = partnership.products.published().select_related("product_type")
+    products = partnership.products.published()
+    context = {
+        "partnership": partnership,
+        "products": product_cards(products).order_by("-published_at")[:PRODUCTS_ON_OWNER_PAGE],
+        "product_count": products.count(),
+    }
+    return render(request, "inventory/partnership_detail.html", context)
+
+
+@require_safe
+def organisation_list(request):
+    organisations = Organisation.objects.select_related("country").annotate(
+        product_count=published_count("organisations"), partnership_count=Count("memberships")
+    )
+    filterset = OrganisationFilter(request.GET, queryset=organisations.order_by("name"))
+    page = Paginator(filterset.qs, ORGANISATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    chosen = filterset.form.cleaned_data
+    context = {
+        "filterset": filterset,
+        "kinds": Organisation.Kind.choices,
+        "countries": Country.objects.filter(organisations__isnull=False).distinct().order_by("name"),
+        "chosen_kinds": chosen.get("kind") or [],
+        "chosen_countries": [country.code for country in chosen.get("country") or []],
+        "page": page,
+        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        "errors": _refused(request, filterset),
+    }
     return render(
-        request, "inventory/partnership_detail.html", {"partnership": partnership, "products": products}
+        request, "inventory/organisation_list.html", context, status=400 if context["errors"] else 200
     )
 
 
 @require_safe
 def organisation_detail(request, slug):
     organisation = get_object_or_404(Organisation.objects.select_related("country"), slug=slug)
+    products = organisation.products.published()
     context = {
         "organisation": organisation,
-        "memberships": organisation.memberships.select_related("partnership__programme"),
-        "products": organisation.products.published().select_related("product_type"),
+        "memberships": organisation.memberships.select_related("partnership__programme").order_by(
+            "-partnership__programme__start_year", "partnership__name"
+        ),
+        "products": product_cards(products).order_by("-published_at")[:PRODUCTS_ON_OWNER_PAGE],
+        "product_count": products.count(),
     }
     return render(request, "inventory/organisation_detail.html", context)
+
+
+def demand_by_theme() -> dict[int, int] | None:
+    """How many knowledge needs ask for each theme ({theme id: count}), for the map to show demand beside
+    supply. None while the portal records no needs: the map then shows supply alone."""
+    return None
+
+
+@require_safe
+def knowledge_map(request):
+    across = request.GET.get("across") or DEFAULT_DIMENSION
+    if across not in DIMENSIONS:
+        context = {"dimensions": DIMENSIONS.values(), "unknown_across": across}
+        return render(request, "inventory/map.html", context, status=400)
+    demand = demand_by_theme()
+    context = {
+        "map": build_map(DIMENSIONS[across], demand),
+        "dimensions": DIMENSIONS.values(),
+        "across": across,
+        "demand_by_theme": demand,
+    }
+    return render(request, "inventory/map.html", context)
