@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext
 
 from inventory.filters import ProductFilter, Through
-from inventory.models import Organisation, Region, Stakeholder, Theme
+from inventory.models import Involvement, Organisation, Region, Stakeholder, Theme
 
 SHOWN_BEFORE_MORE = 8
 
@@ -101,10 +101,14 @@ def _links(filterset: ProductFilter, param: str, relation: str | None) -> QueryS
     return table.objects.filter(**{f"{product_column}__in": products.values("pk")})
 
 
-def _product_count(relation: str | None) -> Count:
+def _product_count(relation: str | None, path: str) -> Count:
+    """Products per group. A link table holds each (product, row) pair once, so grouping by the linked row
+    itself needs no DISTINCT (which costs a sort); grouping by something further (a partnership's
+    programme, an organisation's kind) does."""
     if relation is None:
         return Count("pk")
-    return Count(Through[relation][2], distinct=True)
+    table, linked, product_column = Through[relation]
+    return Count(product_column, distinct=path != linked or table is Involvement)
 
 
 def _linked_facet(filterset, param, relation, path, *, key="slug", order=()) -> Facet:
@@ -113,7 +117,7 @@ def _linked_facet(filterset, param, relation, path, *, key="slug", order=()) -> 
     rows = (
         _links(filterset, param, relation)
         .values(value=F(f"{path}__{key}"), name=F(f"{path}__name"))
-        .annotate(count=_product_count(relation))
+        .annotate(count=_product_count(relation, path))
         .order_by(*[_prefixed(path, field) for field in order] or ["-count"], "name")
     )
     chosen = {getattr(obj, key): obj for obj in _selected(filterset, param)}
@@ -129,11 +133,11 @@ def _organisation_facet(filterset) -> Facet:
     rows = (
         _links(filterset, "organisation", "organisations")
         .values(value=F("organisation__slug"), name=F("organisation__name"), kind=F("organisation__kind"))
-        .annotate(count=_product_count("organisations"))
+        .annotate(count=_product_count("organisations", "organisation"))
         .order_by("-count", "name")
     )
     chosen = {o.slug: o for o in _selected(filterset, "organisation")}
-    southern = str(Organisation.Kind.SOUTHERN_CSO.label)
+    southern = gettext("Southern")
     values = [
         FacetValue(
             r["value"],
@@ -153,7 +157,7 @@ def _choice_facet(filterset, param, relation, path, choices) -> Facet:
         _links(filterset, param, relation)
         .exclude(**{path: ""})
         .values(value=F(path))
-        .annotate(count=_product_count(relation))
+        .annotate(count=_product_count(relation, path))
         .order_by()
     )
     counts = {r["value"]: r["count"] for r in rows}

@@ -42,8 +42,9 @@ def remove_query(context, param: str, value=None) -> str:
 @register.simple_tag(takes_context=True)
 def hidden_query_inputs(context, leave_out: str = "") -> str:
     """Hidden inputs carrying the current query into a form, except the space-separated `leave_out`
-    parameters (those the form itself asks for) and the page."""
-    skipped = {*leave_out.split(), "page"}
+    parameters (those the form itself asks for), the page, and parameters the page refused (`errors`)."""
+    refused = {error["param"] for error in context.get("errors") or []}
+    skipped = {*leave_out.split(), "page", *refused}
     params = context.request.GET
     return format_html_join(
         "\n",

@@ -139,6 +139,11 @@ class TestBadInput:
         assert 'href="?country=KE">Leave it out</a>' in page
         assert titles(response) == ["Kenyan toolkit"]
 
+    def test_a_new_search_drops_the_refused_parameter_and_keeps_the_others(self, client):
+        page = browse(client, "theme=no-such-theme&country=KE", status=400).content.decode()
+        assert '<input type="hidden" name="country" value="KE">' in page
+        assert 'name="theme"' not in page
+
     @pytest.mark.parametrize(
         "query",
         [

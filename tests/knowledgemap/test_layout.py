@@ -4,6 +4,7 @@ from other hosts (the content security policy will forbid both)."""
 import re
 
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from tests.factories import (
@@ -86,3 +87,18 @@ def test_no_page_has_inline_script_or_style_or_loads_from_another_host(client, p
         assert not re.search(r"\son[a-z]+=", page), url
         for tag, address in re.findall(r"<(script|link|img|iframe)[^>]*\b(?:src|href)=\"([^\"]+)\"", page):
             assert address.startswith("/"), (url, tag, address)
+
+
+def test_a_page_not_found_keeps_the_layout_and_offers_a_search(client, settings):
+    settings.DEBUG = False
+    response = client.get("/products/not-published-or-never-was/")
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "This page is not on the map" in page
+    assert '<a class="skip-link" href="#main">' in page and 'action="/products/"' in page
+
+
+def test_the_server_error_page_renders_without_a_request_or_the_database(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        page = render_to_string("500.html")
+    assert "Something went wrong on our side" in page
