@@ -90,18 +90,15 @@ def product_list(request):
         "search_text": filterset.search_text,
         "sort": filterset.sort_order,
         "sort_choices": [(v, label) for v, label in Sort.choices if searching or v != Sort.RELEVANCE],
-        "errors": _refused(request, filterset),
+        "errors": _refused(filterset),
         "widen": _ways_to_widen(filterset) if not page.paginator.count else [],
     }
     return render(request, "inventory/product_list.html", context, status=400 if context["errors"] else 200)
 
 
-def _refused(request, filterset) -> list[dict]:
-    """The parameters the filter refused, with why and what was given, for the page to show."""
-    return [
-        {"param": param, "messages": messages, "given": request.GET.getlist(param)}
-        for param, messages in filterset.errors.items()
-    ]
+def _refused(filterset) -> list[dict]:
+    """The parameters the filter refused, and why, for the page to show."""
+    return [{"param": param, "messages": messages} for param, messages in filterset.errors.items()]
 
 
 def _ways_to_widen(filterset: ProductFilter) -> list[dict]:
@@ -244,7 +241,7 @@ def organisation_list(request):
         "chosen_countries": [country.code for country in chosen.get("country") or []],
         "page": page,
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
-        "errors": _refused(request, filterset),
+        "errors": _refused(filterset),
     }
     return render(
         request, "inventory/organisation_list.html", context, status=400 if context["errors"] else 200

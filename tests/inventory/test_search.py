@@ -1,6 +1,8 @@
 """Full-text search: stored, weighted vectors with English stemming on PostgreSQL; substring matching on
 SQLite. The vectors are kept current by the admin, the services and a command, never by save() or signals."""
 
+from io import StringIO
+
 import pytest
 from django.core.management import call_command
 from django.db import connection
@@ -11,7 +13,7 @@ from inventory import services
 from inventory.filters import ProductFilter
 from inventory.models import KnowledgeProduct
 from inventory.search import _search_by_substring, update_search_vectors
-from tests.factories import ProductFactory, ProductTypeFactory, ThemeFactory
+from tests.factories import ProductFactory, ProductTypeFactory, ProgrammeFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db
 Status = KnowledgeProduct.Status
@@ -87,6 +89,13 @@ class TestFullTextSearch:
         assert search("toolkit") == []
         call_command("update_search_vectors", verbosity=0)
         assert search("toolkit") == ["Fresh toolkit"]
+
+    def test_setting_up_a_development_database_brings_the_vectors_up_to_date(self, settings):
+        settings.DEBUG = True
+        ProgrammeFactory()  # reference and demo data are "already there": nothing is loaded
+        ProductFactory(title="Loaded toolkit")
+        call_command("setup_dev", stdout=StringIO())
+        assert search("toolkit") == ["Loaded toolkit"]
 
     def test_update_search_vectors_can_update_only_some_products(self):
         first = ProductFactory(title="First toolkit")
