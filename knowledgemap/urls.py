@@ -10,6 +10,7 @@ admin.site.index_title = "The inventory, needs and learning"
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("api/", include("api.urls")),
     path("", include("inventory.urls")),
     path("", include("needs.urls")),
 ]
