@@ -19,7 +19,7 @@ def product_json_ld(product: KnowledgeProduct, absolute: Callable[[str], str]) -
         "description": product.summary,
         "learningResourceType": product.product_type.name,
         "about": [{"@type": "Thing", "name": theme.name} for theme in product.themes.all()],
-        "keywords": ", ".join(tag.name for tag in product.tags.all()),
+        "keywords": ", ".join(sorted(tag.name for tag in product.tags.all())),
         "creator": [
             {
                 "@type": "Organization",
