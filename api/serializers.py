@@ -40,6 +40,17 @@ class WebPageField(serializers.Field):
         return request.build_absolute_uri(path) if request else path
 
 
+class OptionalURLField(serializers.URLField):
+    """A link that may be missing: null rather than an empty string, which is no URI."""
+
+    def __init__(self, **kwargs):
+        kwargs.update(read_only=True, allow_null=True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return value or None
+
+
 def api_url(view_name: str) -> serializers.HyperlinkedIdentityField:
     return serializers.HyperlinkedIdentityField(view_name=f"api:{view_name}", lookup_field="slug")
 
@@ -121,7 +132,7 @@ class ProductSerializer(serializers.ModelSerializer):
     stakeholders = InvolvementSerializer(source="involvements", many=True, read_only=True)
     countries = CountrySerializer(many=True, read_only=True)
     languages = LanguageSerializer(many=True, read_only=True)
-    link = serializers.URLField(source="url", read_only=True, help_text="Where the product itself is.")
+    link = OptionalURLField(source="url", help_text="Where the product itself is, on another site.")
     download_url = serializers.SerializerMethodField(help_text="The uploaded file, when there is one.")
 
     class Meta:
@@ -154,7 +165,7 @@ class ProductSerializer(serializers.ModelSerializer):
     def get_tags(self, product) -> list[str]:
         return sorted(tag.name for tag in product.tags.all())
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
     def get_download_url(self, product) -> str | None:
         if not product.file:
             return None
@@ -179,6 +190,7 @@ class PartnershipSerializer(serializers.ModelSerializer):
     themes = ThemeReferenceSerializer(many=True, read_only=True)
     countries = CountrySerializer(many=True, read_only=True)
     products = serializers.SerializerMethodField(help_text="Its published products.")
+    website = OptionalURLField()
     product_count = serializers.IntegerField(read_only=True, help_text="Its published products.")
 
     class Meta:
@@ -211,6 +223,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
     web_url = WebPageField()
     country = CountrySerializer(read_only=True, allow_null=True)
     products = serializers.SerializerMethodField(help_text="Its published products.")
+    website = OptionalURLField()
     product_count = serializers.IntegerField(read_only=True, help_text="Its published products.")
 
     class Meta:

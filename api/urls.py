@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
 from api import docs, views
@@ -14,4 +14,5 @@ urlpatterns = [
     path("schema/", views.schema, name="schema"),
     path("docs/", docs.documentation, name="docs"),
     *router.urls,
+    re_path(r"^(?P<path>.*)$", views.not_found, name="not-found"),
 ]

@@ -24,7 +24,7 @@ from drf_spectacular.utils import (
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework import serializers
 from rest_framework.decorators import api_view
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
@@ -43,6 +43,7 @@ from inventory.filters import OrganisationFilter, ProductFilter
 PAGE_SIZE = 24
 MAX_PAGE_SIZE = 100
 
+NOT_FOUND_MESSAGE = "There is nothing at this address of the API; /api/ lists what there is."
 BAD_PARAMETERS = "Some query parameters could not be used: see `parameters`."
 
 
@@ -158,6 +159,13 @@ class ProductTypeViewSet(OpenDataViewSet):
 
     queryset = querysets.product_types()
     serializer_class = ProductTypeSerializer
+
+
+@extend_schema(exclude=True)
+@api_view(["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"])
+def not_found(request, path=""):
+    """Any other address under /api/ (a slug with a slash in it, a typo): a 404 in JSON, not the HTML page."""
+    raise NotFound(NOT_FOUND_MESSAGE)
 
 
 @extend_schema(exclude=True)
