@@ -13,6 +13,8 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 from drf_spectacular.generators import SchemaGenerator
 
+from api.views import ROUTES
+
 REF_PREFIX = "#/components/schemas/"
 
 
@@ -121,13 +123,19 @@ def _component(name: str, raw: dict) -> Component:
     return Component(name, raw.get("description", ""), fields)
 
 
+def _route_order(path: str) -> tuple[int, str]:
+    """Products first, then the rest in the order the API's root lists them."""
+    prefixes = list(ROUTES)
+    prefix = path.removeprefix("/api/").split("/")[0]
+    return (prefixes.index(prefix) if prefix in prefixes else len(prefixes), path)
+
+
 @functools.lru_cache(maxsize=8)
 def documentation_for(language: str | None) -> dict:
     """The page's content, made once per language: the schema only changes with the code."""
     schema = SchemaGenerator().get_schema(request=None, public=True)
-    operations = [
-        _operation(path, methods["get"]) for path, methods in schema["paths"].items() if "get" in methods
-    ]
+    paths = sorted(schema["paths"].items(), key=lambda item: _route_order(item[0]))
+    operations = [_operation(path, methods["get"]) for path, methods in paths if "get" in methods]
     components = [
         _component(name, raw)
         for name, raw in schema["components"]["schemas"].items()

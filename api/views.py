@@ -113,6 +113,7 @@ def documented(viewset):
         ),
         retrieve=extend_schema(
             summary=f"One {meta.verbose_name}, by its slug",
+            description=f"The {meta.verbose_name} with this slug, as the list gives it.",
             responses={200: viewset.serializer_class, 404: NOT_FOUND},
         ),
     )(viewset)
