@@ -8,6 +8,7 @@ and lets a curator revert to an earlier version; HistoryRequestMiddleware record
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -50,3 +51,30 @@ def one_history_entry(instance: models.Model, *, created: bool) -> Iterator[None
         del instance.skip_history_when_saving
         raise
     resume_history(instance, created=created)
+
+
+def _chunks(items: list, size: int = 500):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def record_created(instances: list[models.Model]) -> None:
+    """The "+" entries of many new records at once, with their tracked many-to-many fields, in a few
+    queries instead of several per record (a 5,000-row import). Their relations must be saved already."""
+    if not instances or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+        return
+    model = type(instances[0])
+    records = _RECORDS.get(model)
+    if records is None:
+        return
+    history = getattr(model, model._meta.simple_history_manager_attribute)
+    entries = {entry.id: entry for entry in history.bulk_history_create(instances, batch_size=500)}
+    for field, m2m_history_model in records.m2m_models.items():
+        through = field.remote_field.through
+        source = f"{field.m2m_field_name()}_id"
+        columns = [f.attname for f in through._meta.concrete_fields]
+        snapshot = []
+        for ids in _chunks(list(entries)):
+            for row in through.objects.filter(**{f"{source}__in": ids}).values(*columns):
+                snapshot.append(m2m_history_model(history=entries[row[source]], **row))
+        m2m_history_model.objects.bulk_create(snapshot, batch_size=500)

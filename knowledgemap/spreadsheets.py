@@ -20,7 +20,7 @@ from django.db import models
 from import_export import fields, resources, widgets
 from import_export.results import Result, RowResult
 
-from knowledgemap.history import pause_history, resume_history
+from knowledgemap.history import pause_history, record_created, resume_history
 
 SEPARATOR = "; "
 _AMBIGUOUS = object()
@@ -152,15 +152,24 @@ class RelatedSetWidget(widgets.Widget):
     def render(self, value, obj=None, **kwargs):
         return SEPARATOR.join(self.lookup.label_of(item) for item in value.all()) if value is not None else ""
 
-    def same(self, cleaned: list, manager) -> bool:
-        return {item.pk for item in cleaned} == {item.pk for item in manager.all()}
+    def render_cleaned(self, cleaned: list) -> str:
+        return SEPARATOR.join(self.lookup.label_of(item) for item in cleaned)
 
-    def write(self, manager, cleaned: list, *, created: bool) -> None:
-        if created:
-            if cleaned:
-                manager.add(*cleaned)
-        else:
-            manager.set(cleaned)
+    def stored(self, manager) -> list:
+        """What the record holds now, in the form `clean` returns."""
+        return list(manager.all())
+
+    def same(self, cleaned: list, stored: list) -> bool:
+        return {item.pk for item in cleaned} == {item.pk for item in stored}
+
+    def write(self, manager, cleaned: list) -> None:
+        manager.set(cleaned)
+
+    def through_rows(self, model_field, instance, cleaned: list) -> list[models.Model]:
+        """The rows of the relation table that link a new `instance`, to insert with many others at once."""
+        through = model_field.remote_field.through
+        source, target = model_field.m2m_field_name(), model_field.m2m_reverse_field_name()
+        return [through(**{f"{source}_id": instance.pk, f"{target}_id": item.pk}) for item in cleaned]
 
 
 class TagsWidget(RelatedSetWidget):
@@ -177,19 +186,33 @@ class TagsWidget(RelatedSetWidget):
             return ""
         return SEPARATOR.join(sorted((tag.name for tag in value.all()), key=str.casefold))
 
-    def same(self, cleaned: list[str], manager) -> bool:
-        return {normalise(name) for name in cleaned} == {normalise(tag.name) for tag in manager.all()}
+    def render_cleaned(self, cleaned: list[str]) -> str:
+        return SEPARATOR.join(sorted(cleaned, key=str.casefold))
 
-    def write(self, manager, cleaned: list[str], *, created: bool) -> None:
+    def stored(self, manager) -> list[str]:
+        return [tag.name for tag in manager.all()]
+
+    def same(self, cleaned: list[str], stored: list[str]) -> bool:
+        return {normalise(name) for name in cleaned} == {normalise(name) for name in stored}
+
+    def tags(self, names: list[str]) -> list:
         tags = []
-        for name in cleaned:
+        for name in names:
             try:
                 tags.append(self.lookup.find(name))
             except ValueError:
                 tag = self.lookup.model._default_manager.create(name=name)
                 self.lookup.add(tag)
                 tags.append(tag)
-        super().write(manager, tags, created=created)
+        return tags
+
+    def write(self, manager, cleaned: list[str]) -> None:
+        manager.set(self.tags(cleaned))
+
+    def through_rows(self, model_field, instance, cleaned: list[str]) -> list[models.Model]:
+        # Tags through a TaggedItemBase model (a plain foreign key to the tagged object).
+        through = model_field.through
+        return [through(content_object_id=instance.pk, tag_id=tag.pk) for tag in self.tags(cleaned)]
 
 
 class ChoiceWidget(widgets.Widget):
@@ -291,6 +314,33 @@ class SheetResult(Result):
         return problems
 
 
+class SheetDiff(resources.Diff):
+    """The preview's before and after of a row, with the relations the row names rather than the ones
+    stored: a new row's relations are saved only after the last row, and reading them back would cost
+    several queries a row."""
+
+    def __init__(self, resource, instance, new):
+        self.left = self._values(resource, instance)
+        self.right = []
+        self.new = new
+
+    def compare_with(self, resource, instance):
+        self.right = self._values(resource, instance)
+
+    @staticmethod
+    def _values(resource, instance) -> list[str]:
+        relations = {
+            **instance.__dict__.get("_sheet_stored", {}),
+            **instance.__dict__.get("_sheet_relations", {}),
+        }
+        return [
+            field.widget.render_cleaned(relations[field.attribute])
+            if isinstance(field, RelationColumn)
+            else field.export(instance)
+            for field in resource.get_import_fields()
+        ]
+
+
 class SheetResource(resources.ModelResource):
     """Base of the importable sheets. A subclass declares its columns, `lookups` (to reset per import),
     `natural_key_of_row`/`natural_key_of` for matching without a slug, and `get_queryset` with the
@@ -324,6 +374,8 @@ class SheetResource(resources.ModelResource):
             )
         self._by_slug: dict[str, models.Model] = {}
         self._by_key: dict[tuple, Any] = {}
+        self._claimed: dict[tuple, int] = {}
+        self._created: list[models.Model] = []
         for obj in self.get_queryset():
             self._by_slug[obj.slug] = obj
             key = self.natural_key_of(obj)
@@ -332,49 +384,113 @@ class SheetResource(resources.ModelResource):
     def column_names(self) -> list[str]:
         return [field.column_name for field in self.get_import_fields()]
 
+    def before_import_row(self, row, **kwargs):
+        self._row_number = kwargs.get("row_number", 0)
+
     def get_instance(self, instance_loader, row):
         slug = tidy(row.get("slug") or "")
         if slug:
+            self._claim(("slug", slug), "slug")
             return self._by_slug.get(slug)
         key = self.natural_key_of_row(row)
-        found = self._by_key.get(key) if key else None
+        if not key:
+            return None
+        self._claim(key, self.natural_key_description)
+        found = self._by_key.get(key)
         if found is _AMBIGUOUS:
             noun = self._meta.model._meta.verbose_name
             key = self.natural_key_description
             raise ValidationError(f"more than one {noun} has this {key}: give the slug of the one you mean")
         return found
 
+    def _claim(self, key: tuple, description: str) -> None:
+        """One record, one row: a second row for the same record is most likely a slip."""
+        earlier = self._claimed.setdefault(key, self._row_number)
+        if earlier != self._row_number:
+            raise ValidationError(f"row {earlier + 1} has the same {description}")
+
     # Saving ------------------------------------------------------------------------------------------------
+    def after_init_instance(self, instance, new, row, **kwargs):
+        # The relations the record holds before the row is applied, read once from the prefetched rows: the
+        # copy import-export takes of the record to compare against loses Django's prefetch cache.
+        fields = [field for field in self.get_import_fields() if isinstance(field, RelationColumn)]
+        instance._sheet_stored = {
+            field.attribute: [] if new else field.widget.stored(getattr(instance, field.attribute))
+            for field in fields
+        }
+
     def skip_row(self, instance, original, row, import_validation_errors=None):
         if import_validation_errors or original is None or original.pk is None:
             return False
-        relations = instance.__dict__.get("_sheet_relations", {})
+        relations, stored = instance.__dict__.get("_sheet_relations", {}), instance._sheet_stored
         for field in self.get_import_fields():
             if field.column_name not in row:
                 continue
             if isinstance(field, RelationColumn):
-                if not field.widget.same(relations[field.attribute], field.get_value(original)):
+                if not field.widget.same(relations[field.attribute], stored[field.attribute]):
                     return False
             elif field.get_value(instance) != field.get_value(original):
                 return False
         return True
+
+    def get_diff_class(self):
+        return SheetDiff
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        # Unique constraints are checked, so a clash gets a row and a reason; check constraints are not: the
+        # model's clean() says the same more kindly, the database still enforces them, and checking them
+        # here would cost two queries a row. Foreign keys that the lookups found need no second look.
+        errors = dict(import_validation_errors or {})
+        found = {f.attribute for f in self.get_import_fields() if isinstance(f.widget, RelatedWidget)}
+        try:
+            instance.full_clean(
+                exclude=set(errors) | found, validate_unique=validate_unique, validate_constraints=False
+            )
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        model = type(instance)
+        for constraint in model._meta.constraints:
+            if isinstance(constraint, models.UniqueConstraint):
+                try:
+                    constraint.validate(model, instance, exclude=set(errors))
+                except ValidationError as error:
+                    errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
 
     def before_save_instance(self, instance, row, **kwargs):
         instance._sheet_created = instance.pk is None
         pause_history(instance)
 
     def save_m2m(self, instance, row, **kwargs):
-        created = instance.__dict__.pop("_sheet_created", False)
+        if instance.__dict__.pop("_sheet_created", False):
+            # New records get their relations and history in bulk after the last row (see after_import).
+            del instance.skip_history_when_saving
+            self._created.append(instance)
+            return
+        relations, stored = instance.__dict__.get("_sheet_relations", {}), instance._sheet_stored
         for field in self.get_import_fields():
-            cleaned = instance.__dict__.get("_sheet_relations", {}).get(field.attribute)
-            if not isinstance(field, RelationColumn) or cleaned is None:
+            if not isinstance(field, RelationColumn) or field.attribute not in relations:
                 continue
-            manager = getattr(instance, field.attribute)
-            if created or not field.widget.same(cleaned, manager):
-                field.widget.write(manager, cleaned, created=created)
-        resume_history(instance, created=created)
-        if created:
-            self._by_slug[instance.slug] = instance
+            if not field.widget.same(relations[field.attribute], stored[field.attribute]):
+                field.widget.write(getattr(instance, field.attribute), relations[field.attribute])
+        resume_history(instance, created=False)
+
+    def save_created_relations(self) -> None:
+        """Link the new records to their themes, countries, tags… in one insert per relation."""
+        model = self._meta.model
+        for field in self.get_import_fields():
+            if not isinstance(field, RelationColumn):
+                continue
+            model_field = model._meta.get_field(field.attribute)
+            rows = []
+            for instance in self._created:
+                cleaned = instance.__dict__.get("_sheet_relations", {}).get(field.attribute)
+                if cleaned:
+                    rows.extend(field.widget.through_rows(model_field, instance, cleaned))
+            if rows:
+                rows[0]._meta.model.objects.bulk_create(rows, batch_size=500)
+        record_created(self._created)
 
     def import_data(self, dataset, dry_run=False, raise_errors=False, use_transactions=None, **kwargs):
         # All or nothing: any bad row rolls the whole sheet back, whatever the caller asked for.
@@ -389,15 +505,19 @@ class SheetResource(resources.ModelResource):
         return SheetResult
 
     def after_import(self, dataset, result, **kwargs):
+        failed = result.has_errors() or result.has_validation_errors()
+        if kwargs.get("dry_run") or failed:
+            # A preview shows the rows; it writes no relations, since everything is rolled back anyway.
+            return
+        self.save_created_relations()
         super().after_import(dataset, result, **kwargs)
-        if not kwargs.get("dry_run") and not result.has_errors() and not result.has_validation_errors():
-            saved = [
-                row.object_id
-                for row in result.rows
-                if row.import_type in (RowResult.IMPORT_TYPE_NEW, RowResult.IMPORT_TYPE_UPDATE)
-            ]
-            if saved:
-                self.after_rows_saved(saved)
+        saved = [
+            row.object_id
+            for row in result.rows
+            if row.import_type in (RowResult.IMPORT_TYPE_NEW, RowResult.IMPORT_TYPE_UPDATE)
+        ]
+        if saved:
+            self.after_rows_saved(saved)
 
     def after_rows_saved(self, ids: list) -> None:
         """Work that follows a real import, once, for the new and changed records."""
