@@ -31,11 +31,22 @@ class ExportAdmin(ExportActionMixin, admin.ModelAdmin):
     def has_export_permission(self, request):
         return self.has_view_permission(request)
 
+    def get_valid_export_item_pks(self, request):
+        # The rows an "export selected" may name: those the user sees in the list, no others.
+        return self.get_export_queryset(request).values_list("pk", flat=True)
+
 
 class CuratorAdmin(SimpleHistoryAdmin, ImportMixin, ExportAdmin):
     """Import (CSV, Excel) with a row-by-row preview, export, and history with revert."""
 
     import_template_name = "admin/knowledgemap/import.html"
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple-history saves a posted old version without asking for the change permission: someone who
+        # may only view the record (a reviewer) could otherwise edit it through "revert".
+        if request.method == "POST" and not self.has_change_permission(request):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def has_import_permission(self, request):
         # An import both adds and changes records.

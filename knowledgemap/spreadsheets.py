@@ -224,14 +224,19 @@ class ChoiceWidget(widgets.Widget):
         self.noun = noun
         self._by_name = {}
         for choice in choices:
-            self._by_name[normalise(choice.label)] = choice.value
-            self._by_name[normalise(choice.value)] = choice.value
+            self._by_name[self._key(choice.label)] = choice.value
+            self._by_name[self._key(choice.value)] = choice.value
+
+    @staticmethod
+    def _key(value) -> str:
+        # "Southern CSO", "southern-cso" and "southern_cso" are one choice.
+        return normalise(str(value).replace("-", " ").replace("_", " "))
 
     def clean(self, value, row=None, **kwargs):
         if value in _BLANK or not tidy(value):
             return None
         try:
-            return self._by_name[normalise(value)]
+            return self._by_name[self._key(value)]
         except KeyError:
             allowed = ", ".join(self.choices.values)
             raise ValueError(f"unknown {self.noun} “{tidy(value)}” (use one of: {allowed})") from None

@@ -131,3 +131,9 @@ def curator(**kwargs):
     user.groups.add(Group.objects.get(name="Curators"))
     user.save()
     return user
+
+
+def reviewer(**kwargs):
+    user = UserFactory(is_staff=True, **kwargs)
+    user.groups.add(Group.objects.get(name="Reviewers"))
+    return user
