@@ -156,8 +156,6 @@ AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 
 # Spreadsheets in the admin: an import runs in one transaction, so a sheet is saved whole or not at all.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
-# The history keeps who changed what; revert is on (the admin's "History" page of each record).
-SIMPLE_HISTORY_REVERT_DISABLED = False
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

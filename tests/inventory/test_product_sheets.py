@@ -260,3 +260,13 @@ class TestAfterImport:
     def test_imported_products_are_searchable(self, inventory):
         import_sheet(sheet([{"title": "Seed banks", "type": "Toolkit", "summary": "A.", "tags": "farming"}]))
         assert KnowledgeProduct.objects.filter(search_vector="farming").get().title == "Seed banks"
+
+
+def test_an_export_asks_a_fixed_number_of_queries_however_many_products(django_assert_num_queries, inventory):
+    for n in range(12):
+        ProductFactory(title=f"More {n}", themes=[ThemeFactory()], tags=[f"tag {n}"])
+    # 1 count and 1 page of products (pages of 100), 6 prefetched relations (themes, partnerships,
+    # organisations, countries, languages, tags), and 6 lookup tables read once (type, themes, partnerships,
+    # organisations, countries, languages) to tell an ambiguous name from a unique one.
+    with django_assert_num_queries(14):
+        export()
