@@ -20,8 +20,11 @@ def update_search_vectors(product_ids: Iterable[int] | None = None) -> None:
     """Recompute the vectors of the given products (all when None). SQLite has no vectors: nothing to do."""
     if connection.vendor != "postgresql":
         return
+    ids = None if product_ids is None else list(product_ids)
+    if ids == []:
+        return
     with connection.cursor() as cursor:
-        if product_ids is None:
+        if ids is None:
             cursor.execute(_UPDATE)
         else:
-            cursor.execute(_UPDATE + " WHERE p.id = ANY(%s)", [list(product_ids)])
+            cursor.execute(_UPDATE + " WHERE p.id = ANY(%s)", [ids])

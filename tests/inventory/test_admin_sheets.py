@@ -213,3 +213,12 @@ def test_an_imported_sheet_reproduces_the_organisations_and_partnerships_it_came
         result = resource().import_data(again)
         assert {r.import_type for r in result} == {"skip"}, result.problems
     assert Organisation.objects.count() == 1 and Partnership.objects.count() == 1
+
+
+def test_a_sheet_with_an_unknown_column_gets_a_sentence_not_a_traceback(curator_client, reference):
+    response = upload(
+        curator_client, "knowledgeproduct", "title,type,summary,theme\nA,Toolkit,A.,Civic space\n"
+    )
+    content = response.content.decode()
+    assert "Unknown column(s): theme." in content
+    assert "Traceback" not in content
