@@ -125,13 +125,14 @@ class ProductSerializer(serializers.ModelSerializer):
     url = api_url("product-detail")
     web_url = WebPageField()
     type = ProductTypeReferenceSerializer(source="product_type", read_only=True)
-    themes = ThemeReferenceSerializer(many=True, read_only=True)
+    # The relations come from the lists api.querysets.products() prefetches.
+    themes = ThemeReferenceSerializer(source="theme_list", many=True, read_only=True)
     tags = serializers.SerializerMethodField()
-    partnerships = PartnershipReferenceSerializer(many=True, read_only=True)
-    organisations = OrganisationReferenceSerializer(many=True, read_only=True)
-    stakeholders = InvolvementSerializer(source="involvements", many=True, read_only=True)
-    countries = CountrySerializer(many=True, read_only=True)
-    languages = LanguageSerializer(many=True, read_only=True)
+    partnerships = PartnershipReferenceSerializer(source="partnership_list", many=True, read_only=True)
+    organisations = OrganisationReferenceSerializer(source="organisation_list", many=True, read_only=True)
+    stakeholders = InvolvementSerializer(source="involvement_list", many=True, read_only=True)
+    countries = CountrySerializer(source="country_list", many=True, read_only=True)
+    languages = LanguageSerializer(source="language_list", many=True, read_only=True)
     link = OptionalURLField(source="url", help_text="Where the product itself is, on another site.")
     download_url = serializers.SerializerMethodField(help_text="The uploaded file, when there is one.")
 
@@ -163,7 +164,7 @@ class ProductSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_tags(self, product) -> list[str]:
-        return sorted(tag.name for tag in product.tags.all())
+        return sorted(tagged.tag.name for tagged in product.tagged_list)
 
     @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
     def get_download_url(self, product) -> str | None:

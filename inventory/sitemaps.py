@@ -6,8 +6,13 @@ from django.urls import reverse
 
 from inventory.models import KnowledgeProduct, Organisation, Partnership
 
+# Addresses per sitemap file. The protocol allows 50,000, but Django takes about ten seconds to write that
+# many; at this size a file takes two and the index lists as many files as needed.
+RECORDS_PER_FILE = 10_000
+
 
 class ProductSitemap(Sitemap):
+    limit = RECORDS_PER_FILE
     changefreq = "monthly"
     priority = 0.8
 
@@ -19,6 +24,7 @@ class ProductSitemap(Sitemap):
 
 
 class PartnershipSitemap(Sitemap):
+    limit = RECORDS_PER_FILE
     changefreq = "monthly"
     priority = 0.6
 
@@ -27,6 +33,7 @@ class PartnershipSitemap(Sitemap):
 
 
 class OrganisationSitemap(Sitemap):
+    limit = RECORDS_PER_FILE
     changefreq = "monthly"
     priority = 0.5
 

@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from inventory.sitemaps import ProductSitemap
 from tests.factories import OrganisationFactory, PartnershipFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
@@ -41,6 +42,18 @@ def test_it_lists_the_pages_that_are_not_records(client):
     assert paths == ["/", "/products/", "/partnerships/", "/organisations/", "/map/", "/api/docs/"]
     for path in paths:
         assert client.get(path).status_code == 200, path
+
+
+def test_a_long_section_is_split_into_files_the_index_lists(client, monkeypatch):
+    monkeypatch.setattr(ProductSitemap, "limit", 2)
+    products = ProductFactory.create_batch(3)
+    index = locations(client, "/sitemap.xml")
+    assert index[1:3] == [
+        "http://testserver/sitemap-products.xml",
+        "http://testserver/sitemap-products.xml?p=2",
+    ]
+    listed = locations(client, "/sitemap-products.xml") + locations(client, "/sitemap-products.xml?p=2")
+    assert sorted(listed) == sorted(f"http://testserver{p.get_absolute_url()}" for p in products)
 
 
 def test_a_product_says_when_it_last_changed(client):
