@@ -12,7 +12,7 @@ Definitions (the /gaps/ page states them too):
 - Themes are **ranked** by needs per product (demand ÷ supply), most first; a theme with needs and no
   product at all comes before every other, and ties go to the theme with more needs.
 - A learning format's demand is the open needs that prefer it; set against it are the learning activities
-  in that format that are public and not over yet.
+  in that format that are public, not cancelled and not over yet.
 
 Everything is computed by `gaps()` in a fixed number of grouped queries, whatever the number of needs and
 products, so that its result can be cached as a whole.
@@ -163,6 +163,7 @@ def _formats(open_needs: QuerySet) -> list[FormatGap]:
     activities = dict(
         LearningActivity.objects.public()
         .upcoming()
+        .exclude(status=LearningActivity.Status.CANCELLED)
         .values("learning_format")
         .annotate(n=Count("pk"))
         .values_list("learning_format", "n")

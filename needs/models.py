@@ -202,18 +202,18 @@ class LearningActivityQuerySet(models.QuerySet):
         have registered or saved it in their calendars."""
         return self.filter(start_date__isnull=False)
 
-    def with_last_day(self):
-        """Annotates `last_day`: the end date, or the start date of a one-day activity."""
-        return self.annotate(last_day=Coalesce("end_date", "start_date"))
+    def with_ends_on(self):
+        """Annotates `ends_on`: the end date, or the start date of a one-day activity."""
+        return self.annotate(ends_on=Coalesce("end_date", "start_date"))
 
     def upcoming(self, today=None):
         """Activities not over yet (running ones included), on public, dated activities."""
         today = today or timezone.localdate()
-        return self.with_last_day().filter(last_day__gte=today)
+        return self.with_ends_on().filter(ends_on__gte=today)
 
     def past(self, today=None):
         today = today or timezone.localdate()
-        return self.with_last_day().filter(last_day__lt=today)
+        return self.with_ends_on().filter(ends_on__lt=today)
 
 
 class LearningActivity(SluggedModel):

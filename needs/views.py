@@ -67,16 +67,16 @@ def gap_view(request):
 def activity_list(request):
     """Public activities, upcoming (and running) first, soonest first; then past ones, latest first."""
     today = timezone.localdate()
-    upcoming = When(last_day__gte=today, then=Value(True))
+    upcoming = When(ends_on__gte=today, then=Value(True))
     activities = (
         LearningActivity.objects.public()
-        .with_last_day()
+        .with_ends_on()
         .annotate(upcoming=Case(upcoming, default=Value(False), output_field=BooleanField()))
         .select_related("learning_format")
         .prefetch_related("themes")
         .order_by(
             F("upcoming").desc(),
-            Case(When(last_day__gte=today, then="start_date")).asc(nulls_last=True),
+            Case(When(ends_on__gte=today, then="start_date")).asc(nulls_last=True),
             F("start_date").desc(),
             "title",
         )
