@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import HttpResponseRedirect, StreamingHttpResponse
+from django.http import Http404, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
@@ -211,7 +211,10 @@ class KnowledgeNeedAdmin(admin.ModelAdmin):
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         if not self.has_change_permission(request, need):
             raise PermissionDenied
-        product = get_object_or_404(KnowledgeProduct, pk=request.POST.get("product") or 0)
+        product_id = request.POST.get("product", "")
+        if not product_id.isdigit():
+            raise Http404("Choose a product to match.")
+        product = get_object_or_404(KnowledgeProduct, pk=product_id)
         try:
             moved = services.need_match_product(need=need, product=product)
         except ValidationError as error:

@@ -25,8 +25,7 @@ class ActivityFilter(django_filters.FilterSet):
     format = KeyedChoiceFilter(
         queryset=LearningFormat.objects.all(),
         to_field_name="slug",
-        field_name="learning_format",
-        distinct=False,
+        method="filter_format",
         label=_("Format"),
         error_messages={"invalid_choice": _("There is no learning format “%(value)s”.")},
     )
@@ -35,6 +34,9 @@ class ActivityFilter(django_filters.FilterSet):
     class Meta:
         model = LearningActivity
         fields = []
+
+    def filter_format(self, queryset, name, value):
+        return queryset.filter(learning_format__in=value)
 
     def filter_theme(self, queryset, name, value):
         # A subquery on the link table rather than a join, so that no activity comes back twice.

@@ -12,8 +12,10 @@ from inventory import views
 from inventory.filters import ProductFilter
 from inventory.knowledge_map import DIMENSIONS
 from inventory.models import KnowledgeProduct, Stakeholder
+from needs.models import KnowledgeNeed
 from tests.factories import (
     InvolvementFactory,
+    KnowledgeNeedFactory,
     PartnershipFactory,
     ProductFactory,
     ProductTypeFactory,
@@ -170,6 +172,23 @@ def test_demand_shows_beside_supply_when_needs_supply_it(client, inventory, monk
     response = client.get(MAP)
     assert {r.theme.slug: r.demand for r in response.context["map"].rows}["gender"] == 7
     assert '<th scope="col" class="map-demand">Needs</th>' in response.content.decode()
+
+
+def test_open_needs_show_beside_products_counted_as_the_gap_view_counts_them(client, inventory):
+    themes = {row.theme.slug: row.theme for row in client.get(MAP).context["map"].rows}
+    KnowledgeNeedFactory(themes=[themes["land"]])
+    KnowledgeNeedFactory(themes=[themes["land"], themes["climate"]], status=KnowledgeNeed.Status.IN_REVIEW)
+    KnowledgeNeedFactory(themes=[themes["environment"]], status=KnowledgeNeed.Status.ADDRESSED)
+    KnowledgeNeedFactory(themes=[themes["gender"]], status=KnowledgeNeed.Status.MATCHED)
+    KnowledgeNeedFactory(themes=[themes["gender"]], status=KnowledgeNeed.Status.CLOSED)
+    response = client.get(MAP)
+    demand = {row.theme.slug: row.demand for row in response.context["map"].rows}
+    # Open needs only; a core theme counts its sub-themes' needs, each need once.
+    assert demand == {"environment": 2, "land": 2, "climate": 1, "gender": 1, "empty": 0}
+    page = response.content.decode()
+    assert '<th scope="col" class="map-demand">Needs</th>' in page
+    assert '<td class="map-demand">2</td>' in page
+    assert f'href="{reverse("needs:gaps")}"' in page
 
 
 def test_an_empty_inventory_says_so(client):
