@@ -109,9 +109,7 @@ def test_on_postgresql_a_filled_search_vector_matches_other_forms_of_a_word():
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="full-text ranking is PostgreSQL's")
 def test_on_postgresql_equal_scores_are_ranked_by_full_text_relevance():
     in_the_title = ProductFactory(title="Community radio", summary="Broadcasting for villages.")
-    in_the_description = ProductFactory(
-        title="Village media", summary="Broadcasting.", description="Mostly radio, some print."
-    )
+    ProductFactory(title="Village media", summary="Broadcasting.", description="Mostly radio, some print.")
     KnowledgeProduct.objects.filter(pk=in_the_title.pk).update(
         published_at=in_the_title.published_at.replace(year=2000)
     )
