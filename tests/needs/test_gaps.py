@@ -167,6 +167,10 @@ def test_format_figures_equal_the_hand_count(world):
     }
 
 
+def test_the_queryset_says_which_needs_no_product_answers(world):
+    assert set(KnowledgeNeed.objects.open().unanswered()) == {world[n] for n in ("N1", "N3", "N6", "N7")}
+
+
 def test_a_product_unpublished_after_matching_no_longer_answers_the_need(world):
     KnowledgeProduct.objects.filter(matched_needs__isnull=False, status="published").update(status="archived")
     assert gaps().unanswered == 5

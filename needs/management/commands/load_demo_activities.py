@@ -10,11 +10,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from inventory.models import KnowledgeProduct, Organisation, Theme
+from needs.matching import suggest_products
 from needs.models import KnowledgeNeed, LearningActivity, LearningFormat
 
 Status = LearningActivity.Status
 EVERYONE, MEMBERS = LearningActivity.Audience.EVERYONE, LearningActivity.Audience.PARTOS_MEMBERS
-# Products each activity builds on: the first published ones on its themes.
+# Products each activity builds on.
 PRODUCTS_PER_ACTIVITY = 3
 
 
@@ -229,8 +230,16 @@ class Command(BaseCommand):
         activity.save()
         themes = Theme.objects.filter(slug__in=demo.themes)
         activity.themes.set(themes)
-        activity.needs.set(KnowledgeNeed.objects.filter(title__in=demo.needs))
+        needs = list(KnowledgeNeed.objects.filter(title__in=demo.needs).prefetch_related("themes"))
+        activity.needs.set(needs)
         # Demo organisations only: fictional activities are never attributed to real organisations.
         activity.organisations.set(Organisation.objects.filter(slug__in=demo.organisations, pk__gte=1000))
+        activity.products.set(self._products(needs, themes))
+
+    def _products(self, needs: list[KnowledgeNeed], themes) -> list[KnowledgeProduct]:
+        """What the curators would pick: the products suggested for its first need, else products on its
+        themes."""
+        if needs:
+            return list(suggest_products(needs[0], limit=PRODUCTS_PER_ACTIVITY))
         on_its_themes = KnowledgeProduct.objects.published().filter(themes__in=themes).distinct()
-        activity.products.set(list(on_its_themes.order_by("-featured", "pk")[:PRODUCTS_PER_ACTIVITY]))
+        return list(on_its_themes.order_by("-featured", "pk")[:PRODUCTS_PER_ACTIVITY])
