@@ -191,6 +191,12 @@ def learning_format(slug: str) -> LearningFormat:
     return LearningFormat.objects.get(slug=slug)
 
 
+def reviewer(**kwargs):
+    user = UserFactory(is_staff=True, **kwargs)
+    user.groups.add(Group.objects.get(name="Reviewers"))
+    return user
+
+
 class LearningActivityFactory(factory.django.DjangoModelFactory):
     """A public activity a month from now, online, in the first learning format."""
 

@@ -1,20 +1,16 @@
 from django.db import migrations
 
-from knowledgemap.groups import grant
+from knowledgemap.groups import ALL, CURATORS, grant, revoke
 
-ALL = ["add", "change", "delete", "view"]
+CURATOR_PERMISSIONS = {"needs.learningactivity": ALL}
 
 
 def grant_activities(apps, schema_editor):
-    grant(apps, "Curators", {"needs.learningactivity": ALL})
+    grant(apps, CURATORS, CURATOR_PERMISSIONS)
 
 
 def revoke_activities(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    for group in Group.objects.filter(name="Curators"):
-        group.permissions.remove(
-            *group.permissions.filter(content_type__app_label="needs", content_type__model="learningactivity")
-        )
+    revoke(apps, CURATORS, CURATOR_PERMISSIONS)
 
 
 class Migration(migrations.Migration):
