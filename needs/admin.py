@@ -49,14 +49,21 @@ class KnowledgeNeedAdminForm(forms.ModelForm):
         return cleaned
 
 
+class NeedExportResource(readable_export_resource(KnowledgeNeed, include=["reference", "created_at"])):
+    """Every field, the contacts included: only curators export needs, and the contacts are what for."""
+
+    def filter_export(self, queryset, **kwargs):
+        # A partnership is named with its programme.
+        return super().filter_export(queryset, **kwargs).select_related("partnership__programme")
+
+
 @admin.register(KnowledgeNeed)
 class KnowledgeNeedAdmin(ReviewableAdmin, HistoryAdmin, ExportAdmin):
     """Curators do everything; reviewers read the needs and move them along with the status actions."""
 
     form = KnowledgeNeedAdminForm
     change_form_template = "admin/needs/knowledgeneed/change_form.html"
-    # Staff only, and the contacts are what curators export the needs for.
-    resource_classes = [readable_export_resource(KnowledgeNeed, include=["reference", "created_at"])]
+    resource_classes = [NeedExportResource]
     list_display = [
         "reference",
         "title",
