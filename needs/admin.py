@@ -1,23 +1,33 @@
-import csv
-
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import StreamingHttpResponse
-from django.utils import timezone
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.views.decorators.http import require_POST
 
+from inventory.models import KnowledgeProduct
+from knowledgemap.admin import ExportAdmin, HistoryAdmin, ReviewableAdmin
+from knowledgemap.spreadsheets import readable_export_resource
 from needs import services
-from needs.models import KnowledgeNeed, LearningFormat
+from needs.matching import suggest_products
+from needs.models import KnowledgeNeed, LearningActivity, LearningFormat
 
 Status = KnowledgeNeed.Status
+# Suggested products shown on a need's page, each with a button to match it.
+ADMIN_SUGGESTIONS = 8
 
 
 @admin.register(LearningFormat)
-class LearningFormatAdmin(admin.ModelAdmin):
+class LearningFormatAdmin(ExportAdmin):
     list_display = ["name", "position", "need_count"]
     list_editable = ["position"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
+    resource_classes = [readable_export_resource(LearningFormat)]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(need_count=Count("needs"))
@@ -39,45 +49,21 @@ class KnowledgeNeedAdminForm(forms.ModelForm):
         return cleaned
 
 
-class _Echo:
-    """A file-like object whose write() hands the line back, so csv.writer can feed a streaming response."""
+class NeedExportResource(readable_export_resource(KnowledgeNeed, include=["reference", "created_at"])):
+    """Every field, the contacts included: only curators export needs, and the contacts are what for."""
 
-    def write(self, value):
-        return value
-
-
-CSV_COLUMNS = [
-    ("reference", lambda n: n.reference),
-    ("created", lambda n: timezone.localtime(n.created_at).strftime("%Y-%m-%d %H:%M")),
-    ("status", lambda n: n.get_status_display()),
-    ("title", lambda n: n.title),
-    ("description", lambda n: n.description),
-    ("programme", lambda n: n.partnership.programme.name if n.partnership_id else ""),
-    ("partnership", lambda n: n.partnership_display),
-    ("organisation", lambda n: n.organisation_name),
-    ("contact name", lambda n: n.contact_name),
-    ("contact e-mail", lambda n: n.contact_email),
-    ("urgency", lambda n: n.get_urgency_display()),
-    ("themes", lambda n: "; ".join(t.name for t in n.themes.all())),
-    ("learning formats", lambda n: "; ".join(f.name for f in n.learning_formats.all())),
-    ("countries", lambda n: "; ".join(c.code for c in n.countries.all())),
-    ("region", lambda n: n.get_region_display()),
-    ("may be contacted", lambda n: "yes" if n.consent_to_contact else "no"),
-    ("may be shown publicly", lambda n: "yes" if n.consent_to_publish else "no"),
-    ("matched products", lambda n: "; ".join(p.title for p in n.matched_products.all())),
-    ("curator notes", lambda n: n.curator_notes),
-]
-
-
-def spreadsheet_safe(value: str) -> str:
-    """Text a spreadsheet shows as text: a cell starting with = + - @ would otherwise run as a formula."""
-    value = str(value)
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    def filter_export(self, queryset, **kwargs):
+        # A partnership is named with its programme.
+        return super().filter_export(queryset, **kwargs).select_related("partnership__programme")
 
 
 @admin.register(KnowledgeNeed)
-class KnowledgeNeedAdmin(admin.ModelAdmin):
+class KnowledgeNeedAdmin(ReviewableAdmin, HistoryAdmin, ExportAdmin):
+    """Curators do everything; reviewers read the needs and move them along with the status actions."""
+
     form = KnowledgeNeedAdminForm
+    change_form_template = "admin/needs/knowledgeneed/change_form.html"
+    resource_classes = [NeedExportResource]
     list_display = [
         "reference",
         "title",
@@ -113,9 +99,15 @@ class KnowledgeNeedAdmin(admin.ModelAdmin):
         "partnership__acronym",
     ]
     autocomplete_fields = ["partnership", "themes", "learning_formats", "countries", "matched_products"]
-    readonly_fields = ["reference", "created_at", "updated_at"]
+    readonly_fields = ["reference", "activities_answering", "created_at", "updated_at"]
     date_hierarchy = "created_at"
-    actions = ["mark_in_review", "mark_matched", "mark_addressed", "mark_closed", "export_csv"]
+    actions = [
+        "mark_in_review",
+        "mark_matched",
+        "mark_addressed",
+        "mark_closed",
+        "start_learning_activity",
+    ]
     fieldsets = [
         (None, {"fields": ["reference", "status", "title", "description"]}),
         (
@@ -136,12 +128,16 @@ class KnowledgeNeedAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        ("Curators", {"fields": ["matched_products", "curator_notes"]}),
+        ("Curators", {"fields": ["matched_products", "activities_answering", "curator_notes"]}),
         ("Record", {"fields": ["created_at", "updated_at"]}),
     ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(matched_count=Count("matched_products", distinct=True))
+
+    def has_export_permission(self, request):
+        # Reviewers read the needs one by one; taking the contacts away in a sheet is the curators' work.
+        return self.has_change_permission(request)
 
     @admin.display(description="partnership", ordering="partnership__name")
     def partnership_or_name(self, obj):
@@ -151,6 +147,64 @@ class KnowledgeNeedAdmin(admin.ModelAdmin):
     def matched_count(self, obj):
         return obj.matched_count
 
+    @admin.display(description="learning activities answering it")
+    def activities_answering(self, obj):
+        activities = obj.learning_activities.order_by("-start_date") if obj.pk else []
+        links = format_html_join(
+            ", ",
+            '<a href="{}">{}</a> ({})',
+            (
+                (reverse("admin:needs_learningactivity_change", args=[a.pk]), a.title, a.get_status_display())
+                for a in activities
+            ),
+        )
+        return links or "—"
+
+    # Matching: suggested products on the change page, each matched with one click ----------------------
+
+    def get_urls(self):
+        match = self.admin_site.admin_view(require_POST(self.match_product_view))
+        return [
+            path("<path:object_id>/match/", match, name="needs_knowledgeneed_match"),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        need = self.get_object(request, unquote(object_id))
+        if need is not None:
+            matched = set(need.matched_products.values_list("pk", flat=True))
+            extra_context = {
+                **(extra_context or {}),
+                "suggestions": [
+                    (product, product.pk in matched)
+                    for product in suggest_products(need, limit=ADMIN_SUGGESTIONS)
+                ],
+                "can_match": self.has_change_permission(request, need),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def match_product_view(self, request, object_id):
+        """POST product=<id>: record that the product answers the need, then back to the need's page."""
+        need = self.get_object(request, unquote(object_id))
+        if need is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_change_permission(request, need):
+            raise PermissionDenied
+        product_id = request.POST.get("product", "")
+        if not product_id.isdigit():
+            raise Http404("Choose a product to match.")
+        product = get_object_or_404(KnowledgeProduct, pk=product_id)
+        try:
+            moved = services.need_match_product(need=need, product=product)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+        else:
+            status = f"; {need.reference} is now {need.get_status_display().lower()}" if moved else ""
+            self.message_user(
+                request, f"Matched “{product.title}” to {need.reference}{status}.", messages.SUCCESS
+            )
+        return HttpResponseRedirect(reverse("admin:needs_knowledgeneed_change", args=[need.pk]))
+
     def _move(self, request, queryset, status):
         moved, refused = services.needs_set_status(needs=queryset, status=status)
         if moved:
@@ -159,39 +213,112 @@ class KnowledgeNeedAdmin(admin.ModelAdmin):
         for reason in refused:
             self.message_user(request, reason, messages.WARNING)
 
-    @admin.action(description="Mark the selected needs as in review", permissions=["change"])
+    @admin.action(description="Mark the selected needs as in review", permissions=["review"])
     def mark_in_review(self, request, queryset):
         self._move(request, queryset, Status.IN_REVIEW)
 
-    @admin.action(description="Mark the selected needs as matched to products", permissions=["change"])
+    @admin.action(description="Mark the selected needs as matched to products", permissions=["review"])
     def mark_matched(self, request, queryset):
         self._move(request, queryset, Status.MATCHED)
 
-    @admin.action(description="Mark the selected needs as addressed", permissions=["change"])
+    @admin.action(description="Mark the selected needs as addressed", permissions=["review"])
     def mark_addressed(self, request, queryset):
         self._move(request, queryset, Status.ADDRESSED)
 
-    @admin.action(description="Close the selected needs", permissions=["change"])
+    @admin.action(description="Close the selected needs", permissions=["review"])
     def mark_closed(self, request, queryset):
         self._move(request, queryset, Status.CLOSED)
 
-    @admin.action(description="Export the selected needs as CSV", permissions=["view"])
-    def export_csv(self, request, queryset):
-        needs = (
-            queryset.order_by("created_at")
-            .select_related("partnership__programme")
-            .prefetch_related("themes", "learning_formats", "countries", "matched_products")
-        )
-        writer = csv.writer(_Echo())
+    def has_add_activity_permission(self, request):
+        return request.user.has_perm("needs.add_learningactivity")
 
-        def rows():
-            yield writer.writerow([name for name, _ in CSV_COLUMNS])
-            for need in needs:
-                yield writer.writerow([spreadsheet_safe(value(need)) for _, value in CSV_COLUMNS])
-
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        return StreamingHttpResponse(
-            rows(),
-            content_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="knowledge-needs-{stamp}.csv"'},
+    @admin.action(
+        description="Start a learning activity from the selected needs", permissions=["add_activity"]
+    )
+    def start_learning_activity(self, request, queryset):
+        needs = queryset.order_by("created_at").prefetch_related("themes", "learning_formats")
+        try:
+            activity = services.activity_start_from_needs(needs=needs)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return None
+        self.message_user(
+            request,
+            f"Started the planned activity “{activity.title}” from {activity.needs.count()} need(s). "
+            "Give it a title, a summary and a start date: it appears on the public site once it has a date.",
+            messages.SUCCESS,
         )
+        return HttpResponseRedirect(reverse("admin:needs_learningactivity_change", args=[activity.pk]))
+
+
+@admin.register(LearningActivity)
+class LearningActivityAdmin(HistoryAdmin, ExportAdmin):
+    list_display = [
+        "title",
+        "learning_format",
+        "start_date",
+        "end_date",
+        "status",
+        "open_to",
+        "need_count",
+        "is_public",
+    ]
+    list_filter = ["status", "learning_format", "open_to", "is_online", "themes"]
+    list_select_related = ["learning_format"]
+    search_fields = ["title", "summary", "description", "location"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["themes", "organisations", "needs", "products"]
+    readonly_fields = ["public_page", "created_at", "updated_at"]
+    date_hierarchy = "start_date"
+    actions = ["mark_needs_addressed"]
+    resource_classes = [readable_export_resource(LearningActivity, include=["created_at"])]
+    fieldsets = [
+        (
+            None,
+            {"fields": ["title", "slug", "status", "summary", "description", "learning_format", "themes"]},
+        ),
+        (
+            "When and where",
+            {"fields": ["start_date", "end_date", "start_time", "end_time", "is_online", "location"]},
+        ),
+        ("Taking part", {"fields": ["open_to", "registration_url"]}),
+        ("Built with and on", {"fields": ["organisations", "needs", "products"]}),
+        ("Record", {"fields": ["public_page", "created_at", "updated_at"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(need_count=Count("needs", distinct=True))
+
+    @admin.display(description="needs", ordering="need_count")
+    def need_count(self, obj):
+        return obj.need_count
+
+    @admin.display(description="public", boolean=True, ordering="start_date")
+    def is_public(self, obj):
+        return obj.start_date is not None
+
+    @admin.display(description="public page")
+    def public_page(self, obj):
+        if obj.pk and obj.start_date:
+            return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), obj.get_absolute_url())
+        return "Not public yet: it appears on the site once it has a start date."
+
+    def has_change_needs_permission(self, request):
+        return request.user.has_perm("needs.change_knowledgeneed")
+
+    @admin.action(
+        description="Mark the needs the selected completed activities answered as addressed",
+        permissions=["change_needs"],
+    )
+    def mark_needs_addressed(self, request, queryset):
+        for activity in queryset:
+            try:
+                moved, refused = services.activity_mark_needs_addressed(activity=activity)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.WARNING)
+                continue
+            self.message_user(
+                request, f"“{activity.title}”: {moved} need(s) now addressed.", messages.SUCCESS
+            )
+            for reason in refused:
+                self.message_user(request, reason, messages.WARNING)
