@@ -1,5 +1,7 @@
 from django.contrib import admin, messages
 from django.db.models import Count, Q
+from taggit.admin import TagAdmin
+from taggit.models import Tag
 
 from inventory import services
 from inventory.models import (
@@ -14,8 +16,10 @@ from inventory.models import (
     ProductType,
     Programme,
     Stakeholder,
+    TaggedProduct,
     Theme,
 )
+from inventory.search import update_search_vectors
 
 PUBLISHED = Q(products__status=KnowledgeProduct.Status.PUBLISHED)
 
@@ -210,6 +214,11 @@ class KnowledgeProductAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("tags")
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The tags are saved only now, and they are part of the search vector.
+        update_search_vectors([form.instance.pk])
+
     def _move(self, request, queryset, status):
         moved, refused = services.products_set_status(products=queryset, status=status)
         label = KnowledgeProduct.Status(status).label.lower()
@@ -279,3 +288,30 @@ class NominationAdmin(KnowledgeProductAdmin):
     @admin.display(description="file", boolean=True)
     def has_file(self, obj):
         return bool(obj.file)
+
+
+admin.site.unregister(Tag)
+
+
+@admin.register(Tag)
+class ProductTagAdmin(TagAdmin):
+    """Taggit's tag admin, keeping the search vectors of the tagged products current: tag names are
+    searched."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        update_search_vectors(self._tagged_product_ids([obj.pk]))
+
+    def delete_model(self, request, obj):
+        product_ids = self._tagged_product_ids([obj.pk])
+        super().delete_model(request, obj)
+        update_search_vectors(product_ids)
+
+    def delete_queryset(self, request, queryset):
+        product_ids = self._tagged_product_ids(queryset.values("pk"))
+        super().delete_queryset(request, queryset)
+        update_search_vectors(product_ids)
+
+    @staticmethod
+    def _tagged_product_ids(tag_ids) -> list[int]:
+        return list(TaggedProduct.objects.filter(tag__in=tag_ids).values_list("content_object_id", flat=True))

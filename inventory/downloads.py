@@ -2,6 +2,13 @@
 and only from a list of types a browser does not run."""
 
 import mimetypes
+from pathlib import PurePosixPath
+
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from django.views.decorators.http import require_safe
+
+from inventory.models import KnowledgeProduct
 
 SAFE_CONTENT_TYPES = {
     "application/pdf",
@@ -32,3 +39,26 @@ FALLBACK_CONTENT_TYPE = "application/octet-stream"
 def download_content_type(file_name: str) -> str:
     guessed, _encoding = mimetypes.guess_type(file_name, strict=False)
     return guessed if guessed in SAFE_CONTENT_TYPES else FALLBACK_CONTENT_TYPE
+
+
+@require_safe
+def product_download(request, slug):
+    """A published product's uploaded file, always as a download: whatever someone uploaded (an HTML page,
+    an SVG with a script in it) is saved to disk by the browser, never shown or run on this site."""
+    product = get_object_or_404(
+        KnowledgeProduct.objects.published().exclude(file="").only("slug", "status", "file"), slug=slug
+    )
+    try:
+        handle = product.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("The file of this product is missing.") from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=PurePosixPath(product.file.name).name,
+        content_type=download_content_type(product.file.name),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    # Should a browser render it after all, it runs nothing and loads nothing.
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

@@ -25,6 +25,7 @@ from inventory.models import (
     ProductType,
     Theme,
 )
+from inventory.search import update_search_vectors
 from knowledgemap.submissions import one_line, send_after_commit
 
 Status = KnowledgeProduct.Status
@@ -43,6 +44,9 @@ def product_set_status(*, product: KnowledgeProduct, status: str) -> KnowledgePr
         product.published_at = timezone.now()
     product.full_clean()
     product.save()
+    if status == Status.PUBLISHED:
+        # Whatever wrote the product (an import, a nomination), it is searchable once the public sees it.
+        update_search_vectors([product.pk])
     return product
 
 

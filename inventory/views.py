@@ -1,38 +1,56 @@
-from pathlib import PurePosixPath
+"""The public pages: home, browse, products, partnerships, organisations and the map.
 
-from django.conf import settings
-from django.db.models import Count, Prefetch, Q
-from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_http_methods, require_safe
+Only published products are ever shown or counted here: every product query starts from `published()`.
+"""
 
-from inventory import services
-from inventory.downloads import download_content_type
-from inventory.forms import NominationForm
-from inventory.models import KnowledgeProduct, Organisation, Partnership, Programme, Theme
-from inventory.uploads import max_upload_bytes
-from knowledgemap import submissions
+from django.core.paginator import Paginator
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
+
+from inventory import facets
+from inventory.filters import OrganisationFilter, ProductFilter, Sort
+from inventory.knowledge_map import DEFAULT_DIMENSION, DIMENSIONS, build_map
+from inventory.models import (
+    Country,
+    Involvement,
+    KnowledgeProduct,
+    Membership,
+    Organisation,
+    Partnership,
+    Programme,
+    Stakeholder,
+)
 
 HOME_FEATURED = 6
+HOME_RECENT = 4
+PRODUCTS_PER_PAGE = 24
+ORGANISATIONS_PER_PAGE = 48
+RELATED_PRODUCTS = 4
+# A partnership's or organisation's page lists this many products and links to the browse page for all.
+PRODUCTS_ON_OWNER_PAGE = 12
+
+PUBLISHED = KnowledgeProduct.Status.PUBLISHED
+
+
+def published_count(relation: str) -> Coalesce:
+    """For annotating partnerships or organisations with how many published products they have: a
+    subquery on the products' link table, so that counts on other relations are not multiplied."""
+    field = KnowledgeProduct._meta.get_field(relation)
+    through, column = field.remote_field.through, field.m2m_reverse_name()
+    counted = (
+        through.objects.filter(**{column: OuterRef("pk"), "knowledgeproduct__status": PUBLISHED})
+        .values(column)
+        .annotate(n=Count("knowledgeproduct_id"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 @require_safe
 def home(request):
     published = KnowledgeProduct.objects.published()
-    featured = (
-        published.featured()
-        .select_related("product_type")
-        .prefetch_related("themes", "partnerships")
-        .order_by("-published_at")[:HOME_FEATURED]
-    )
-    published_filter = Q(products__status=KnowledgeProduct.Status.PUBLISHED)
-    themes = (
-        Theme.objects.filter(parent=None)
-        .annotate(product_count=Count("products", filter=published_filter, distinct=True))
-        .order_by("position", "name")
-    )
     counts = {
         "products": published.count(),
         "partnerships": Partnership.objects.count(),
@@ -41,12 +59,52 @@ def home(request):
         "countries": published.values("countries").exclude(countries=None).distinct().count(),
     }
     context = {
-        "featured": featured,
-        "themes": themes,
         "counts": counts,
+        # Core themes with their product counts, sub-themes included, as the browse page counts them.
+        "themes": facets.theme_facet(ProductFilter({}), include_empty=True).values,
+        "featured": published.featured().for_cards().order_by("-published_at")[:HOME_FEATURED],
+        "recent": published.exclude(featured=True).for_cards().order_by("-published_at")[:HOME_RECENT],
         "programmes": Programme.objects.annotate(partnership_count=Count("partnerships")),
     }
     return render(request, "inventory/home.html", context)
+
+
+@require_safe
+def product_list(request):
+    filterset = ProductFilter(request.GET, queryset=KnowledgeProduct.objects.published().for_cards())
+    page = Paginator(filterset.qs, PRODUCTS_PER_PAGE).get_page(request.GET.get("page"))
+    searching = bool(filterset.search_text)
+    context = {
+        "filterset": filterset,
+        "page": page,
+        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        "facets": facets.product_facets(filterset),
+        "active_filters": facets.active_filters(filterset),
+        "search_text": filterset.search_text,
+        "sort": filterset.sort_order,
+        "sort_choices": [(v, label) for v, label in Sort.choices if searching or v != Sort.RELEVANCE],
+        "errors": _refused(filterset),
+        "widen": _ways_to_widen(filterset) if not page.paginator.count else [],
+    }
+    return render(request, "inventory/product_list.html", context, status=400 if context["errors"] else 200)
+
+
+def _refused(filterset) -> list[dict]:
+    """The parameters the filter refused, and why, for the page to show."""
+    return [{"param": param, "messages": messages} for param, messages in filterset.errors.items()]
+
+
+def _ways_to_widen(filterset: ProductFilter) -> list[dict]:
+    """For an empty result: how many products each active parameter, left out, would give."""
+    active = dict.fromkeys(f.param for f in facets.active_filters(filterset))
+    return [
+        {
+            "param": param,
+            "label": filterset.filters[param].label,
+            "count": filterset.queryset_without(param).count(),
+        }
+        for param in active
+    ]
 
 
 @require_safe
@@ -59,122 +117,163 @@ def product_detail(request, slug):
             "tags",
             "countries",
             "languages",
-            "organisations",
+            Prefetch("organisations", Organisation.objects.select_related("country")),
             Prefetch("partnerships", Partnership.objects.select_related("programme")),
-            "involvements__stakeholder",
+            Prefetch(
+                "involvements",
+                Involvement.objects.select_related("stakeholder__organisation").order_by(
+                    "stakeholder__name", "role"
+                ),
+            ),
         ),
         slug=slug,
     )
-    return render(request, "inventory/product_detail.html", {"product": product})
+    context = {
+        "product": product,
+        "stakeholders": _stakeholders_by_scope(product.involvements.all()),
+        "related": _related_products(product),
+    }
+    return render(request, "inventory/product_detail.html", context)
+
+
+def _stakeholders_by_scope(involvements) -> list[dict]:
+    """[{scope label, [(stakeholder, [role labels])]}], internal first; one line per stakeholder."""
+    roles: dict[Stakeholder, list[str]] = {}
+    for involvement in involvements:
+        roles.setdefault(involvement.stakeholder, []).append(involvement.get_role_display())
+    return [
+        {
+            "scope": scope,
+            "label": label,
+            "stakeholders": [(s, r) for s, r in roles.items() if s.scope == scope],
+        }
+        for scope, label in Stakeholder.Scope.choices
+        if any(s.scope == scope for s in roles)
+    ]
+
+
+def _related_products(product: KnowledgeProduct) -> QuerySet | list:
+    """Up to four other published products sharing the most themes and tags with this one."""
+    theme_ids = [t.pk for t in product.themes.all()]
+    tag_ids = [t.pk for t in product.tags.all()]
+    if not theme_ids and not tag_ids:
+        return []
+    shared_themes = _shared(KnowledgeProduct.themes.through, "theme_id", theme_ids, "knowledgeproduct_id")
+    shared_tags = _shared(KnowledgeProduct.tags.through, "tag_id", tag_ids, "content_object_id")
+    return (
+        (KnowledgeProduct.objects.published().exclude(pk=product.pk))
+        .for_cards()
+        .annotate(shared=shared_themes + shared_tags)
+        .filter(shared__gt=0)
+        .order_by("-shared", "-published_at", "pk")[:RELATED_PRODUCTS]
+    )
+
+
+def _shared(through, column: str, ids: list[int], product_column: str) -> Coalesce:
+    counted = (
+        through.objects.filter(**{product_column: OuterRef("pk"), f"{column}__in": ids})
+        .values(product_column)
+        .annotate(n=Count(column))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 @require_safe
-def product_download(request, slug):
-    """A published product's uploaded file, always as a download: whatever someone uploaded (an HTML page,
-    an SVG with a script in it) is saved to disk by the browser, never shown or run on this site."""
-    product = get_object_or_404(
-        KnowledgeProduct.objects.published().exclude(file="").only("slug", "status", "file"), slug=slug
+def partnership_list(request):
+    partnerships = (
+        Partnership.objects.select_related("programme", "lead_organisation")
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                Membership.objects.select_related("organisation").order_by("role", "organisation__name"),
+            )
+        )
+        .annotate(product_count=published_count("partnerships"))
+        .order_by("-programme__start_year", "programme__name", "name")
     )
-    try:
-        handle = product.file.open("rb")
-    except FileNotFoundError:
-        raise Http404("The file of this product is missing.") from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=PurePosixPath(product.file.name).name,
-        content_type=download_content_type(product.file.name),
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    # Should a browser render it after all, it runs nothing and loads nothing.
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return render(request, "inventory/partnership_list.html", {"partnerships": partnerships})
 
 
 @require_safe
 def partnership_detail(request, slug):
     partnership = get_object_or_404(
         Partnership.objects.select_related("programme", "lead_organisation").prefetch_related(
-            "memberships__organisation", "themes", "countries"
+            Prefetch(
+                "memberships",
+                Membership.objects.select_related("organisation__country").order_by(
+                    "role", "organisation__name"
+                ),
+            ),
+            "themes",
+            "countries",
         ),
         slug=slug,
     )
-    products = partnership.products.published().select_related("product_type")
+    products = partnership.products.published()
+    context = {
+        "partnership": partnership,
+        "products": products.for_cards().order_by("-published_at")[:PRODUCTS_ON_OWNER_PAGE],
+        "product_count": products.count(),
+    }
+    return render(request, "inventory/partnership_detail.html", context)
+
+
+@require_safe
+def organisation_list(request):
+    organisations = Organisation.objects.select_related("country").annotate(
+        product_count=published_count("organisations"), partnership_count=Count("memberships")
+    )
+    filterset = OrganisationFilter(request.GET, queryset=organisations.order_by("name"))
+    page = Paginator(filterset.qs, ORGANISATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    chosen = filterset.form.cleaned_data
+    context = {
+        "filterset": filterset,
+        "kinds": Organisation.Kind.choices,
+        "countries": Country.objects.filter(organisations__isnull=False).distinct().order_by("name"),
+        "chosen_kinds": chosen.get("kind") or [],
+        "chosen_countries": [country.code for country in chosen.get("country") or []],
+        "page": page,
+        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        "errors": _refused(filterset),
+    }
     return render(
-        request, "inventory/partnership_detail.html", {"partnership": partnership, "products": products}
+        request, "inventory/organisation_list.html", context, status=400 if context["errors"] else 200
     )
 
 
 @require_safe
 def organisation_detail(request, slug):
     organisation = get_object_or_404(Organisation.objects.select_related("country"), slug=slug)
+    products = organisation.products.published()
     context = {
         "organisation": organisation,
-        "memberships": organisation.memberships.select_related("partnership__programme"),
-        "products": organisation.products.published().select_related("product_type"),
+        "memberships": organisation.memberships.select_related("partnership__programme").order_by(
+            "-partnership__programme__start_year", "partnership__name"
+        ),
+        "products": products.for_cards().order_by("-published_at")[:PRODUCTS_ON_OWNER_PAGE],
+        "product_count": products.count(),
     }
     return render(request, "inventory/organisation_detail.html", context)
 
 
-NOMINATION_THANKS_SALT = "inventory.nomination-thanks"
-# Room for the form's text fields beside the file in one multipart request.
-NOMINATION_TEXT_ALLOWANCE = 1024 * 1024
-
-
-@csrf_exempt  # CSRF is checked in nomination_form: the size is checked first, before the body is read.
-@require_http_methods(["GET", "HEAD", "POST"])
-def product_nominate(request):
-    if request.method == "POST":
-        limited, retry_after = submissions.submission_rate_limited(request)
-        if limited:
-            return submissions.too_many_submissions(request, retry_after)
-        if submissions.body_too_large(request, max_upload_bytes() + NOMINATION_TEXT_ALLOWANCE):
-            context = {
-                "form": NominationForm(),
-                "too_large": True,
-                "max_upload_mb": settings.NOMINATION_MAX_UPLOAD_MB,
-            }
-            return render(request, "inventory/nominate.html", context, status=413)
-    return nomination_form(request)
-
-
-@csrf_protect
-def nomination_form(request):
-    if request.method != "POST":
-        return render(request, "inventory/nominate.html", {"form": NominationForm()})
-    form = NominationForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return render(request, "inventory/nominate.html", {"form": form}, status=400)
-    data = form.cleaned_data
-    product = services.product_nominate(
-        title=data["title"],
-        summary=data["summary"],
-        product_type=data["product_type"],
-        why_valuable=data["why_valuable"],
-        nominator_name=data["nominator_name"],
-        nominator_organisation=data["nominator_organisation"],
-        nominator_email=data["nominator_email"],
-        url=data["url"],
-        file=data["file"],
-        themes=data["themes"],
-        partnership=data["partnership"],
-        partnership_name=data["partnership_name"],
-        organisation_names=form.organisation_names(),
-        countries=data["countries"],
-        languages=data["languages"],
-        year=data["year"],
-        stakeholders=data["stakeholders"],
-        site_url=submissions.site_url(request),
-    )
-    token = submissions.thanks_token(product.pk, salt=NOMINATION_THANKS_SALT)
-    return redirect("inventory:product-nominate-thanks", token=token)
+def demand_by_theme() -> dict[int, int] | None:
+    """How many knowledge needs ask for each theme ({theme id: count}), for the map to show demand beside
+    supply. None while the portal records no needs: the map then shows supply alone."""
+    return None
 
 
 @require_safe
-@never_cache
-def product_nominate_thanks(request, token):
-    pk = submissions.thanks_pk(token, salt=NOMINATION_THANKS_SALT)
-    if pk is None:
-        raise Http404("This link has expired or is not valid.")
-    product = get_object_or_404(KnowledgeProduct.objects.only("title", "status"), pk=pk)
-    return render(request, "inventory/nominate_thanks.html", {"product": product})
+def knowledge_map(request):
+    across = request.GET.get("across") or DEFAULT_DIMENSION
+    if across not in DIMENSIONS:
+        context = {"dimensions": DIMENSIONS.values(), "unknown_across": across}
+        return render(request, "inventory/map.html", context, status=400)
+    demand = demand_by_theme()
+    context = {
+        "map": build_map(DIMENSIONS[across], demand),
+        "dimensions": DIMENSIONS.values(),
+        "across": across,
+        "demand_by_theme": demand,
+    }
+    return render(request, "inventory/map.html", context)

@@ -136,7 +136,7 @@ def suggest_products(need: KnowledgeNeed, limit: int = 5) -> QuerySet[KnowledgeP
     shared_themes = Count("themes", filter=Q(themes__in=theme_ids), distinct=True) if theme_ids else Value(0)
     return (
         KnowledgeProduct.objects.published()
-        .select_related("product_type")
+        .for_cards()
         .annotate(shared_themes=shared_themes, text_score=text_score)
         .annotate(score=F("shared_themes") + F("text_score"))
         .filter(score__gt=0)

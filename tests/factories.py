@@ -109,6 +109,28 @@ class ProductFactory(factory.django.DjangoModelFactory):
         if create and extracted:
             self.tags.set(extracted)
 
+    @factory.post_generation
+    def partnerships(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.partnerships.set(extracted)
+
+    @factory.post_generation
+    def organisations(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.organisations.set(extracted)
+
+    @factory.post_generation
+    def countries(self, create, extracted, **kwargs):
+        """Countries by ISO code: countries=["KE", "UG"]."""
+        if create and extracted:
+            self.countries.set([country(code) for code in extracted])
+
+    @factory.post_generation
+    def languages(self, create, extracted, **kwargs):
+        """Languages by ISO code: languages=["en", "fr"]."""
+        if create and extracted:
+            self.languages.set([language(code) for code in extracted])
+
 
 class InvolvementFactory(factory.django.DjangoModelFactory):
     class Meta:

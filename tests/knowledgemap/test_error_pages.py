@@ -32,7 +32,7 @@ def assert_friendly(response, status: int, headline: str):
 
 
 def test_an_unknown_address_gets_the_friendly_404_page(client):
-    assert_friendly(client.get("/products/no-such-product/"), 404, "We could not find that page")
+    assert_friendly(client.get("/products/no-such-product/"), 404, "This page is not on the map")
 
 
 def test_a_request_for_another_host_gets_the_friendly_400_page(client):

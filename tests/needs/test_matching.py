@@ -87,11 +87,12 @@ def test_suggestions_take_a_fixed_number_of_queries(governance, django_assert_nu
     core, budgets = governance
     ProductFactory.create_batch(10, themes=[budgets])
     need = KnowledgeNeedFactory(title="Budget tracking", themes=[budgets])
-    # 1 the need's themes, 2 related themes, 3 the products with their types
-    with django_assert_num_queries(3):
+    # 1 the need's themes, 2 related themes, 3 the products with their types, 4 their partnerships
+    with django_assert_num_queries(4):
         products = list(suggest_products(need))
     with django_assert_num_queries(0):
         assert all(p.product_type.name for p in products)
+        assert all(p.partnerships.all() is not None for p in products)
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="stemmed search vectors are PostgreSQL's")

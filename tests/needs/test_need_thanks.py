@@ -49,7 +49,8 @@ def test_it_renders_in_a_fixed_number_of_queries(client, django_assert_num_queri
     theme = ThemeFactory()
     ProductFactory.create_batch(10, themes=[theme])
     need = KnowledgeNeedFactory(themes=[theme])
-    # 1 the need, 2 its themes, 3 related themes, 4 five suggested products with their types
-    with django_assert_num_queries(4):
+    # 1 the need, 2 its themes, 3 related themes, 4 five suggested products with their types,
+    # 5 the suggestions' partnerships
+    with django_assert_num_queries(5):
         response = client.get(thanks_url(need.pk))
     assert len(response.context["suggestions"]) == 5

@@ -35,6 +35,8 @@ class Command(BaseCommand):
                 self._load_once("demo", KnowledgeProduct.objects.exists())
                 self._load_demo_needs()
             self._create_curator()
+        # Fixtures are loaded row by row, without the admin or services that keep search vectors current.
+        call_command("update_search_vectors", verbosity=0)
 
     def _load_once(self, fixture: str, already_there: bool) -> None:
         if already_there:

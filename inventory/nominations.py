@@ -1,0 +1,77 @@
+"""The public nomination form: organisations share the knowledge products they are proudest of."""
+
+from django.conf import settings
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_http_methods, require_safe
+
+from inventory import services
+from inventory.forms import NominationForm
+from inventory.models import KnowledgeProduct
+from inventory.uploads import max_upload_bytes
+from knowledgemap import submissions
+
+NOMINATION_THANKS_SALT = "inventory.nomination-thanks"
+# Room for the form's text fields beside the file in one multipart request.
+NOMINATION_TEXT_ALLOWANCE = 1024 * 1024
+
+
+@csrf_exempt  # CSRF is checked in nomination_form: the size is checked first, before the body is read.
+@require_http_methods(["GET", "HEAD", "POST"])
+def product_nominate(request):
+    if request.method == "POST":
+        limited, retry_after = submissions.submission_rate_limited(request)
+        if limited:
+            return submissions.too_many_submissions(request, retry_after)
+        if submissions.body_too_large(request, max_upload_bytes() + NOMINATION_TEXT_ALLOWANCE):
+            context = {
+                "form": NominationForm(),
+                "too_large": True,
+                "max_upload_mb": settings.NOMINATION_MAX_UPLOAD_MB,
+            }
+            return render(request, "inventory/nominate.html", context, status=413)
+    return nomination_form(request)
+
+
+@csrf_protect
+def nomination_form(request):
+    if request.method != "POST":
+        return render(request, "inventory/nominate.html", {"form": NominationForm()})
+    form = NominationForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return render(request, "inventory/nominate.html", {"form": form}, status=400)
+    data = form.cleaned_data
+    product = services.product_nominate(
+        title=data["title"],
+        summary=data["summary"],
+        product_type=data["product_type"],
+        why_valuable=data["why_valuable"],
+        nominator_name=data["nominator_name"],
+        nominator_organisation=data["nominator_organisation"],
+        nominator_email=data["nominator_email"],
+        url=data["url"],
+        file=data["file"],
+        themes=data["themes"],
+        partnership=data["partnership"],
+        partnership_name=data["partnership_name"],
+        organisation_names=form.organisation_names(),
+        countries=data["countries"],
+        languages=data["languages"],
+        year=data["year"],
+        stakeholders=data["stakeholders"],
+        site_url=submissions.site_url(request),
+    )
+    token = submissions.thanks_token(product.pk, salt=NOMINATION_THANKS_SALT)
+    return redirect("inventory:product-nominate-thanks", token=token)
+
+
+@require_safe
+@never_cache
+def product_nominate_thanks(request, token):
+    pk = submissions.thanks_pk(token, salt=NOMINATION_THANKS_SALT)
+    if pk is None:
+        raise Http404("This link has expired or is not valid.")
+    product = get_object_or_404(KnowledgeProduct.objects.only("title", "status"), pk=pk)
+    return render(request, "inventory/nominate_thanks.html", {"product": product})
