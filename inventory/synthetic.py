@@ -561,7 +561,7 @@ def reserve_ids(model: type[models.Model], count: int) -> list[int]:
 
 def insert_dicts(model: type[models.Model], rows: list[dict]) -> None:
     """Rows given as {attribute name: value}; the model's other fields take their defaults."""
-    fields = [f for f in model._meta.concrete_fields]
+    fields = list(model._meta.concrete_fields)
     given = set(rows[0])
     defaults = {f.attname: f.get_default() for f in fields if f.attname not in given}
     datetimes = {f.attname for f in fields if isinstance(f, models.DateTimeField)}
@@ -615,8 +615,6 @@ class SlugMaker:
 
 def fill_search_vectors() -> int:
     """The stored full-text vectors of every product (PostgreSQL), as the search module computes them."""
-    try:
-        from inventory.search import update_search_vectors
-    except ImportError:  # TEMPORARY until the search module lands
-        return 0
+    from inventory.search import update_search_vectors
+
     return update_search_vectors()
