@@ -7,15 +7,18 @@ data) calls `invalidate_public_aggregates()`, which starts a new version, so the
 The timeout bounds how stale a number can get when data changes some other way (a shell, plain SQL).
 
 The version and the aggregate are read in one cache round trip (`get_many`): with the database cache that
-is one query.
+is one query. `settings.CACHE_PUBLIC_AGGREGATES = False` computes every aggregate afresh (the test suite does
+so by default, so that tests which change data between two requests see the change).
 """
 
 import uuid
 from collections.abc import Callable
 from typing import TypeVar
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.utils import translation
 
 T = TypeVar("T")
 
@@ -27,7 +30,10 @@ def cached_aggregate(name: str, compute: Callable[[], T], timeout: int = TIMEOUT
     """The value `compute()` returns, computed at most once per data version (and per timeout).
 
     `name` must say everything the value depends on besides the data, e.g. "map:type"."""
-    key = f"public-aggregates:{name}"
+    if not getattr(settings, "CACHE_PUBLIC_AGGREGATES", True):
+        return compute()
+    # Labels in aggregates (facet names, choices) are translated when computed.
+    key = f"public-aggregates:{translation.get_language()}:{name}"
     found = cache.get_many([VERSION_KEY, key])
     version, entry = found.get(VERSION_KEY), found.get(key)
     if version is not None and entry is not None and entry[0] == version:
