@@ -187,3 +187,9 @@ class KnowledgeNeedFactory(factory.django.DjangoModelFactory):
 def learning_format(slug: str) -> LearningFormat:
     """Learning formats come from the data migration; tests pick them by slug."""
     return LearningFormat.objects.get(slug=slug)
+
+
+def reviewer(**kwargs):
+    user = UserFactory(is_staff=True, **kwargs)
+    user.groups.add(Group.objects.get(name="Reviewers"))
+    return user
