@@ -6,6 +6,7 @@ from django.db.models import Count
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
+from knowledgemap.admin import PublicDataAdmin
 from needs import services
 from needs.models import KnowledgeNeed, LearningFormat
 
@@ -13,7 +14,7 @@ Status = KnowledgeNeed.Status
 
 
 @admin.register(LearningFormat)
-class LearningFormatAdmin(admin.ModelAdmin):
+class LearningFormatAdmin(PublicDataAdmin):
     list_display = ["name", "position", "need_count"]
     list_editable = ["position"]
     search_fields = ["name", "description"]
@@ -76,7 +77,7 @@ def spreadsheet_safe(value: str) -> str:
 
 
 @admin.register(KnowledgeNeed)
-class KnowledgeNeedAdmin(admin.ModelAdmin):
+class KnowledgeNeedAdmin(PublicDataAdmin):
     form = KnowledgeNeedAdminForm
     list_display = [
         "reference",

@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from inventory.cache import invalidate_public_aggregates
 from inventory.models import Country, Partnership, Theme
 from knowledgemap.submissions import one_line, send_after_commit
 from needs.models import KnowledgeNeed, LearningFormat
@@ -56,6 +57,7 @@ def need_submit(
     need.themes.set(themes)
     need.learning_formats.set(learning_formats)
     need.countries.set(countries)
+    invalidate_public_aggregates()  # the gaps and the map count needs
     send_after_commit(need_mails(need=need, site_url=site_url))
     return need
 
@@ -100,6 +102,7 @@ def need_set_status(*, need: KnowledgeNeed, status: str) -> KnowledgeNeed:
     need.status = status
     need.full_clean()
     need.save()
+    invalidate_public_aggregates()
     return need
 
 
