@@ -7,11 +7,13 @@
 
 For every database and size it makes a fresh database (a file under bench/ for SQLite; bench_<size> on the
 PostgreSQL server at BENCH_POSTGRES_URL, dropped first if it exists), migrates it, fills it with
-`generate_bench_data` (seed 1), and measures each page in-process with Django's test client, with the
-production settings (DEBUG off): one request after the cached aggregates were invalidated ("cold"), a
-warm-up, then BENCH_REQUESTS timed requests (p50, p95) and the queries of one more. Pages that answer 404
-(not built yet) are reported as not available. The CSV export is timed and, in a separate run, its peak
-Python memory measured with tracemalloc.
+`generate_bench_data` (seed 1) and measures each page in-process with Django's test client, with the
+production settings (DEBUG off). Most pages cycle through several URLs (other products, searches, filters).
+Warm: after one request to each URL, BENCH_REQUESTS timed requests (p50, p95) and the queries of one more,
+what visitors meet while the data stays unchanged. Cold: BENCH_COLD_REQUESTS (10) requests, each right after
+the cached figures were invalidated, as after a curator's change. Pages that answer 404 (not built yet) are
+reported as not available. The CSV export is timed and, in a separate request, its peak Python memory
+measured with tracemalloc.
 
 Each database and size runs in a child process (settings are read once per process); this parent collects
 their results, prints the table and writes bench/results.json. It is a benchmark, not a test: the figures
@@ -81,12 +83,13 @@ def main() -> None:
     results = {
         "machine": machine(),
         "requests_per_page": int(os.environ.get("BENCH_REQUESTS", "30")),
+        "cold_requests_per_page": int(os.environ.get("BENCH_COLD_REQUESTS", "10")),
         "budgets_ms": BUDGETS_MS,
         "runs": runs,
     }
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")
     print()
-    print(table(results))
+    print(report(results))
     print(f"\nWritten to {RESULTS.relative_to(BASE_DIR)}.")
 
 
@@ -138,46 +141,52 @@ def machine() -> dict:
     }
 
 
-def table(results: dict) -> str:
-    """A Markdown table: a row per page, columns per database and size: p50 / p95 ms (queries)."""
+def table(results: dict, cold: bool = False) -> str:
+    """A Markdown table: a row per page, a column per database and size: p50 / p95 ms (queries)."""
     runs = results["runs"]
     head = ["page", *[f"{r['database']} {r['size']:,}" for r in runs]]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for key, label in PAGES:
-        cells = [label]
-        for run in runs:
-            cells.append(cell(key, run))
-        lines.append("| " + " | ".join(cells) + " |")
-    lines.append("| generate data | " + " | ".join(f"{r['generate_seconds']:.1f} s" for r in runs) + " |")
-    lines.append("")
-    lines.append(
-        "Cells: p50 / p95 in milliseconds over "
-        f"{results['requests_per_page']} requests (queries per request). CSV export: time (rows), peak "
-        "Python memory. Cold: the first request after the cached aggregates were invalidated."
-    )
-    cold = [
-        f"{label}: "
-        + ", ".join(f"{r['database']} {r['size']:,} {r['pages'][key]['cold_ms']:.0f} ms" for r in runs)
-        for key, label in PAGES
-        if all(r["pages"].get(key, {}).get("cold_ms") is not None for r in runs)
-        and key in ("home", "map", "gaps")
-    ]
-    if cold:
-        lines.append("Cold: " + "; ".join(cold) + ".")
+        if cold and key == "csv":
+            continue
+        lines.append("| " + " | ".join([label, *[cell(key, run, cold) for run in runs]]) + " |")
+    if not cold:
+        lines.append("| generate data | " + " | ".join(f"{r['generate_seconds']:.1f} s" for r in runs) + " |")
     return "\n".join(lines)
 
 
-def cell(key: str, run: dict) -> str:
+def cell(key: str, run: dict, cold: bool = False) -> str:
     page = run["pages"].get(key)
     if not page or page.get("status") == 404:
         return "n/a"
     if key == "csv":
         return f"{page['seconds'] * 1000:.0f} ms ({page['rows']:,} rows), {page['peak_mib']:.1f} MiB"
+    prefix = "cold_" if cold else ""
+    p50, p95, queries = page[f"{prefix}p50_ms"], page[f"{prefix}p95_ms"], page[f"{prefix}queries"]
     over = ""
     budget = BUDGETS_MS.get(key)
-    if run["database"] == "postgresql" and run["size"] >= 100_000 and budget and page["p95_ms"] > budget:
+    if run["database"] == "postgresql" and run["size"] >= 100_000 and budget and p95 > budget:
         over = " ⚠"
-    return f"{page['p50_ms']:.0f} / {page['p95_ms']:.0f}{over} ({page['queries']})"
+    return f"{p50:.0f} / {p95:.0f}{over} ({queries})"
+
+
+def report(results: dict) -> str:
+    return "\n".join(
+        [
+            f"Warm: p50 / p95 in ms over {results['requests_per_page']} requests (queries per request), "
+            "after one request to each URL; CSV export: time (rows), peak Python memory.",
+            "",
+            table(results),
+            "",
+            f"Cold: p50 / p95 in ms over {results['cold_requests_per_page']} requests, each right after the "
+            "cached figures were invalidated (queries per request).",
+            "",
+            table(results, cold=True),
+            "",
+            f"⚠: over the budget. Load average at the end: {results['machine']['load_average_at_end']} "
+            f"on {results['machine']['cpus']} CPUs.",
+        ]
+    )
 
 
 # --- the child: one database, one size -------------------------------------------------------------------
@@ -218,6 +227,7 @@ def measure_pages() -> dict:
     urls = page_urls(client)
     requests = int(os.environ.get("BENCH_REQUESTS", "30"))
     warmup = int(os.environ.get("BENCH_WARMUP", "5"))
+    cold_requests = int(os.environ.get("BENCH_COLD_REQUESTS", "10"))
     pages = {}
     for key, label in PAGES:
         if key == "csv":
@@ -227,13 +237,11 @@ def measure_pages() -> dict:
             pages[key] = {"status": 404}
             print(f"  {label:<20} not available", flush=True)
             continue
-        pages[key] = measure(client, urls[key], requests, warmup)
+        pages[key] = measure(client, urls[key], requests, warmup, cold_requests)
         page = pages[key]
-        print(
-            f"  {label:<20} p50 {page['p50_ms']:7.1f} ms  p95 {page['p95_ms']:7.1f} ms  "
-            f"queries {page['queries']:3}  cold {page['cold_ms']:7.1f} ms",
-            flush=True,
-        )
+        warm = f"warm {page['p50_ms']:7.1f} / {page['p95_ms']:7.1f} ms ({page['queries']:2} queries)"
+        cold = f"cold {page['cold_p50_ms']:7.1f} / {page['cold_p95_ms']:7.1f} ms ({page['cold_queries']:2})"
+        print(f"  {label:<20} {warm}   {cold}", flush=True)
     return pages
 
 
@@ -310,29 +318,47 @@ def csv_url_for(rows: int) -> str:
     return CSV_PATH
 
 
-def measure(client, urls: list[str], requests: int, warmup: int) -> dict:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
+def measure(client, urls: list[str], requests: int, warmup: int, cold_requests: int) -> dict:
+    """Warm: after one request to each URL (and at least `warmup`), the figures the pages cache are there;
+    what is timed is what a visitor meets while the data stays unchanged. Cold: every request follows an
+    invalidation of the cached figures, as right after a curator's change."""
     from inventory.cache import invalidate_public_aggregates
 
-    invalidate_public_aggregates()
-    cold = timed_get(client, urls[0])
-    for n in range(warmup):
+    for n in range(max(warmup, len(urls))):
         timed_get(client, urls[n % len(urls)])
-    seconds = [timed_get(client, urls[n % len(urls)]) for n in range(requests)]
-    with CaptureQueriesContext(connection) as queries:
-        status = client.get(urls[0]).status_code
-    percentiles = statistics.quantiles(seconds, n=100, method="inclusive")
+    warm = [timed_get(client, urls[n % len(urls)]) for n in range(requests)]
+    warm_queries, status = count_queries(client, urls[0])
+    cold = []
+    for n in range(cold_requests):
+        invalidate_public_aggregates()
+        cold.append(timed_get(client, urls[n % len(urls)]))
+    invalidate_public_aggregates()
+    cold_queries, _status = count_queries(client, urls[0])
     return {
         "url": urls[0],
         "urls": len(urls),
         "status": status,
-        "p50_ms": round(statistics.median(seconds) * 1000, 1),
-        "p95_ms": round(percentiles[94] * 1000, 1),
-        "cold_ms": round(cold * 1000, 1),
-        "queries": len(queries),
+        **percentiles(warm),
+        "queries": warm_queries,
+        **{f"cold_{key}": value for key, value in percentiles(cold).items()},
+        "cold_queries": cold_queries,
     }
+
+
+def percentiles(seconds: list[float]) -> dict:
+    if len(seconds) < 2:
+        seconds = seconds * 2
+    cuts = statistics.quantiles(seconds, n=100, method="inclusive")
+    return {"p50_ms": round(statistics.median(seconds) * 1000, 1), "p95_ms": round(cuts[94] * 1000, 1)}
+
+
+def count_queries(client, url: str) -> tuple[int, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        status = client.get(url).status_code
+    return len(queries), status
 
 
 def timed_get(client, url: str) -> float:

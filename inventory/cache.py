@@ -11,6 +11,7 @@ is one query. `settings.CACHE_PUBLIC_AGGREGATES = False` computes every aggregat
 so by default, so that tests which change data between two requests see the change).
 """
 
+import logging
 import uuid
 from collections.abc import Callable
 from typing import TypeVar
@@ -21,9 +22,10 @@ from django.db import transaction
 from django.utils import translation
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
 
 VERSION_KEY = "public-aggregates:version"
-TIMEOUT = 15 * 60
+TIMEOUT = 60 * 60
 
 
 def cached_aggregate(name: str, compute: Callable[[], T], timeout: int = TIMEOUT) -> T:
@@ -56,5 +58,9 @@ def invalidate_public_aggregates() -> None:
 
 def _new_version() -> str:
     version = uuid.uuid4().hex
-    cache.set(VERSION_KEY, version, None)
+    try:
+        cache.set(VERSION_KEY, version, None)
+    except Exception:  # any backend's failure: Redis away, the cache table not made yet
+        # A write must not fail for want of a cache; the figures then go stale by the timeout only.
+        logger.warning("Could not mark the cached public figures stale", exc_info=True)
     return version

@@ -14,7 +14,7 @@ import random
 from bisect import bisect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from itertools import accumulate
 from typing import TypeVar
 
@@ -37,7 +37,7 @@ from inventory.models import (
     TaggedProduct,
     Theme,
 )
-from needs.models import KnowledgeNeed, LearningFormat
+from needs.models import KnowledgeNeed, LearningActivity, LearningFormat
 
 T = TypeVar("T")
 
@@ -203,6 +203,7 @@ class Generator:
         self._step("stakeholders and tags", self._stakeholders_and_tags)
         self._step("products", self._products)
         self._step("needs", self._needs)
+        self._step("learning activities", self._activities)
         return self.report
 
     def _step(self, name: str, work: Callable[[], None]) -> None:
@@ -516,7 +517,48 @@ class Generator:
             need.reference = f"KN-{need.created_at:%Y}-{need.pk:04d}"
         KnowledgeNeed.objects.bulk_update(created, ["reference"], batch_size=1000)
         self._need_relations(created)
+        self.need_ids = [need.pk for need in created]
         self.report.counts["needs"] = len(created)
+
+    def _activities(self) -> None:
+        """Learning activities built on the needs: one per 25 needs, most with a date and open to all."""
+        rng = self.rng
+        slugs = SlugMaker(LearningActivity)
+        Status = LearningActivity.Status
+        activities = []
+        for _ in range(max(5, len(self.need_ids) // 25)):
+            title = rng.choice(ACTIVITY_TITLES).format(topic=self.topics.one(), audience=self.audiences.one())
+            dated = rng.random() < 0.8
+            start = date(2024, 1, 1) + timedelta(days=rng.randrange(3 * 365)) if dated else None
+            status = rng.choices([Status.OPEN, Status.COMPLETED, Status.CANCELLED], weights=[60, 30, 10])[0]
+            activities.append(
+                LearningActivity(
+                    title=title,
+                    slug=slugs.make(title),
+                    summary=rng.choice(self.sentences),
+                    learning_format=self.formats.one(),
+                    start_date=start,
+                    end_date=start + timedelta(days=rng.choice([0, 0, 1, 2])) if start else None,
+                    is_online=rng.random() < 0.6,
+                    status=status if dated else Status.PLANNED,
+                    open_to=rng.choice(list(LearningActivity.Audience)),
+                )
+            )
+        created = LearningActivity.objects.bulk_create(activities, batch_size=1000)
+        A = LearningActivity
+        themes, needs, products = [], [], []
+        for activity in created:
+            themes += [(activity.pk, t.pk) for t in self.demanded_themes.some(rng.randint(1, 2))]
+            if self.need_ids:
+                needs += [(activity.pk, pk) for pk in set(rng.choices(self.need_ids, k=rng.randint(1, 5)))]
+            if self.product_ids:
+                products += [
+                    (activity.pk, pk) for pk in set(rng.choices(self.product_ids, k=rng.randint(0, 3)))
+                ]
+        insert_rows(A.themes.through, ["learningactivity", "theme"], themes)
+        insert_rows(A.needs.through, ["learningactivity", "knowledgeneed"], needs)
+        insert_rows(A.products.through, ["learningactivity", "knowledgeproduct"], products)
+        self.report.counts["learning activities"] = len(created)
 
     def _need_relations(self, needs: list[KnowledgeNeed]) -> None:
         rng = self.rng
@@ -595,6 +637,15 @@ def insert_rows(model: type[models.Model], fields: list[str], rows: list[tuple])
         else:
             placeholders = ", ".join(["%s"] * len(fields))
             cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)
+
+
+ACTIVITY_TITLES = [
+    "Webinar: {topic} in practice",
+    "Peer exchange on {topic}",
+    "Training: {topic} for {audience}",
+    "Community of practice on {topic}",
+    "Coaching trajectory: {topic}",
+]
 
 
 class SlugMaker:

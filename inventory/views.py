@@ -151,7 +151,8 @@ def product_detail(request, slug):
     context = {
         "product": product,
         "stakeholders": _stakeholders_by_scope(product.involvements.all()),
-        "related": _related_products(product),
+        # Finding them counts shared themes and tags across the inventory: once per product and data version.
+        "related": cached_aggregate(f"related:{product.pk}", lambda: list(_related_products(product))),
     }
     return render(request, "inventory/product_detail.html", context)
 

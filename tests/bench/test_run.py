@@ -4,7 +4,8 @@ from bench.run import BUDGETS_MS, cell, table
 
 
 def page(p50=10.0, p95=20.0, queries=5, status=200):
-    return {"p50_ms": p50, "p95_ms": p95, "queries": queries, "status": status, "cold_ms": 30.0}
+    cold = {"cold_p50_ms": 300.0, "cold_p95_ms": 400.0, "cold_queries": 15}
+    return {"p50_ms": p50, "p95_ms": p95, "queries": queries, "status": status, **cold}
 
 
 def run(database="postgresql", size=100_000, **pages):
@@ -38,3 +39,8 @@ def test_the_table_has_a_column_per_run_and_a_row_per_page():
     assert lines[0] == "| page | sqlite 1,000 | postgresql 100,000 |"
     assert lines[2] == "| home | 10 / 20 (5) | 10 / 20 (5) |"
     assert "| generate data | 12.3 s | 12.3 s |" in lines
+
+
+def test_the_cold_table_shows_the_requests_after_an_invalidation():
+    results = {"requests_per_page": 30, "runs": [run(home=page())]}
+    assert "| home | 300 / 400 ⚠ (15) |" in table(results, cold=True).splitlines()

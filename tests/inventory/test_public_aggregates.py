@@ -145,3 +145,14 @@ class TestWritesMakeTheCountsStale:
             partnership=PartnershipFactory(),
         )
         assert cache.get(VERSION_KEY) != before
+
+
+def test_a_write_goes_through_when_the_cache_cannot_be_written(monkeypatch, caplog):
+    def broken(*args, **kwargs):
+        raise ConnectionError("the cache is away")
+
+    monkeypatch.setattr(cache, "set", broken)
+    product = ProductFactory(status=Status.DRAFT, published_at=None)
+    services.product_set_status(product=product, status=Status.PUBLISHED)
+    assert KnowledgeProduct.objects.published().count() == 1
+    assert "Could not mark the cached public figures stale" in caplog.text
