@@ -286,15 +286,25 @@ def page_urls(client) -> dict[str, list[str]]:
         "api_list": API_PATHS,
         "csv": [CSV_PATH],
     }
-    # Only what answers: a page not built yet is "not available", an API at the first path that exists.
+    # Only what answers: a page not built yet is "not available", the API at the first path that exists.
     for key in list(urls):
-        answering = [url for url in urls[key] if client.head(url).status_code != 404]
-        if key in ("api_list", "csv"):
-            answering = answering[:1]
-        urls[key] = answering
+        if key == "api_list":
+            urls[key] = [url for url in urls[key] if answers(client, url)][:1]
+        elif urls[key] and not answers(client, urls[key][0]):
+            urls[key] = []
     if urls["csv"]:
         urls["csv"] = [csv_url_for(CSV_ROWS)]
     return urls
+
+
+def answers(client, url: str) -> bool:
+    from django.urls import Resolver404, resolve
+
+    try:
+        resolve(url.split("?")[0])
+    except Resolver404:
+        return False
+    return client.head(url).status_code != 404
 
 
 def csv_url_for(rows: int) -> str:

@@ -13,6 +13,7 @@ addresses are at example.org.
 import random
 from bisect import bisect
 from collections.abc import Callable, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from itertools import accumulate
@@ -20,6 +21,7 @@ from typing import TypeVar
 
 from django.core.management import call_command
 from django.db import connection, models, transaction
+from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag
 
@@ -372,15 +374,21 @@ class Generator:
         made = 0
         self.product_ids: list[int] = []  # the published ones, for matching needs
         published = KnowledgeProduct.Status.PUBLISHED
-        while made < self.sizes.products:
-            size = min(BATCH, self.sizes.products - made)
-            products = [self._product(slugs) for _ in range(size)]
-            for product, pk in zip(products, reserve_ids(KnowledgeProduct, size), strict=True):
-                product["id"] = pk
-            insert_dicts(KnowledgeProduct, products)
-            self._product_relations(products)
-            self.product_ids += [p["id"] for p in products if p["status"] == published]
-            made += size
+        M = KnowledgeProduct
+        tables = [M, TaggedProduct, Involvement] + [
+            getattr(M, f).through
+            for f in ("themes", "partnerships", "organisations", "countries", "languages")
+        ]
+        with foreign_keys_checked_at_the_end(tables):
+            while made < self.sizes.products:
+                size = min(BATCH, self.sizes.products - made)
+                products = [self._product(slugs) for _ in range(size)]
+                for product, pk in zip(products, reserve_ids(KnowledgeProduct, size), strict=True):
+                    product["id"] = pk
+                insert_dicts(KnowledgeProduct, products)
+                self._product_relations(products)
+                self.product_ids += [p["id"] for p in products if p["status"] == published]
+                made += size
         self.report.counts["products"] = made
         self.report.counts["published products"] = len(self.product_ids)
         started = self.clock()
@@ -494,11 +502,16 @@ class Generator:
         rng = self.rng
         statuses = list(KnowledgeNeed.Status)
         needs = []
-        for number in range(self.sizes.needs):
+        ids = reserve_ids(KnowledgeNeed, self.sizes.needs)
+        year = timezone.now().year  # of created_at, which bulk_create sets to now
+        for number, pk in enumerate(ids):
             partnership = self.partnerships.one() if rng.random() < 0.7 else None
             topic = self.topics.one()
             needs.append(
                 KnowledgeNeed(
+                    pk=pk,
+                    # As KnowledgeNeed.save() makes it, without a second write per need.
+                    reference=f"KN-{year}-{pk:04d}",
                     partnership=partnership,
                     partnership_name="" if partnership else f"{rng.choice(PARTNERSHIP_WORDS)} consortium",
                     organisation_name=self.organisations.one().name,
@@ -513,9 +526,6 @@ class Generator:
                 )
             )
         created = KnowledgeNeed.objects.bulk_create(needs, batch_size=1000)
-        for need in created:
-            need.reference = f"KN-{need.created_at:%Y}-{need.pk:04d}"
-        KnowledgeNeed.objects.bulk_update(created, ["reference"], batch_size=1000)
         self._need_relations(created)
         self.need_ids = [need.pk for need in created]
         self.report.counts["needs"] = len(created)
@@ -586,6 +596,35 @@ class Generator:
         for rows in (themes, formats, countries, matches):
             if rows:
                 type(rows[0]).objects.bulk_create(rows, batch_size=5000)
+
+
+@contextmanager
+def foreign_keys_checked_at_the_end(models_: list[type[models.Model]]):
+    """PostgreSQL checks a foreign key with a lookup per inserted row, queued until the commit: for a million
+    link rows that is most of the time a load takes. So the tables' foreign keys are dropped for the load
+    and added back after it, which checks every row again in one join per key. Inside the transaction:
+    should anything fail, the keys are back as they were."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    tables = [model._meta.db_table for model in models_]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE contype = 'f' AND conrelid = ANY(%s::regclass[])",
+            [tables],
+        )
+        keys = cursor.fetchall()
+        # Checks still queued (rows inserted before) run first: a table with pending checks cannot change.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        for table, name, _definition in keys:
+            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {connection.ops.quote_name(name)}")
+    yield
+    with connection.cursor() as cursor:
+        for table, name, definition in keys:
+            cursor.execute(
+                f"ALTER TABLE {table} ADD CONSTRAINT {connection.ops.quote_name(name)} {definition}"
+            )
 
 
 def reserve_ids(model: type[models.Model], count: int) -> list[int]:

@@ -86,13 +86,18 @@ def product_list(request):
     active = facets.active_filters(filterset)
     # The number of results and the facets are the same for every page and order of one set of filters:
     # counted once per data version (inventory.cache), as counting them is the slow part of the page.
+    state = facets.filter_state_key(active)
     figures = cached_aggregate(
-        f"browse:{facets.filter_state_key(active)}",
+        f"browse:{state}",
         lambda: {"count": filterset.qs.count(), "facets": facets.product_facets(filterset)},
     )
     paginator = Paginator(filterset.qs, PRODUCTS_PER_PAGE)
     paginator.count = figures["count"]
     page = paginator.get_page(request.GET.get("page"))
+    # The page itself too: ranking a search's matches reads every one of them.
+    page.object_list = cached_aggregate(
+        f"browse:{state}:{filterset.sort_order}:{page.number}", lambda: list(page.object_list)
+    )
     searching = bool(filterset.search_text)
     context = {
         "filterset": filterset,
@@ -196,27 +201,33 @@ def _related_products(product: KnowledgeProduct) -> QuerySet | list:
 
 
 def _most_shared(product: KnowledgeProduct, theme_ids: list[int], tag_ids: list[int]) -> RawSQL:
-    """The ids of the RELATED_PRODUCTS published products sharing the most themes and tags with `product`."""
-    links, params = [], []
-    for through, column, ids, product_column in [
-        (KnowledgeProduct.themes.through, "theme_id", theme_ids, "knowledgeproduct_id"),
-        (KnowledgeProduct.tags.through, "tag_id", tag_ids, "content_object_id"),
+    """The ids of the RELATED_PRODUCTS published products sharing the most themes and tags with `product`.
+
+    Each link table is counted per product on its own and joined to the published products: with counts
+    grouped by one column PostgreSQL knows how many products share something and joins by hashing,
+    rather than looking each one up."""
+    joins, shared, params = [], [], []
+    for alias, through, column, ids, product_column in [
+        ("by_theme", KnowledgeProduct.themes.through, "theme_id", theme_ids, "knowledgeproduct_id"),
+        ("by_tag", KnowledgeProduct.tags.through, "tag_id", tag_ids, "content_object_id"),
     ]:
         if ids:
-            placeholders = ", ".join(["%s"] * len(ids))
             table = connection.ops.quote_name(through._meta.db_table)
-            links.append(
-                f"SELECT {product_column} AS product_id FROM {table} WHERE {column} IN ({placeholders})"
+            placeholders = ", ".join(["%s"] * len(ids))
+            joins.append(
+                f"LEFT JOIN (SELECT {product_column} AS product_id, COUNT(*) AS n FROM {table} "
+                f"WHERE {column} IN ({placeholders}) GROUP BY {product_column}) AS {alias} "
+                f"ON {alias}.product_id = product.id"
             )
+            shared.append(alias)
             params += ids
     products = connection.ops.quote_name(KnowledgeProduct._meta.db_table)
     sql = (
-        "SELECT shared.product_id FROM ("
-        f"SELECT product_id, COUNT(*) AS n FROM ({' UNION ALL '.join(links)}) AS links GROUP BY product_id"
-        f") AS shared INNER JOIN {products} AS product ON product.id = shared.product_id "
+        f"SELECT product.id FROM {products} AS product {' '.join(joins)} "
         "WHERE product.status = %s AND product.id <> %s "
-        "ORDER BY shared.n DESC, product.published_at DESC, product.id ASC "
-        f"LIMIT {RELATED_PRODUCTS}"
+        f"AND ({' OR '.join(f'{alias}.n IS NOT NULL' for alias in shared)}) "
+        f"ORDER BY {' + '.join(f'COALESCE({alias}.n, 0)' for alias in shared)} DESC, "
+        f"product.published_at DESC, product.id ASC LIMIT {RELATED_PRODUCTS}"
     )
     return RawSQL(sql, [*params, PUBLISHED, product.pk])
 
