@@ -10,7 +10,7 @@ export DEBUG ?= 1
 # `make serve`'s SECRET_KEY when the environment has none: made once, kept out of git (.gitignore).
 SERVE_SECRET_KEY_FILE := .serve-secret-key
 
-.PHONY: run serve loadtest test test-postgres lint format check migrate clean
+.PHONY: run serve loadtest bench test test-postgres lint format check migrate clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,12 @@ serve: $(VENV)/.installed $(SERVE_SECRET_KEY_FILE)
 # (bench/) or on LOADTEST_DATABASE_URL. Arguments: LOADTEST_ARGS="--clients 10 --duration 20".
 loadtest: $(VENV)/.installed
 	$(BIN)/python scripts/loadtest.py $(LOADTEST_ARGS)
+
+# A benchmark, not a test: server-side latency and queries of the public pages at 1,000, 10,000 and 100,000
+# products on SQLite and PostgreSQL; prints a table and writes bench/results.json. Settings: BENCH_SIZES=1000,10000
+# BENCH_DATABASES=postgresql BENCH_REQUESTS=30 BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432 (see bench/run.py).
+bench: $(VENV)/.installed
+	$(BIN)/python bench/run.py
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest

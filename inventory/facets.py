@@ -6,6 +6,8 @@ theme facet in two, for core themes and sub-themes). Nothing here knows about HT
 page renders the facets, and an API can return them as they are.
 """
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 
 from django.db.models import Count, F, QuerySet
@@ -16,6 +18,9 @@ from inventory.filters import ProductFilter, Through
 from inventory.models import Involvement, Organisation, Region, Stakeholder, Theme
 
 SHOWN_BEFORE_MORE = 8
+# Facets listed by size (partnerships, organisations, countries, languages, tags) show this many values at
+# most, besides the chosen ones: with thousands of tags or organisations the rest only weigh the page down.
+MOST_LISTED = 50
 
 
 @dataclass
@@ -34,6 +39,7 @@ class Facet:
     label: str
     values: list[FacetValue]
     kind: str = "choice"  # "choice": repeatable values; "year": a range; "flag": on or off
+    omitted: int = 0  # values with products left out of a long facet (see MOST_LISTED)
 
     @property
     def has_selection(self) -> bool:
@@ -122,7 +128,15 @@ def _linked_facet(filterset, param, relation, path, *, key="slug", order=()) -> 
     )
     chosen = {getattr(obj, key): obj for obj in _selected(filterset, param)}
     values = [FacetValue(r["value"], r["name"], r["count"], r["value"] in chosen) for r in rows]
-    return Facet(param, _label(filterset, param), _with_chosen(values, chosen))
+    values, omitted = _most(values) if not order else (values, 0)
+    return Facet(param, _label(filterset, param), _with_chosen(values, chosen), omitted=omitted)
+
+
+def _most(values: list[FacetValue]) -> tuple[list[FacetValue], int]:
+    """The first MOST_LISTED values (the facet is ordered by size) and the chosen ones beyond them; and how
+    many were left out."""
+    kept = values[:MOST_LISTED] + [v for v in values[MOST_LISTED:] if v.selected]
+    return kept, len(values) - len(kept)
 
 
 def _prefixed(path: str, field: str) -> str:
@@ -148,7 +162,10 @@ def _organisation_facet(filterset) -> Facet:
         )
         for r in rows
     ]
-    return Facet("organisation", _label(filterset, "organisation"), _with_chosen(values, chosen))
+    values, omitted = _most(values)
+    return Facet(
+        "organisation", _label(filterset, "organisation"), _with_chosen(values, chosen), omitted=omitted
+    )
 
 
 def _choice_facet(filterset, param, relation, path, choices) -> Facet:
@@ -264,6 +281,12 @@ def active_filters(filterset: ProductFilter) -> list[ActiveFilter]:
                 ActiveFilter(param, *_value_and_name(filterset, param, item), group) for item in chosen
             )
     return active
+
+
+def filter_state_key(active: list[ActiveFilter]) -> str:
+    """A short key naming a set of active filters, whatever their order in the URL."""
+    state = sorted((f.param, f.value) for f in active)
+    return hashlib.sha256(json.dumps(state).encode()).hexdigest()[:32]
 
 
 def _value_and_name(filterset: ProductFilter, param: str, item) -> tuple[str, str]:

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -314,6 +315,11 @@ class TaggedProduct(TaggedItemBase):
         constraints = [
             models.UniqueConstraint(fields=["content_object", "tag"], name="product_tag_once"),
         ]
+        indexes = [
+            # Products with a tag, read from the index alone: the tag filter and facet counts
+            # (ProductFilter.filter_tag, facets._links) and related products (views._most_shared).
+            models.Index(fields=["tag", "content_object"], name="product_tag_reverse"),
+        ]
 
     def __str__(self):
         return f"{self.content_object_id}: {self.tag}"
@@ -440,6 +446,19 @@ class KnowledgeProduct(models.Model):
         indexes = [
             # Every public query filters on status and orders by publication: published() + newest first.
             models.Index(fields=["status", "-published_at"], name="product_status_published"),
+            # The browse page's default order, newest first, is indexed in migration 0009 by hand: SQLite
+            # cannot declare the NULLS LAST the order needs on PostgreSQL.
+            # Browse sorted by title (ProductFilter.order, sort=title).
+            models.Index(
+                Lower("title"), "id", condition=Q(status="published"), name="product_published_title"
+            ),
+            # Featured products, newest first: the home page's featured list and the browse page's
+            # "featured" facet count.
+            models.Index(
+                models.F("published_at").desc(),
+                condition=Q(status="published", featured=True),
+                name="product_featured_newest",
+            ),
         ]
 
     def __str__(self):

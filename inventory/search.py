@@ -16,6 +16,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 
+from inventory.cache import invalidate_public_aggregates
 from inventory.models import KnowledgeProduct, TaggedProduct
 
 SEARCH_CONFIG = "english"
@@ -40,7 +41,9 @@ def _tag_names():
 def update_search_vectors(product_ids: Iterable[int] | None = None) -> int:
     """Recompute the stored search vector of the given products (all when None) in one UPDATE.
 
-    Returns the number of products updated; does nothing on databases without full-text search."""
+    Returns the number of products updated; does nothing on databases without full-text search. Whoever
+    calls it has changed what products say, so the cached counts of searches and facets are stale."""
+    invalidate_public_aggregates()
     if not uses_full_text_search():
         return 0
     products = KnowledgeProduct.objects.all()

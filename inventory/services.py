@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from taggit.models import Tag
 
 from inventory import search
+from inventory.cache import invalidate_public_aggregates
 from inventory.models import (
     Country,
     KnowledgeProduct,
@@ -47,6 +48,7 @@ def product_set_status(*, product: KnowledgeProduct, status: str) -> KnowledgePr
         product.published_at = timezone.now()
     product.full_clean()
     product.save()
+    invalidate_public_aggregates()  # it appears on, or leaves, the public pages' counts
     if status == Status.PUBLISHED:
         # Whatever wrote the product (an import, a nomination), it is searchable once the public sees it.
         search.update_search_vectors([product.pk])

@@ -4,12 +4,15 @@ Only published products are ever shown or counted here: every product query star
 """
 
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from inventory import facets
+from inventory.cache import cached_aggregate
 from inventory.filters import OrganisationFilter, ProductFilter, Sort
 from inventory.knowledge_map import DEFAULT_DIMENSION, DIMENSIONS, build_map
 from inventory.models import (
@@ -53,17 +56,8 @@ def published_count(relation: str) -> Coalesce:
 @require_safe
 def home(request):
     published = KnowledgeProduct.objects.published()
-    counts = {
-        "products": published.count(),
-        "partnerships": Partnership.objects.count(),
-        "organisations": Organisation.objects.count(),
-        "southern_organisations": Organisation.objects.filter(kind=Organisation.Kind.SOUTHERN_CSO).count(),
-        "countries": published.values("countries").exclude(countries=None).distinct().count(),
-    }
     context = {
-        "counts": counts,
-        # Core themes with their product counts, sub-themes included, as the browse page counts them.
-        "themes": facets.theme_facet(ProductFilter({}), include_empty=True).values,
+        **cached_aggregate("home", _home_figures),
         "featured": published.featured().for_cards().order_by("-published_at")[:HOME_FEATURED],
         "recent": published.exclude(featured=True).for_cards().order_by("-published_at")[:HOME_RECENT],
         "programmes": Programme.objects.annotate(partnership_count=Count("partnerships")),
@@ -71,17 +65,47 @@ def home(request):
     return render(request, "inventory/home.html", context)
 
 
+def _home_figures() -> dict:
+    published = KnowledgeProduct.objects.published()
+    counts = {
+        "products": published.count(),
+        "partnerships": Partnership.objects.count(),
+        "organisations": Organisation.objects.count(),
+        "southern_organisations": Organisation.objects.filter(kind=Organisation.Kind.SOUTHERN_CSO).count(),
+        "countries": published.values("countries").exclude(countries=None).distinct().count(),
+    }
+    return {
+        "counts": counts,
+        # Core themes with their product counts, sub-themes included, as the browse page counts them.
+        "themes": facets.theme_facet(ProductFilter({}), include_empty=True).values,
+    }
+
+
 @require_safe
 def product_list(request):
     filterset = ProductFilter(request.GET, queryset=KnowledgeProduct.objects.published().for_cards())
-    page = Paginator(filterset.qs, PRODUCTS_PER_PAGE).get_page(request.GET.get("page"))
+    active = facets.active_filters(filterset)
+    # The number of results and the facets are the same for every page and order of one set of filters:
+    # counted once per data version (inventory.cache), as counting them is the slow part of the page.
+    state = facets.filter_state_key(active)
+    figures = cached_aggregate(
+        f"browse:{state}",
+        lambda: {"count": filterset.qs.count(), "facets": facets.product_facets(filterset)},
+    )
+    paginator = Paginator(filterset.qs, PRODUCTS_PER_PAGE)
+    paginator.count = figures["count"]
+    page = paginator.get_page(request.GET.get("page"))
+    # The page itself too: ranking a search's matches reads every one of them.
+    page.object_list = cached_aggregate(
+        f"browse:{state}:{filterset.sort_order}:{page.number}", lambda: list(page.object_list)
+    )
     searching = bool(filterset.search_text)
     context = {
         "filterset": filterset,
         "page": page,
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
-        "facets": facets.product_facets(filterset),
-        "active_filters": facets.active_filters(filterset),
+        "facets": figures["facets"],
+        "active_filters": active,
         "search_text": filterset.search_text,
         "sort": filterset.sort_order,
         "sort_choices": [(v, label) for v, label in Sort.choices if searching or v != Sort.RELEVANCE],
@@ -133,7 +157,8 @@ def product_detail(request, slug):
     context = {
         "product": product,
         "stakeholders": _stakeholders_by_scope(product.involvements.all()),
-        "related": _related_products(product),
+        # Finding them counts shared themes and tags across the inventory: once per product and data version.
+        "related": cached_aggregate(f"related:{product.pk}", lambda: list(_related_products(product))),
         "structured_data": product_json_ld(product, request.build_absolute_uri),
     }
     return render(request, "inventory/product_detail.html", context)
@@ -156,7 +181,13 @@ def _stakeholders_by_scope(involvements) -> list[dict]:
 
 
 def _related_products(product: KnowledgeProduct) -> QuerySet | list:
-    """Up to four other published products sharing the most themes and tags with this one."""
+    """Up to four other published products sharing the most themes and tags with this one (newest first
+    among equals).
+
+    Which four is decided from the link tables alone, in one grouped subquery over the rows of this
+    product's themes and tags (covering indexes, migration 0009): annotating every published product with
+    what it shares would read the whole inventory for each product page. The outer query counts again for
+    the four only, to order them."""
     theme_ids = [t.pk for t in product.themes.all()]
     tag_ids = [t.pk for t in product.tags.all()]
     if not theme_ids and not tag_ids:
@@ -164,12 +195,43 @@ def _related_products(product: KnowledgeProduct) -> QuerySet | list:
     shared_themes = _shared(KnowledgeProduct.themes.through, "theme_id", theme_ids, "knowledgeproduct_id")
     shared_tags = _shared(KnowledgeProduct.tags.through, "tag_id", tag_ids, "content_object_id")
     return (
-        (KnowledgeProduct.objects.published().exclude(pk=product.pk))
+        KnowledgeProduct.objects.filter(pk__in=_most_shared(product, theme_ids, tag_ids))
         .for_cards()
         .annotate(shared=shared_themes + shared_tags)
-        .filter(shared__gt=0)
-        .order_by("-shared", "-published_at", "pk")[:RELATED_PRODUCTS]
+        .order_by("-shared", "-published_at", "pk")
     )
+
+
+def _most_shared(product: KnowledgeProduct, theme_ids: list[int], tag_ids: list[int]) -> RawSQL:
+    """The ids of the RELATED_PRODUCTS published products sharing the most themes and tags with `product`.
+
+    Each link table is counted per product on its own and joined to the published products: with counts
+    grouped by one column PostgreSQL knows how many products share something and joins by hashing,
+    rather than looking each one up."""
+    joins, shared, params = [], [], []
+    for alias, through, column, ids, product_column in [
+        ("by_theme", KnowledgeProduct.themes.through, "theme_id", theme_ids, "knowledgeproduct_id"),
+        ("by_tag", KnowledgeProduct.tags.through, "tag_id", tag_ids, "content_object_id"),
+    ]:
+        if ids:
+            table = connection.ops.quote_name(through._meta.db_table)
+            placeholders = ", ".join(["%s"] * len(ids))
+            joins.append(
+                f"LEFT JOIN (SELECT {product_column} AS product_id, COUNT(*) AS n FROM {table} "
+                f"WHERE {column} IN ({placeholders}) GROUP BY {product_column}) AS {alias} "
+                f"ON {alias}.product_id = product.id"
+            )
+            shared.append(alias)
+            params += ids
+    products = connection.ops.quote_name(KnowledgeProduct._meta.db_table)
+    sql = (
+        f"SELECT product.id FROM {products} AS product {' '.join(joins)} "
+        "WHERE product.status = %s AND product.id <> %s "
+        f"AND ({' OR '.join(f'{alias}.n IS NOT NULL' for alias in shared)}) "
+        f"ORDER BY {' + '.join(f'COALESCE({alias}.n, 0)' for alias in shared)} DESC, "
+        f"product.published_at DESC, product.id ASC LIMIT {RELATED_PRODUCTS}"
+    )
+    return RawSQL(sql, [*params, PUBLISHED, product.pk])
 
 
 def _shared(through, column: str, ids: list[int], product_column: str) -> Coalesce:
@@ -273,11 +335,14 @@ def knowledge_map(request):
     if across not in DIMENSIONS:
         context = {"dimensions": DIMENSIONS.values(), "unknown_across": across}
         return render(request, "inventory/map.html", context, status=400)
-    demand = demand_by_theme()
     context = {
-        "map": build_map(DIMENSIONS[across], demand),
+        **cached_aggregate(f"map:{across}", lambda: _map_figures(across)),
         "dimensions": DIMENSIONS.values(),
         "across": across,
-        "demand_by_theme": demand,
     }
     return render(request, "inventory/map.html", context)
+
+
+def _map_figures(across: str) -> dict:
+    demand = demand_by_theme()
+    return {"map": build_map(DIMENSIONS[across], demand), "demand_by_theme": demand}

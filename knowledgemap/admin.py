@@ -19,11 +19,39 @@ from import_export.admin import ExportActionMixin, ImportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
+from inventory.cache import invalidate_public_aggregates
+
 SHEET_FORMATS = [CSV, XLSX]
 _TEMPLATE_FORMATS = {"csv": CSV, "xlsx": XLSX}
 
 
-class ExportAdmin(ExportActionMixin, admin.ModelAdmin):
+class PublicDataAdmin(admin.ModelAdmin):
+    """Admin of data the public pages count (products and what they link to, needs): whatever a curator
+    saves, deletes, changes with an action or imports makes the cached counts stale (inventory.cache)."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        invalidate_public_aggregates()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        invalidate_public_aggregates()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        invalidate_public_aggregates()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        invalidate_public_aggregates()
+
+    def response_action(self, request, queryset):
+        response = super().response_action(request, queryset)
+        invalidate_public_aggregates()
+        return response
+
+
+class ExportAdmin(ExportActionMixin, PublicDataAdmin):
     formats = SHEET_FORMATS
 
     def url_name(self, view: str) -> str:
@@ -102,6 +130,7 @@ class CuratorAdmin(HistoryAdmin, ImportMixin, ExportAdmin):
             problems = " ".join(result.problems[:10])
             self.message_user(request, _("Nothing was imported. %s") % problems, messages.ERROR)
             return HttpResponseRedirect(reverse(f"admin:{self.url_name('import')}"))
+        invalidate_public_aggregates()
         return super().process_result(result, request)
 
 

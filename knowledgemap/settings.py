@@ -221,6 +221,9 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "knowledgemap_cache",
+            # The counts of the public pages are kept per set of filters (inventory.cache): room for many
+            # (the default, 300, would cull them all the time).
+            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 20000)},
         }
     }
 

@@ -8,6 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_safe
 
+from inventory.cache import cached_aggregate
 from inventory.models import KnowledgeProduct, Organisation, Theme
 from knowledgemap import submissions
 from needs import gaps, services
@@ -60,7 +61,9 @@ def need_thanks(request, token):
 
 @require_safe
 def gap_view(request):
-    return render(request, "needs/gaps.html", {"gaps": gaps.gaps()})
+    # Counted once per data version (inventory.cache), and per day: activities that are over drop out.
+    figures = cached_aggregate(f"gaps:{timezone.localdate()}", gaps.gaps)
+    return render(request, "needs/gaps.html", {"gaps": figures})
 
 
 @require_safe

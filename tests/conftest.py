@@ -81,3 +81,15 @@ def nomination():
 def fast_password_hashing(settings):
     """Test accounts need no protection against cracking; PBKDF2's rounds cost a second per account."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_public_aggregates(settings):
+    """Pages compute their counts afresh in tests, which change data between requests without the services
+    that invalidate the cached ones; tests of the caching itself ask for `cached_public_aggregates`."""
+    settings.CACHE_PUBLIC_AGGREGATES = False
+
+
+@pytest.fixture
+def cached_public_aggregates(settings):
+    settings.CACHE_PUBLIC_AGGREGATES = True

@@ -228,3 +228,40 @@ def test_active_filters_name_each_chosen_value():
 
 def test_a_refused_value_is_not_listed_as_active():
     assert active_filters(ProductFilter(QueryDict("theme=nothing&year_min=soon"))) == []
+
+
+class TestLongFacets:
+    """Thousands of tags or organisations: the largest values are listed, with how many were left out."""
+
+    @pytest.fixture
+    def many_tags(self, monkeypatch):
+        monkeypatch.setattr("inventory.facets.MOST_LISTED", 3)
+        for n, tag in enumerate(["water", "land", "budget", "radio", "media"]):
+            for _ in range(5 - n):
+                ProductFactory(tags=[tag])
+
+    def tag_facet(self, query: str = ""):
+        (facet,) = [f for f in product_facets(ProductFilter(QueryDict(query))) if f.param == "tag"]
+        return facet
+
+    def test_it_lists_the_values_with_the_most_products(self, many_tags):
+        facet = self.tag_facet()
+        assert [(v.label, v.count) for v in facet.values] == [("water", 5), ("land", 4), ("budget", 3)]
+        assert facet.omitted == 2
+
+    def test_a_chosen_value_beyond_them_is_listed_with_its_count(self, many_tags):
+        facet = self.tag_facet("tag=media")
+        assert [(v.label, v.count, v.selected) for v in facet.values][-1] == ("media", 1, True)
+        assert facet.omitted == 1
+
+    def test_the_page_says_what_it_left_out(self, client, many_tags):
+        page = client.get("/products/").content.decode()
+        assert "2 more with fewer products are not listed" in page
+
+    def test_facets_in_a_fixed_order_are_never_cut(self, monkeypatch):
+        monkeypatch.setattr("inventory.facets.MOST_LISTED", 1)
+        for name in ("Toolkit", "Guide"):
+            ProductFactory(product_type=ProductTypeFactory(name=name))
+        (facet,) = [f for f in product_facets(ProductFilter(QueryDict())) if f.param == "type"]
+        assert len(facet.values) == 2
+        assert facet.omitted == 0

@@ -1,0 +1,420 @@
+"""The benchmark: server-side latency and queries of the public pages at 1,000 to 100,000 products.
+
+    make bench                               # SQLite and PostgreSQL, 1,000, 10,000 and 100,000 products
+    BENCH_SIZES=1000,10000 make bench        # a quicker run
+    BENCH_DATABASES=postgresql BENCH_SIZES=100000 make bench
+    BENCH_REQUESTS=50 make bench             # timed requests per page (30 by default)
+
+For every database and size it makes a fresh database (a file under bench/ for SQLite; bench_<size> on the
+PostgreSQL server at BENCH_POSTGRES_URL, dropped first if it exists), migrates it, fills it with
+`generate_bench_data` (seed 1) and measures each page in-process with Django's test client, with the
+production settings (DEBUG off). Most pages cycle through several URLs (other products, searches, filters).
+Warm: after one request to each URL, BENCH_REQUESTS timed requests (p50, p95) and the queries of one more,
+what visitors meet while the data stays unchanged. Cold: BENCH_COLD_REQUESTS (10) requests, each right after
+the cached figures were invalidated, as after a curator's change. Pages that answer 404 (not built yet) are
+reported as not available. The CSV export is timed and, in a separate request, its peak Python memory
+measured with tracemalloc.
+
+Each database and size runs in a child process (settings are read once per process); this parent collects
+their results, prints the table and writes bench/results.json. It is a benchmark, not a test: the figures
+depend on the machine and on what else runs on it, so the load average is recorded beside them.
+"""
+
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+BENCH_DIR = BASE_DIR / "bench"
+RESULTS = BENCH_DIR / "results.json"
+SEED = 1
+
+# (key, label): the rows of the table, in order.
+PAGES = [
+    ("home", "home"),
+    ("browse", "browse"),
+    ("browse_facets", "browse, two facets"),
+    ("search", "search"),
+    ("search_facet", "search and a facet"),
+    ("product", "product page"),
+    ("map", "map"),
+    ("gaps", "gaps"),
+    ("api_list", "API list"),
+    ("csv", "CSV export"),
+]
+# Budgets at 100,000 products on PostgreSQL (p95, milliseconds).
+BUDGETS_MS = {
+    "home": 100,
+    "browse": 150,
+    "browse_facets": 150,
+    "search": 150,
+    "search_facet": 150,
+    "product": 30,
+    "map": 150,
+    "gaps": 150,
+    "api_list": 100,
+}
+API_PATHS = ["/api/products/", "/api/v1/products/", "/api/"]
+CSV_PATH = "/products/export.csv"
+CSV_ROWS = 10_000
+
+
+def env_list(name: str, default: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+# --- the parent: databases, child processes, the table ---------------------------------------------------
+
+
+def main() -> None:
+    sizes = [int(size) for size in env_list("BENCH_SIZES", "1000,10000,100000")]
+    databases = env_list("BENCH_DATABASES", "sqlite,postgresql")
+    runs = []
+    for database in databases:
+        for size in sizes:
+            url = fresh_database(database, size)
+            print(f"\n== {database}, {size:,} products", flush=True)
+            runs.append(run_child(url, size))
+    results = {
+        "machine": machine(),
+        "requests_per_page": int(os.environ.get("BENCH_REQUESTS", "30")),
+        "cold_requests_per_page": int(os.environ.get("BENCH_COLD_REQUESTS", "10")),
+        "budgets_ms": BUDGETS_MS,
+        "runs": runs,
+    }
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+    print()
+    print(report(results))
+    print(f"\nWritten to {RESULTS.relative_to(BASE_DIR)}.")
+
+
+def fresh_database(database: str, size: int) -> str:
+    if database == "sqlite":
+        path = BENCH_DIR / f"bench-{size}.sqlite3"
+        for leftover in BENCH_DIR.glob(f"{path.name}*"):
+            leftover.unlink()
+        return f"sqlite:///{path}"
+    if database == "postgresql":
+        import psycopg
+
+        server = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432").rstrip("/")
+        name = f"bench_{size}"
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            connection.execute(f'CREATE DATABASE "{name}"')
+        return f"{server}/{name}"
+    raise SystemExit(f"BENCH_DATABASES: unknown database {database!r} (sqlite, postgresql)")
+
+
+def run_child(database_url: str, size: int) -> dict:
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DEBUG": "0",
+        "SECRET_KEY": "benchmark-only-not-secret",
+        "INSECURE_HTTP": "1",
+        "ALLOWED_HOSTS": "testserver",
+        "ACCESS_LOG": "0",
+        "DJANGO_LOG_LEVEL": "ERROR",
+        "BENCH_CHILD_SIZE": str(size),
+    }
+    result_file = BENCH_DIR / f".result-{os.getpid()}.json"
+    env["BENCH_CHILD_RESULT"] = str(result_file)
+    subprocess.run([sys.executable, __file__], env=env, cwd=BASE_DIR, check=True)
+    result = json.loads(result_file.read_text())
+    result_file.unlink()
+    return result
+
+
+def machine() -> dict:
+    return {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "load_average_at_end": [round(load, 2) for load in os.getloadavg()],
+        "finished": time.strftime("%Y-%m-%d %H:%M"),
+    }
+
+
+def table(results: dict, cold: bool = False) -> str:
+    """A Markdown table: a row per page, a column per database and size: p50 / p95 ms (queries)."""
+    runs = results["runs"]
+    head = ["page", *[f"{r['database']} {r['size']:,}" for r in runs]]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for key, label in PAGES:
+        if cold and key == "csv":
+            continue
+        lines.append("| " + " | ".join([label, *[cell(key, run, cold) for run in runs]]) + " |")
+    if not cold:
+        lines.append("| generate data | " + " | ".join(f"{r['generate_seconds']:.1f} s" for r in runs) + " |")
+    return "\n".join(lines)
+
+
+def cell(key: str, run: dict, cold: bool = False) -> str:
+    page = run["pages"].get(key)
+    if not page or page.get("status") == 404:
+        return "n/a"
+    if key == "csv":
+        return f"{page['seconds'] * 1000:.0f} ms ({page['rows']:,} rows), {page['peak_mib']:.1f} MiB"
+    prefix = "cold_" if cold else ""
+    p50, p95, queries = page[f"{prefix}p50_ms"], page[f"{prefix}p95_ms"], page[f"{prefix}queries"]
+    over = ""
+    budget = BUDGETS_MS.get(key)
+    if run["database"] == "postgresql" and run["size"] >= 100_000 and budget and p95 > budget:
+        over = " ⚠"
+    return f"{p50:.0f} / {p95:.0f}{over} ({queries})"
+
+
+def report(results: dict) -> str:
+    return "\n".join(
+        [
+            f"Warm: p50 / p95 in ms over {results['requests_per_page']} requests (queries per request), "
+            "after one request to each URL; CSV export: time (rows), peak Python memory.",
+            "",
+            table(results),
+            "",
+            f"Cold: p50 / p95 in ms over {results['cold_requests_per_page']} requests, each right after the "
+            "cached figures were invalidated (queries per request).",
+            "",
+            table(results, cold=True),
+            "",
+            f"⚠: over the budget. Load average at the end: {results['machine']['load_average_at_end']} "
+            f"on {results['machine']['cpus']} CPUs.",
+        ]
+    )
+
+
+# --- the child: one database, one size -------------------------------------------------------------------
+
+
+def child() -> None:
+    size = int(os.environ["BENCH_CHILD_SIZE"])
+    sys.path.insert(0, str(BASE_DIR))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "knowledgemap.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
+    call_command("collectstatic", verbosity=0, interactive=False)
+    started = time.perf_counter()
+    call_command("generate_bench_data", products=size, seed=SEED)
+    generated = time.perf_counter() - started
+    # What a database that has been running a while has: statistics for the planner, a visibility map.
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+    result = {
+        "database": connection.vendor,
+        "size": size,
+        "generate_seconds": round(generated, 1),
+        "pages": measure_pages(),
+    }
+    Path(os.environ["BENCH_CHILD_RESULT"]).write_text(json.dumps(result))
+
+
+def measure_pages() -> dict:
+    from django.test import Client
+
+    client = Client()
+    urls = page_urls(client)
+    requests = int(os.environ.get("BENCH_REQUESTS", "30"))
+    warmup = int(os.environ.get("BENCH_WARMUP", "5"))
+    cold_requests = int(os.environ.get("BENCH_COLD_REQUESTS", "10"))
+    pages = {}
+    for key, label in PAGES:
+        if key == "csv":
+            pages[key] = measure_csv(client, urls.get(key))
+            continue
+        if not urls.get(key):
+            pages[key] = {"status": 404}
+            print(f"  {label:<20} not available", flush=True)
+            continue
+        pages[key] = measure(client, urls[key], requests, warmup, cold_requests)
+        page = pages[key]
+        warm = f"warm {page['p50_ms']:7.1f} / {page['p95_ms']:7.1f} ms ({page['queries']:2} queries)"
+        cold = f"cold {page['cold_p50_ms']:7.1f} / {page['cold_p95_ms']:7.1f} ms ({page['cold_queries']:2})"
+        print(f"  {label:<20} {warm}   {cold}", flush=True)
+    return pages
+
+
+def page_urls(client) -> dict[str, list[str]]:
+    """For each page the URLs to cycle through: several, so that each request asks something else, as
+    visitors do (a different product, search or combination of filters)."""
+    from django.db.models import Count, Q
+
+    from inventory.models import Country, KnowledgeProduct, ProductType, Theme
+
+    published = KnowledgeProduct.objects.published()
+    slugs = list(published.order_by("?").values_list("slug", flat=True)[:30])
+    popular = Q(products__status=KnowledgeProduct.Status.PUBLISHED)
+    themes = list(
+        Theme.objects.annotate(n=Count("products", filter=popular))
+        .order_by("-n")
+        .values_list("slug", flat=True)[:6]
+    )
+    countries = list(
+        Country.objects.annotate(n=Count("products", filter=popular))
+        .order_by("-n")
+        .values_list("code", flat=True)[:5]
+    )
+    types = list(ProductType.objects.order_by("position").values_list("slug", flat=True))
+    words = [
+        "advocacy", "land rights", "women", "budget", "climate", "toolkit", "youth", "water", "mining",
+        "justice", "farmers", "radio", "lessons", "digital security", "peacebuilding", "tax", "gender",
+        "accountability", "forest", "coalition", "evidence", "councils", "training", "health",
+        "journalists", "data", "fisheries", "election", "trade", "sanitation",
+    ]  # fmt: skip
+    urls = {
+        "home": ["/"],
+        "browse": ["/products/"],
+        "browse_facets": [f"/products/?theme={t}&country={c}" for t in themes for c in countries],
+        "search": [f"/products/?q={w.replace(' ', '+')}" for w in words],
+        "search_facet": [
+            f"/products/?q={w.replace(' ', '+')}&type={types[i % len(types)]}" for i, w in enumerate(words)
+        ],
+        "product": [f"/products/{slug}/" for slug in slugs],
+        "map": ["/map/"],
+        "gaps": ["/gaps/"],
+        "api_list": API_PATHS,
+        "csv": [CSV_PATH],
+    }
+    # Only what answers: a page not built yet is "not available", the API at the first path that exists.
+    for key in list(urls):
+        if key == "api_list":
+            urls[key] = [url for url in urls[key] if answers(client, url)][:1]
+        elif urls[key] and not answers(client, urls[key][0]):
+            urls[key] = []
+    if urls["csv"]:
+        urls["csv"] = [csv_url_for(CSV_ROWS)]
+    return urls
+
+
+def answers(client, url: str) -> bool:
+    from django.urls import Resolver404, resolve
+
+    try:
+        resolve(url.split("?")[0])
+    except Resolver404:
+        return False
+    return client.head(url).status_code != 404
+
+
+def csv_url_for(rows: int) -> str:
+    """The export of about `rows` products: the newest years, as many as it takes."""
+    from django.db.models import Count
+
+    from inventory.models import KnowledgeProduct
+
+    per_year = (
+        KnowledgeProduct.objects.published()
+        .exclude(year=None)
+        .values("year")
+        .annotate(n=Count("pk"))
+        .order_by("-year")
+    )
+    total = 0
+    for row in per_year:
+        total += row["n"]
+        if total >= rows:
+            return f"{CSV_PATH}?year_min={row['year']}"
+    return CSV_PATH
+
+
+def measure(client, urls: list[str], requests: int, warmup: int, cold_requests: int) -> dict:
+    """Warm: after one request to each URL (and at least `warmup`), the figures the pages cache are there;
+    what is timed is what a visitor meets while the data stays unchanged. Cold: every request follows an
+    invalidation of the cached figures, as right after a curator's change."""
+    from inventory.cache import invalidate_public_aggregates
+
+    for n in range(max(warmup, len(urls))):
+        timed_get(client, urls[n % len(urls)])
+    warm = [timed_get(client, urls[n % len(urls)]) for n in range(requests)]
+    warm_queries, status = count_queries(client, urls[0])
+    cold = []
+    for n in range(cold_requests):
+        invalidate_public_aggregates()
+        cold.append(timed_get(client, urls[n % len(urls)]))
+    invalidate_public_aggregates()
+    cold_queries, _status = count_queries(client, urls[0])
+    return {
+        "url": urls[0],
+        "urls": len(urls),
+        "status": status,
+        **percentiles(warm),
+        "queries": warm_queries,
+        **{f"cold_{key}": value for key, value in percentiles(cold).items()},
+        "cold_queries": cold_queries,
+    }
+
+
+def percentiles(seconds: list[float]) -> dict:
+    if len(seconds) < 2:
+        seconds = seconds * 2
+    cuts = statistics.quantiles(seconds, n=100, method="inclusive")
+    return {"p50_ms": round(statistics.median(seconds) * 1000, 1), "p95_ms": round(cuts[94] * 1000, 1)}
+
+
+def count_queries(client, url: str) -> tuple[int, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        status = client.get(url).status_code
+    return len(queries), status
+
+
+def timed_get(client, url: str) -> float:
+    started = time.perf_counter()
+    response = client.get(url)
+    if response.streaming:
+        for _chunk in response.streaming_content:
+            pass
+    elapsed = time.perf_counter() - started
+    if response.status_code >= 400:
+        raise SystemExit(f"{url} answered {response.status_code}")
+    return elapsed
+
+
+def measure_csv(client, urls: list[str] | None) -> dict:
+    """The export's time (median of five) and, in a separate request, its peak Python memory: tracemalloc
+    slows everything down, so it does not run while timing."""
+    import tracemalloc
+
+    if not urls:
+        print(f"  {'CSV export':<20} not available", flush=True)
+        return {"status": 404}
+    url = urls[0]
+    seconds = statistics.median(timed_get(client, url) for _ in range(5))
+    tracemalloc.start()
+    response = client.get(url)
+    rows = 0
+    chunks = response.streaming_content if response.streaming else [response.content]
+    for chunk in chunks:
+        rows += chunk.count(b"\n")
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    result = {
+        "url": url,
+        "status": response.status_code,
+        "rows": max(rows - 1, 0),  # less the header
+        "seconds": round(seconds, 3),
+        "peak_mib": round(peak / 2**20, 2),
+    }
+    rows = f"{result['rows']:,} rows"
+    print(f"  {'CSV export':<20} {seconds * 1000:7.0f} ms  {rows}  peak {result['peak_mib']} MiB")
+    return result
+
+
+if __name__ == "__main__":
+    if os.environ.get("BENCH_CHILD_SIZE"):
+        child()
+    else:
+        main()

@@ -1,0 +1,170 @@
+"""Counts of the public pages kept in the shared cache (inventory.cache): computed once per data version,
+stale as soon as a curator, a service or a submitter changes the data they count."""
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from inventory import services
+from inventory.cache import VERSION_KEY, cached_aggregate, invalidate_public_aggregates
+from inventory.models import KnowledgeProduct
+from inventory.search import update_search_vectors
+from needs import services as need_services
+from tests.factories import PartnershipFactory, ProductFactory, ThemeFactory, curator
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("cached_public_aggregates")]
+Status = KnowledgeProduct.Status
+HOME = reverse("inventory:home")
+BROWSE = reverse("inventory:product-list")
+MAP = reverse("inventory:map")
+
+
+def product_count(client) -> int:
+    return client.get(HOME).context["counts"]["products"]
+
+
+class TestCachedAggregate:
+    def test_it_computes_once_until_the_data_changes(self):
+        calls = []
+
+        def compute():
+            calls.append(1)
+            return len(calls)
+
+        assert cached_aggregate("sum", compute) == 1
+        assert cached_aggregate("sum", compute) == 1
+        invalidate_public_aggregates()
+        assert cached_aggregate("sum", compute) == 2
+        assert len(calls) == 2
+
+    def test_each_name_has_its_own_value(self):
+        assert cached_aggregate("one", lambda: "first") == "first"
+        assert cached_aggregate("two", lambda: "second") == "second"
+        assert cached_aggregate("one", lambda: "changed") == "first"
+
+    def test_invalidating_makes_a_new_version(self):
+        invalidate_public_aggregates()
+        before = cache.get(VERSION_KEY)
+        invalidate_public_aggregates()
+        assert cache.get(VERSION_KEY) not in (None, before)
+
+    def test_it_computes_every_time_when_caching_is_off(self, settings):
+        settings.CACHE_PUBLIC_AGGREGATES = False
+        values = iter([1, 2])
+        assert cached_aggregate("off", lambda: next(values)) == 1
+        assert cached_aggregate("off", lambda: next(values)) == 2
+
+
+class TestPagesServeCachedCounts:
+    def test_the_home_page_counts_once_per_data_version(self, client, django_assert_max_num_queries):
+        ProductFactory.create_batch(3, themes=[ThemeFactory()])
+        assert product_count(client) == 3
+        # 1 the cached figures with their version; 2 featured, 3 their partnerships; 4 recent,
+        # 5 their partnerships; 6 programmes.
+        with django_assert_max_num_queries(6):
+            client.get(HOME)
+
+    def test_browsing_again_with_the_same_filters_reads_everything_from_the_cache(
+        self, client, django_assert_num_queries
+    ):
+        theme = ThemeFactory(slug="water")
+        ProductFactory.create_batch(30, themes=[theme], countries=["KE"])
+        client.get(f"{BROWSE}?theme=water&country=KE&page=2")
+        # 1–2 the theme and country named in the link exist; 3 the cached count and facets; 4 the cached
+        # page of products. The order of the parameters and the case of codes do not matter.
+        with django_assert_num_queries(4):
+            response = client.get(f"{BROWSE}?country=ke&page=2&theme=water")
+        assert response.context["page"].paginator.count == 30
+        assert len(response.context["page"].object_list) == 6
+
+    def test_another_page_or_order_of_the_same_filters_counts_nothing_again(
+        self, client, django_assert_num_queries
+    ):
+        ProductFactory.create_batch(30, countries=["KE"])
+        client.get(f"{BROWSE}?country=KE")
+        # 1 the country exists; 2 the cached count and facets; 3 no cached page yet: 4 the page of
+        # products, 5 their partnerships, 6–10 storing the page in the cache (database cache: count,
+        # savepoint, look up, insert, release).
+        with django_assert_num_queries(10):
+            response = client.get(f"{BROWSE}?country=KE&sort=title&page=2")
+        assert len(response.context["page"].object_list) == 6
+
+    def test_the_map_is_computed_once_per_data_version(self, client, django_assert_num_queries):
+        ProductFactory.create_batch(3, themes=[ThemeFactory()])
+        client.get(MAP)
+        # 1 the cached map with its version.
+        with django_assert_num_queries(1):
+            client.get(MAP)
+
+
+class TestWritesMakeTheCountsStale:
+    def test_publishing_through_the_service_shows_at_once(self, client):
+        ProductFactory()
+        draft = ProductFactory(status=Status.DRAFT, published_at=None)
+        assert product_count(client) == 1
+        services.product_set_status(product=draft, status=Status.PUBLISHED)
+        assert product_count(client) == 2
+
+    def test_archiving_through_the_service_shows_at_once(self, client):
+        product = ProductFactory()
+        assert product_count(client) == 1
+        services.product_set_status(product=product, status=Status.ARCHIVED)
+        assert product_count(client) == 0
+
+    def test_without_a_service_the_cached_count_stays(self, client):
+        # What the timeout is for: writes outside the services and the admin (a shell, SQL).
+        ProductFactory()
+        assert product_count(client) == 1
+        ProductFactory()
+        assert product_count(client) == 1
+
+    def test_recomputing_search_vectors_makes_searches_count_again(self, client):
+        product = ProductFactory(title="Water toolkit")
+        update_search_vectors()
+        assert client.get(f"{BROWSE}?q=water").context["page"].paginator.count == 1
+        KnowledgeProduct.objects.filter(pk=product.pk).update(title="Budget toolkit")
+        update_search_vectors([product.pk])
+        assert client.get(f"{BROWSE}?q=water").context["page"].paginator.count == 0
+
+    def test_an_admin_action_shows_at_once(self, client):
+        product = ProductFactory()
+        featured = f"{BROWSE}?featured=1"
+        assert client.get(featured).context["page"].paginator.count == 0
+        client.force_login(curator())
+        changelist = reverse("admin:inventory_knowledgeproduct_changelist")
+        response = client.post(changelist, {"action": "mark_featured", "_selected_action": [product.pk]})
+        assert response.status_code == 302
+        assert client.get(featured).context["page"].paginator.count == 1
+
+    def test_an_admin_delete_shows_at_once(self, client):
+        product = ProductFactory()
+        assert product_count(client) == 1
+        client.force_login(curator())
+        delete = reverse("admin:inventory_knowledgeproduct_delete", args=[product.pk])
+        assert client.post(delete, {"post": "yes"}).status_code == 302
+        assert product_count(client) == 0
+
+    def test_a_submitted_need_makes_the_counts_stale(self, need_form):
+        invalidate_public_aggregates()
+        before = cache.get(VERSION_KEY)
+        data = need_form()
+        need_services.need_submit(
+            organisation_name=data["organisation_name"],
+            contact_name=data["contact_name"],
+            contact_email=data["contact_email"],
+            title=data["title"],
+            description=data["description"],
+            partnership=PartnershipFactory(),
+        )
+        assert cache.get(VERSION_KEY) != before
+
+
+def test_a_write_goes_through_when_the_cache_cannot_be_written(monkeypatch, caplog):
+    def broken(*args, **kwargs):
+        raise ConnectionError("the cache is away")
+
+    monkeypatch.setattr(cache, "set", broken)
+    product = ProductFactory(status=Status.DRAFT, published_at=None)
+    services.product_set_status(product=product, status=Status.PUBLISHED)
+    assert KnowledgeProduct.objects.published().count() == 1
+    assert "Could not mark the cached public figures stale" in caplog.text
