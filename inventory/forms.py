@@ -99,8 +99,6 @@ class NominationForm(PublicForm):
         allow_empty_file=False,
         validators=[validate_document],
         widget=forms.FileInput(attrs={"accept": DOCUMENT_ACCEPT}),
-        help_text=_("PDF, Word, Excel, PowerPoint or OpenDocument; at most %(mb)s MB.")
-        % {"mb": settings.NOMINATION_MAX_UPLOAD_MB},
     )
     product_type = forms.ModelChoiceField(
         label=_("Type of product"), queryset=ProductType.objects.all(), empty_label=_("Choose a type")
@@ -167,6 +165,10 @@ class NominationForm(PublicForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Set here, not on the field: a lazy text filled in at import would stay in the default language.
+        self.fields["file"].help_text = _(
+            "PDF, Word, Excel, PowerPoint or OpenDocument; at most %(mb)s MB."
+        ) % {"mb": settings.NOMINATION_MAX_UPLOAD_MB}
         this_year = timezone.localdate().year
         self.fields["year"].validators.append(MaxValueValidator(this_year))
         self.fields["year"].widget.attrs.update({"min": FIRST_YEAR, "max": this_year})

@@ -1,6 +1,7 @@
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -12,7 +13,8 @@ class NavItem:
     call_to_action: bool = False
 
 
-# The header of every page. Paths are the public contract of DESIGN.md; the longest matching one is current.
+# The header of every page. Paths are the public contract of DESIGN.md (in English; other languages add
+# their prefix); the longest matching one is current.
 NAV_ITEMS = [
     NavItem("/products/", _("Browse")),
     NavItem("/map/", _("Map")),
@@ -25,10 +27,45 @@ NAV_ITEMS = [
 ]
 
 
+def language_prefix(language: str) -> str:
+    """ "" for the default language, whose pages have no prefix; "/nl" for Dutch."""
+    return "" if language == settings.LANGUAGE_CODE else f"/{language}"
+
+
+def path_in_default_language(path: str) -> str:
+    """The path without its language prefix: /nl/products/ → /products/. Pages have the same path in
+    every language, so this is the page itself."""
+    language = translation.get_language_from_path(path)
+    if language and language != settings.LANGUAGE_CODE:
+        return path[len(language) + 1 :] or "/"
+    return path
+
+
 def site(request):
-    matches = [item for item in NAV_ITEMS if request.path.startswith(item.path)]
+    language = translation.get_language()
+    prefix = language_prefix(language)
+    page_path = path_in_default_language(request.path_info)
+    matches = [item for item in NAV_ITEMS if page_path.startswith(item.path)]
     current = max(matches, key=lambda item: len(item.path)) if matches else None
     return {
         "contact_email": settings.CONTACT_EMAIL,
-        "nav_items": [(item, item == current) for item in NAV_ITEMS],
+        "nav_items": [
+            (NavItem(prefix + item.path, item.label, item.call_to_action), item == current)
+            for item in NAV_ITEMS
+        ],
+        "languages": _language_links(request, page_path, language),
     }
+
+
+def _language_links(request, page_path: str, current: str) -> list[dict]:
+    """This page in each language, for the switch in the header and the alternate links in the head."""
+    query = f"?{request.GET.urlencode()}" if request.GET else ""
+    return [
+        {
+            "code": code,
+            "name": name,
+            "url": language_prefix(code) + page_path + query,
+            "current": code == current,
+        }
+        for code, name in settings.LANGUAGES
+    ]
