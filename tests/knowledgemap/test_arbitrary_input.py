@@ -10,6 +10,9 @@ from django.core.files.base import ContentFile
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from inventory.filters import OrganisationFilter, ProductFilter
+from inventory.forms import NominationForm
+from needs.forms import NeedForm
 from tests.factories import OrganisationFactory, PartnershipFactory, ProductFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
@@ -18,6 +21,12 @@ pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 PAGES = [
     "/",
     "/healthz",
+    "/products/",
+    "/partnerships/",
+    "/organisations/",
+    "/map/",
+    "/needs/new/",
+    "/products/nominate/",
     "/products/{}/",
     "/products/{}/download/",
     "/partnerships/{}/",
@@ -27,6 +36,15 @@ PAGES = [
 # Every public form: its path and the names of the fields a person fills in.
 FORMS = [
     ("/admin/login/", ["username", "password"]),
+    ("/needs/new/", list(NeedForm.base_fields)),
+    ("/products/nominate/", [name for name in NominationForm.base_fields if name != "file"]),
+]
+
+# Pages with filters: each parameter they read, given arbitrary values (and repeated).
+FILTERED_PAGES = [
+    ("/products/", [*ProductFilter.base_filters, "page"]),
+    ("/organisations/", [*OrganisationFilter.base_filters, "page"]),
+    ("/map/", ["across"]),
 ]
 
 # The slugs that exist, so the pages are also tried with a real object and arbitrary query strings.
@@ -59,6 +77,16 @@ def test_no_page_answers_500_to_arbitrary_addresses(client, known_objects, page,
     assert response.status_code < 500
 
 
+@pytest.mark.parametrize(("path", "parameters"), FILTERED_PAGES)
+@arbitrary_input
+@given(data=st.data())
+def test_no_filter_answers_500_to_arbitrary_values(client, known_objects, path, parameters, data):
+    chosen = data.draw(st.lists(st.sampled_from(parameters), max_size=4, unique=True), label="parameters")
+    query = {name: data.draw(text | st.lists(text, max_size=3), label=name) for name in chosen}
+    response = client.get(path, query)
+    assert response.status_code < 500
+
+
 @pytest.fixture
 def fast_password_hashing(settings):
     """The login form hashes every password it is sent, even for no user; the real hasher takes a
@@ -69,7 +97,8 @@ def fast_password_hashing(settings):
 @pytest.mark.parametrize(("path", "fields"), FORMS)
 @arbitrary_input
 @given(data=st.data())
-def test_no_form_answers_500_to_arbitrary_text(client, fast_password_hashing, path, fields, data):
+def test_no_form_answers_500_to_arbitrary_text(client, fast_password_hashing, settings, path, fields, data):
+    settings.SUBMISSION_RATE_LIMIT = ""  # every example is a new post from one address
     values = {field: data.draw(text | st.lists(text, max_size=3), label=field) for field in fields}
     response = client.post(path, values)
     assert response.status_code < 500
