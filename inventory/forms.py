@@ -57,11 +57,18 @@ class ThemeChoiceIterator(ModelChoiceIterator):
             yield (core.name, [(value, general), *[self.choice(t) for t in children[core.pk]]])
 
 
+class GroupedCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
+    """Django names each group of checkboxes with a <label> that belongs to no input; this names it with
+    the legend of a fieldset, as screen readers expect of a group."""
+
+    template_name = "includes/forms/grouped_checkboxes.html"
+
+
 class ThemeChoiceField(forms.ModelMultipleChoiceField):
     iterator = ThemeChoiceIterator
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("widget", forms.CheckboxSelectMultiple)
+        kwargs.setdefault("widget", GroupedCheckboxSelectMultiple)
         super().__init__(queryset=Theme.objects.order_by("position", "name"), **kwargs)
 
 

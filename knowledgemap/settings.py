@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "django.forms",
     "csp",
     "django_filters",
     "taggit",
@@ -147,6 +148,9 @@ PERMISSIONS_POLICY = {
 # already logs each request.
 ACCESS_LOG = env_bool("ACCESS_LOG", not DEBUG)
 CSRF_FAILURE_VIEW = "knowledgemap.views.csrf_failure"
+
+# Form widgets render with the site's templates too (templates/includes/forms/), not Django's alone.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 ROOT_URLCONF = "knowledgemap.urls"
 WSGI_APPLICATION = "knowledgemap.wsgi.application"
