@@ -56,3 +56,12 @@ def language_rows() -> list[tuple[str, str]]:
         name = LANG_INFO.get(lang.alpha_2, {}).get("name") or re.sub(r"\s*\(.*\)$", "", lang.name)
         rows.append((lang.alpha_2, name))
     return rows
+
+
+def country_aliases(code: str) -> list[str]:
+    """Other names a spreadsheet may give a country: its ISO name, official name and three-letter code
+    ("Tanzania, United Republic of", "United Republic of Tanzania", "TZA")."""
+    country = pycountry.countries.get(alpha_2=code)
+    if country is None:
+        return []
+    return [getattr(country, attr) for attr in ("name", "official_name", "alpha_3") if hasattr(country, attr)]

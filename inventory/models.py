@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from knowledgemap.history import History
+
 FIRST_YEAR = 1990
 LAST_YEAR = 2100
 
@@ -182,6 +184,8 @@ class Organisation(SluggedModel):
     is_partos_member = models.BooleanField(_("Partos member"), default=False)
     description = models.TextField(blank=True)
 
+    history = History()
+
     class Meta:
         ordering = ["name"]
         constraints = [
@@ -214,6 +218,8 @@ class Partnership(SluggedModel):
     countries = models.ManyToManyField(Country, blank=True, related_name="partnerships")
     website = models.URLField(blank=True)
     summary = models.TextField(blank=True)
+
+    history = History(m2m_fields=["themes"])
 
     class Meta:
         ordering = ["name"]
@@ -412,10 +418,16 @@ class KnowledgeProduct(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = KnowledgeProductQuerySet.as_manager()
+    # The search vector is derived from the other fields; keeping it in the history would only add weight.
+    history = History(
+        m2m_fields=["themes", "partnerships", "organisations"], excluded_fields=["search_vector"]
+    )
 
     class Meta:
         ordering = ["-published_at", "-created_at"]
         verbose_name = "knowledge product"
+        # Reviewers see nominated products and publish or return them, without editing their content.
+        permissions = [("review_knowledgeproduct", "Can review nominated products (publish or return them)")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(year__isnull=True) | Q(year__gte=FIRST_YEAR, year__lte=LAST_YEAR),

@@ -22,6 +22,7 @@ from inventory.models import (
     Programme,
     Stakeholder,
 )
+from needs import gaps
 
 HOME_FEATURED = 6
 HOME_RECENT = 4
@@ -258,9 +259,10 @@ def organisation_detail(request, slug):
 
 
 def demand_by_theme() -> dict[int, int] | None:
-    """How many knowledge needs ask for each theme ({theme id: count}), for the map to show demand beside
-    supply. None while the portal records no needs: the map then shows supply alone."""
-    return None
+    """How many open knowledge needs ask for each theme ({theme id: count}, counted as the gap view counts
+    them), for the map to show demand beside supply. None while no open need names a theme: the map then
+    shows supply alone."""
+    return gaps.demand_by_theme() or None
 
 
 @require_safe

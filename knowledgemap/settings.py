@@ -87,6 +87,9 @@ INSTALLED_APPS = [
     "csp",
     "django_filters",
     "taggit",
+    "import_export",
+    "simple_history",
+    "axes",
     "inventory",
     "needs",
 ]
@@ -106,8 +109,18 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Who made a change, for the history of products, partnerships and organisations.
+    "simple_history.middleware.HistoryRequestMiddleware",
+    # django-axes turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
     # Innermost, so it sees a view's exception first: an unreachable database gives a 503 page.
     "knowledgemap.middleware.DatabaseUnavailableMiddleware",
+]
+
+# django-axes counts failed sign-ins before Django's own backend checks the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 # Headers. No inline script or style anywhere (the admin needs none either), nothing from other hosts.
@@ -210,6 +223,19 @@ else:
             "LOCATION": "knowledgemap_cache",
         }
     }
+
+# Password guessing at /admin/: after AXES_FAILURE_LIMIT failed sign-ins for one user name from one address,
+# that pair is locked out for AXES_COOLOFF_HOURS. Attempts are counted in the database, which every worker
+# shares. `manage.py axes_reset` lifts a lockout early.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_HOURS", 1)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+
+# Spreadsheets in the admin: an import runs in one transaction, so a sheet is saved whole or not at all.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

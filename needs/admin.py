@@ -2,14 +2,24 @@ import csv
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import StreamingHttpResponse
+from django.http import Http404, HttpResponseRedirect, StreamingHttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.views.decorators.http import require_POST
 
+from inventory.models import KnowledgeProduct
 from needs import services
-from needs.models import KnowledgeNeed, LearningFormat
+from needs.matching import suggest_products
+from needs.models import KnowledgeNeed, LearningActivity, LearningFormat
 
 Status = KnowledgeNeed.Status
+# Suggested products shown on a need's page, each with a button to match it.
+ADMIN_SUGGESTIONS = 8
 
 
 @admin.register(LearningFormat)
@@ -113,9 +123,16 @@ class KnowledgeNeedAdmin(admin.ModelAdmin):
         "partnership__acronym",
     ]
     autocomplete_fields = ["partnership", "themes", "learning_formats", "countries", "matched_products"]
-    readonly_fields = ["reference", "created_at", "updated_at"]
+    readonly_fields = ["reference", "activities_answering", "created_at", "updated_at"]
     date_hierarchy = "created_at"
-    actions = ["mark_in_review", "mark_matched", "mark_addressed", "mark_closed", "export_csv"]
+    actions = [
+        "mark_in_review",
+        "mark_matched",
+        "mark_addressed",
+        "mark_closed",
+        "start_learning_activity",
+        "export_csv",
+    ]
     fieldsets = [
         (None, {"fields": ["reference", "status", "title", "description"]}),
         (
@@ -136,7 +153,7 @@ class KnowledgeNeedAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        ("Curators", {"fields": ["matched_products", "curator_notes"]}),
+        ("Curators", {"fields": ["matched_products", "activities_answering", "curator_notes"]}),
         ("Record", {"fields": ["created_at", "updated_at"]}),
     ]
 
@@ -150,6 +167,64 @@ class KnowledgeNeedAdmin(admin.ModelAdmin):
     @admin.display(description="matched products", ordering="matched_count")
     def matched_count(self, obj):
         return obj.matched_count
+
+    @admin.display(description="learning activities answering it")
+    def activities_answering(self, obj):
+        activities = obj.learning_activities.order_by("-start_date") if obj.pk else []
+        links = format_html_join(
+            ", ",
+            '<a href="{}">{}</a> ({})',
+            (
+                (reverse("admin:needs_learningactivity_change", args=[a.pk]), a.title, a.get_status_display())
+                for a in activities
+            ),
+        )
+        return links or "—"
+
+    # Matching: suggested products on the change page, each matched with one click ----------------------
+
+    def get_urls(self):
+        match = self.admin_site.admin_view(require_POST(self.match_product_view))
+        return [
+            path("<path:object_id>/match/", match, name="needs_knowledgeneed_match"),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        need = self.get_object(request, unquote(object_id))
+        if need is not None:
+            matched = set(need.matched_products.values_list("pk", flat=True))
+            extra_context = {
+                **(extra_context or {}),
+                "suggestions": [
+                    (product, product.pk in matched)
+                    for product in suggest_products(need, limit=ADMIN_SUGGESTIONS)
+                ],
+                "can_match": self.has_change_permission(request, need),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def match_product_view(self, request, object_id):
+        """POST product=<id>: record that the product answers the need, then back to the need's page."""
+        need = self.get_object(request, unquote(object_id))
+        if need is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_change_permission(request, need):
+            raise PermissionDenied
+        product_id = request.POST.get("product", "")
+        if not product_id.isdigit():
+            raise Http404("Choose a product to match.")
+        product = get_object_or_404(KnowledgeProduct, pk=product_id)
+        try:
+            moved = services.need_match_product(need=need, product=product)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+        else:
+            status = f"; {need.reference} is now {need.get_status_display().lower()}" if moved else ""
+            self.message_user(
+                request, f"Matched “{product.title}” to {need.reference}{status}.", messages.SUCCESS
+            )
+        return HttpResponseRedirect(reverse("admin:needs_knowledgeneed_change", args=[need.pk]))
 
     def _move(self, request, queryset, status):
         moved, refused = services.needs_set_status(needs=queryset, status=status)
@@ -175,6 +250,27 @@ class KnowledgeNeedAdmin(admin.ModelAdmin):
     def mark_closed(self, request, queryset):
         self._move(request, queryset, Status.CLOSED)
 
+    def has_add_activity_permission(self, request):
+        return request.user.has_perm("needs.add_learningactivity")
+
+    @admin.action(
+        description="Start a learning activity from the selected needs", permissions=["add_activity"]
+    )
+    def start_learning_activity(self, request, queryset):
+        needs = queryset.order_by("created_at").prefetch_related("themes", "learning_formats")
+        try:
+            activity = services.activity_start_from_needs(needs=needs)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return None
+        self.message_user(
+            request,
+            f"Started the planned activity “{activity.title}” from {activity.needs.count()} need(s). "
+            "Give it a title, a summary and a start date: it appears on the public site once it has a date.",
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(reverse("admin:needs_learningactivity_change", args=[activity.pk]))
+
     @admin.action(description="Export the selected needs as CSV", permissions=["view"])
     def export_csv(self, request, queryset):
         needs = (
@@ -195,3 +291,75 @@ class KnowledgeNeedAdmin(admin.ModelAdmin):
             content_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="knowledge-needs-{stamp}.csv"'},
         )
+
+
+@admin.register(LearningActivity)
+class LearningActivityAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "learning_format",
+        "start_date",
+        "end_date",
+        "status",
+        "open_to",
+        "need_count",
+        "is_public",
+    ]
+    list_filter = ["status", "learning_format", "open_to", "is_online", "themes"]
+    list_select_related = ["learning_format"]
+    search_fields = ["title", "summary", "description", "location"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["themes", "organisations", "needs", "products"]
+    readonly_fields = ["public_page", "created_at", "updated_at"]
+    date_hierarchy = "start_date"
+    actions = ["mark_needs_addressed"]
+    fieldsets = [
+        (
+            None,
+            {"fields": ["title", "slug", "status", "summary", "description", "learning_format", "themes"]},
+        ),
+        (
+            "When and where",
+            {"fields": ["start_date", "end_date", "start_time", "end_time", "is_online", "location"]},
+        ),
+        ("Taking part", {"fields": ["open_to", "registration_url"]}),
+        ("Built with and on", {"fields": ["organisations", "needs", "products"]}),
+        ("Record", {"fields": ["public_page", "created_at", "updated_at"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(need_count=Count("needs", distinct=True))
+
+    @admin.display(description="needs", ordering="need_count")
+    def need_count(self, obj):
+        return obj.need_count
+
+    @admin.display(description="public", boolean=True, ordering="start_date")
+    def is_public(self, obj):
+        return obj.start_date is not None
+
+    @admin.display(description="public page")
+    def public_page(self, obj):
+        if obj.pk and obj.start_date:
+            return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), obj.get_absolute_url())
+        return "Not public yet: it appears on the site once it has a start date."
+
+    def has_change_needs_permission(self, request):
+        return request.user.has_perm("needs.change_knowledgeneed")
+
+    @admin.action(
+        description="Mark the needs the selected completed activities answered as addressed",
+        permissions=["change_needs"],
+    )
+    def mark_needs_addressed(self, request, queryset):
+        for activity in queryset:
+            try:
+                moved, refused = services.activity_mark_needs_addressed(activity=activity)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.WARNING)
+                continue
+            self.message_user(
+                request, f"“{activity.title}”: {moved} need(s) now addressed.", messages.SUCCESS
+            )
+            for reason in refused:
+                self.message_user(request, reason, messages.WARNING)

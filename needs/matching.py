@@ -1,12 +1,17 @@
 """Which published products may already answer a knowledge need: ranked by the themes they share with it
-and by how many of the need's key words they contain."""
+and by how many of the need's key words they contain. On PostgreSQL a word also matches its other forms
+through the products' stored search vector, and products scoring alike are ranked by full-text relevance
+(a word in the title weighs more than one in the description); SQLite, without full-text search, matches
+substrings and ranks equal scores by publication."""
 
+import operator
 import re
 from collections import Counter
+from functools import reduce
 
-from django.contrib.postgres.search import SearchQuery
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Case, Count, F, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, FloatField, Q, QuerySet, Value, When
 
 from inventory.models import KnowledgeProduct, Theme
 from needs.models import KnowledgeNeed
@@ -121,9 +126,18 @@ def _matches(word: str) -> Q:
     return condition
 
 
+def _text_rank(words: list[str]):
+    """Full-text relevance of a product to any of `words` (PostgreSQL); nothing to rank by elsewhere."""
+    if connection.vendor != "postgresql" or not words:
+        return Value(0.0, output_field=FloatField())
+    query = reduce(operator.or_, (SearchQuery(word, config=SEARCH_CONFIG) for word in words))
+    return SearchRank(F("search_vector"), query)
+
+
 def suggest_products(need: KnowledgeNeed, limit: int = 5) -> QuerySet[KnowledgeProduct]:
     """Up to `limit` published products that may help with `need`, best first: a shared theme counts as
-    much as a key word found. Products that share nothing with the need are left out."""
+    much as a key word found; among equal scores, the most relevant text (PostgreSQL), then the newest.
+    Products that share nothing with the need are left out."""
     theme_ids = related_theme_ids(list(need.themes.all()))
     words = keywords(f"{need.title} {need.title} {need.description}")
     if not theme_ids and not words:
@@ -137,8 +151,9 @@ def suggest_products(need: KnowledgeNeed, limit: int = 5) -> QuerySet[KnowledgeP
     return (
         KnowledgeProduct.objects.published()
         .for_cards()
-        .annotate(shared_themes=shared_themes, text_score=text_score)
+        .annotate(shared_themes=shared_themes, text_score=text_score, text_rank=_text_rank(words))
         .annotate(score=F("shared_themes") + F("text_score"))
         .filter(score__gt=0)
-        .order_by("-score", "-published_at", "pk")[:limit]
+        # A product without a stored vector has no rank (NULL): after those that have one.
+        .order_by("-score", F("text_rank").desc(nulls_last=True), "-published_at", "pk")[:limit]
     )

@@ -2,10 +2,21 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from inventory.models import Country, KnowledgeProduct, Partnership, Region, SluggedModel, Theme
+from inventory.models import (
+    Country,
+    KnowledgeProduct,
+    Organisation,
+    Partnership,
+    Region,
+    SluggedModel,
+    Theme,
+)
 
 
 class LearningFormat(SluggedModel):
@@ -26,12 +37,29 @@ class LearningFormat(SluggedModel):
 
 class KnowledgeNeedQuerySet(models.QuerySet):
     def open(self):
-        """Needs still waiting for an answer: what the gaps are made of."""
-        return self.exclude(status__in=[KnowledgeNeed.Status.ADDRESSED, KnowledgeNeed.Status.CLOSED])
+        """Needs still waiting for an answer, what the gaps are made of: new, in review, or matched to
+        products but not yet addressed by a learning activity. Addressed and closed needs are done."""
+        return self.filter(status__in=KnowledgeNeed.OPEN_STATUSES)
 
     def shareable(self):
         """Needs whose submitters agreed to have them shown publicly, without names."""
         return self.filter(consent_to_publish=True)
+
+    def unanswered(self):
+        """Needs no product answers yet: no published product has been matched to them (matched products
+        are, by definition, the products that answer a need)."""
+        return self.filter(~is_answered())
+
+
+def is_answered() -> Exists:
+    """True for a need that has at least one published product matched to it; usable in filter() and as
+    the filter of an aggregate (`Count("pk", filter=~is_answered())`)."""
+    return Exists(
+        KnowledgeNeed.matched_products.through.objects.filter(
+            knowledgeneed_id=OuterRef("pk"),
+            knowledgeproduct__status=KnowledgeProduct.Status.PUBLISHED,
+        )
+    )
 
 
 class KnowledgeNeed(models.Model):
@@ -47,6 +75,9 @@ class KnowledgeNeed(models.Model):
 
     # Curators may skip ahead, step back to review, and reopen a closed need; nothing returns to "new"
     # once it has got further than review, so "new" keeps meaning "nobody has looked at it yet".
+    # Still waiting for an answer (KnowledgeNeedQuerySet.open).
+    OPEN_STATUSES = [Status.NEW, Status.IN_REVIEW, Status.MATCHED]
+
     TRANSITIONS = {
         Status.NEW: {Status.IN_REVIEW, Status.MATCHED, Status.ADDRESSED, Status.CLOSED},
         Status.IN_REVIEW: {Status.NEW, Status.MATCHED, Status.ADDRESSED, Status.CLOSED},
@@ -161,3 +192,152 @@ class KnowledgeNeed(models.Model):
     @property
     def partnership_display(self) -> str:
         return self.partnership.name if self.partnership_id else self.partnership_name
+
+
+class LearningActivityQuerySet(models.QuerySet):
+    def public(self):
+        """What the public may see: every activity that has a start date, whatever its status. Until it has
+        one, an activity is a plan the curators are still shaping (an activity started from needs in the
+        admin begins that way). A cancelled activity stays visible, marked cancelled, because people may
+        have registered or saved it in their calendars."""
+        return self.filter(start_date__isnull=False)
+
+    def with_ends_on(self):
+        """Annotates `ends_on`: the end date, or the start date of a one-day activity."""
+        return self.annotate(ends_on=Coalesce("end_date", "start_date"))
+
+    def upcoming(self, today=None):
+        """Activities not over yet (running ones included), on public, dated activities."""
+        today = today or timezone.localdate()
+        return self.with_ends_on().filter(ends_on__gte=today)
+
+    def past(self, today=None):
+        today = today or timezone.localdate()
+        return self.with_ends_on().filter(ends_on__lt=today)
+
+
+class LearningActivity(SluggedModel):
+    """A webinar, peer exchange, training … built on knowledge needs, made with organisations and offered
+    to Partos members or to everyone."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        OPEN = "open", _("Open for registration")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Audience(models.TextChoices):
+        PARTOS_MEMBERS = "partos-members", _("Partos members")
+        EVERYONE = "everyone", _("Everyone")
+
+    # Statuses that need a date: nobody can register for, or have finished, an activity without one.
+    DATED_STATUSES = [Status.OPEN, Status.COMPLETED]
+
+    slug_source_field = "title"
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=80, unique=True, blank=True, help_text="Made from the title when left empty."
+    )
+    summary = models.TextField(max_length=600, help_text="One or two sentences shown in lists.")
+    description = models.TextField(blank=True, help_text="What participants will do and take away.")
+    learning_format = models.ForeignKey(
+        LearningFormat, on_delete=models.PROTECT, related_name="activities", verbose_name="format"
+    )
+    themes = models.ManyToManyField(Theme, blank=True, related_name="learning_activities")
+    start_date = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The activity appears on the public site once it has a start date.",
+    )
+    end_date = models.DateField(null=True, blank=True, help_text="Leave empty for a one-day activity.")
+    start_time = models.TimeField(null=True, blank=True, help_text="Amsterdam time; empty for all day.")
+    end_time = models.TimeField(null=True, blank=True, help_text="Amsterdam time.")
+    is_online = models.BooleanField("online", default=False)
+    location = models.CharField(
+        max_length=200, blank=True, help_text="Venue and city, when people meet in person."
+    )
+    registration_url = models.URLField("registration link", max_length=500, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLANNED)
+    open_to = models.CharField(max_length=20, choices=Audience.choices, default=Audience.PARTOS_MEMBERS)
+    organisations = models.ManyToManyField(
+        Organisation,
+        blank=True,
+        related_name="learning_activities",
+        verbose_name="co-creating organisations",
+        help_text="The organisations that make the activity with Partos.",
+    )
+    needs = models.ManyToManyField(
+        KnowledgeNeed,
+        blank=True,
+        related_name="learning_activities",
+        verbose_name="needs it answers",
+    )
+    products = models.ManyToManyField(
+        KnowledgeProduct,
+        blank=True,
+        related_name="learning_activities",
+        verbose_name="products it builds on",
+        help_text="Only published products are shown on the public page.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = LearningActivityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date", "title"]
+        verbose_name = "learning activity"
+        verbose_name_plural = "learning activities"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=False, end_date__gte=models.F("start_date")),
+                name="activity_ends_after_it_starts",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["open", "completed"]) | Q(start_date__isnull=False),
+                name="activity_open_or_completed_has_a_date",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("needs:activity-detail", args=[self.slug])
+
+    def clean(self):
+        errors = {}
+        if self.end_date and not self.start_date:
+            errors["start_date"] = "Give the start date too."
+        elif self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = "The activity cannot end before it starts."
+        if self.status in self.DATED_STATUSES and not self.start_date:
+            errors["start_date"] = (
+                f"An activity that is {self.Status(self.status).label.lower()} needs a start date."
+            )
+        if self.end_time and not self.start_time:
+            errors["start_time"] = "Give the start time too."
+        elif (
+            self.start_time
+            and self.end_time
+            and self.last_day == self.start_date
+            and self.end_time <= self.start_time
+        ):
+            errors["end_time"] = "The activity cannot end before it starts."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def last_day(self):
+        return self.end_date or self.start_date
+
+    @property
+    def is_upcoming(self) -> bool:
+        """Not over yet: today or later (a running activity is upcoming too)."""
+        return self.last_day is not None and self.last_day >= timezone.localdate()
+
+    @property
+    def is_one_day(self) -> bool:
+        return self.last_day == self.start_date

@@ -1,5 +1,6 @@
 """Writes on knowledge needs. Views, admin actions and commands call these."""
 
+from collections import Counter
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -10,11 +11,14 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from inventory.models import Country, Partnership, Theme
+from inventory.models import Country, KnowledgeProduct, Partnership, Theme
 from knowledgemap.submissions import one_line, send_after_commit
-from needs.models import KnowledgeNeed, LearningFormat
+from needs.models import KnowledgeNeed, LearningActivity, LearningFormat
 
 Status = KnowledgeNeed.Status
+ActivityStatus = LearningActivity.Status
+# What an activity started from needs says until a curator writes its summary.
+WORKING_SUMMARY = "Built on knowledge needs that partnerships shared. (Working text: replace it.)"
 
 
 @transaction.atomic
@@ -114,3 +118,69 @@ def needs_set_status(*, needs: Iterable[KnowledgeNeed], status: str) -> tuple[in
         else:
             moved += 1
     return moved, refused
+
+
+@transaction.atomic
+def need_match_product(*, need: KnowledgeNeed, product: KnowledgeProduct) -> bool:
+    """Record that `product` answers `need`. A need still new or in review becomes matched: someone has
+    looked at it and found an answer. Returns whether the status changed."""
+    if not product.is_public:
+        raise ValidationError(f"“{product.title}” is not published; only published products answer needs.")
+    need.matched_products.add(product)
+    if need.status in (Status.NEW, Status.IN_REVIEW):
+        need_set_status(need=need, status=Status.MATCHED)
+        return True
+    return False
+
+
+@transaction.atomic
+def activity_start_from_needs(*, needs: Iterable[KnowledgeNeed]) -> LearningActivity:
+    """A planned learning activity answering `needs`: their themes, the format most of them prefer, a
+    working title to change. Without a start date it stays off the public site until a curator gives one."""
+    needs = list(needs)
+    if not needs:
+        raise ValidationError("Choose at least one need to start a learning activity from.")
+    learning_format = _preferred_format(needs)
+    if learning_format is None:
+        raise ValidationError("There are no learning formats yet: add one first.")
+    themes = {theme for need in needs for theme in need.themes.all()}
+    activity = LearningActivity(
+        title=_working_title(needs),
+        summary=WORKING_SUMMARY,
+        learning_format=learning_format,
+        status=ActivityStatus.PLANNED,
+    )
+    activity.full_clean()
+    activity.save()
+    activity.themes.set(themes)
+    activity.needs.set(needs)
+    return activity
+
+
+def _preferred_format(needs: list[KnowledgeNeed]) -> LearningFormat | None:
+    """The format most of the needs ask for; the first format when none asks for any."""
+    votes = Counter(f for need in needs for f in need.learning_formats.all())
+    if votes:
+        return max(votes, key=lambda f: (votes[f], -f.position, f.name))
+    return LearningFormat.objects.first()
+
+
+def _working_title(needs: list[KnowledgeNeed]) -> str:
+    if len(needs) == 1:
+        return needs[0].title
+    themes = Counter(theme.name for need in needs for theme in need.themes.all())
+    subject = themes.most_common(1)[0][0] if themes else "shared knowledge needs"
+    return f"Learning together on {subject.lower() if themes else subject}"[:200]
+
+
+@transaction.atomic
+def activity_mark_needs_addressed(*, activity: LearningActivity) -> tuple[int, list[str]]:
+    """When a completed activity answered its needs: each becomes addressed. Needs already addressed or
+    closed are left as they are. Returns how many moved and why the others did not."""
+    if activity.status != ActivityStatus.COMPLETED:
+        raise ValidationError(
+            f"“{activity.title}” is {activity.get_status_display().lower()}; "
+            "only a completed activity has addressed its needs."
+        )
+    waiting = activity.needs.exclude(status__in=[Status.ADDRESSED, Status.CLOSED])
+    return needs_set_status(needs=waiting, status=Status.ADDRESSED)

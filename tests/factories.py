@@ -1,3 +1,5 @@
+import datetime
+
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -16,7 +18,7 @@ from inventory.models import (
     Stakeholder,
     Theme,
 )
-from needs.models import KnowledgeNeed, LearningFormat
+from needs.models import KnowledgeNeed, LearningActivity, LearningFormat
 
 
 class ProgrammeFactory(factory.django.DjangoModelFactory):
@@ -187,3 +189,44 @@ class KnowledgeNeedFactory(factory.django.DjangoModelFactory):
 def learning_format(slug: str) -> LearningFormat:
     """Learning formats come from the data migration; tests pick them by slug."""
     return LearningFormat.objects.get(slug=slug)
+
+
+def reviewer(**kwargs):
+    user = UserFactory(is_staff=True, **kwargs)
+    user.groups.add(Group.objects.get(name="Reviewers"))
+    return user
+
+
+class LearningActivityFactory(factory.django.DjangoModelFactory):
+    """A public activity a month from now, online, in the first learning format."""
+
+    class Meta:
+        model = LearningActivity
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Learning activity {n}")
+    summary = "What participants learn, in two sentences."
+    learning_format = factory.LazyFunction(lambda: LearningFormat.objects.first())
+    start_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=30))
+    is_online = True
+    status = LearningActivity.Status.OPEN
+
+    @factory.post_generation
+    def themes(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.themes.set(extracted)
+
+    @factory.post_generation
+    def needs(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.needs.set(extracted)
+
+    @factory.post_generation
+    def products(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.products.set(extracted)
+
+    @factory.post_generation
+    def organisations(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.organisations.set(extracted)

@@ -21,7 +21,7 @@ from inventory.nominations import NOMINATION_THANKS_SALT
 from knowledgemap import views
 from knowledgemap.errors import database_unavailable
 from knowledgemap.submissions import thanks_token
-from needs.models import KnowledgeNeed
+from needs.models import KnowledgeNeed, LearningActivity
 from needs.views import THANKS_SALT as NEED_THANKS_SALT
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
@@ -44,6 +44,7 @@ def load_demo_data() -> None:
     fixtures = settings.BASE_DIR / "fixtures"
     call_command("loaddata", fixtures / "reference.json", fixtures / "demo.json", verbosity=0)
     call_command("load_demo_needs", stdout=StringIO())
+    call_command("load_demo_activities", stdout=StringIO())
     call_command("update_search_vectors", verbosity=0)
 
 
@@ -78,6 +79,9 @@ def public_pages() -> list[PublicPage]:
     theme = Theme.objects.filter(parent=None).order_by("position", "pk").first()
     product_type = ProductType.objects.filter(products__in=published).order_by("pk").first()
     need = KnowledgeNeed.objects.order_by("pk").first()
+    activities = LearningActivity.objects.public()
+    activity = activities.annotate(n=Count("needs")).order_by("-n", "pk").first()
+    cancelled = activities.filter(status=LearningActivity.Status.CANCELLED).first() or activity
     nominated = KnowledgeProduct.objects.exclude(pk__in=published).order_by("pk").first() or product
     need_token = thanks_token(need.pk, salt=NEED_THANKS_SALT)
     nomination_token = thanks_token(nominated.pk, salt=NOMINATION_THANKS_SALT)
@@ -99,6 +103,12 @@ def public_pages() -> list[PublicPage]:
         PublicPage("map by partnership", "/map/?across=partnership"),
         PublicPage("map by region", "/map/?across=region"),
         PublicPage("map, refused view", "/map/?across=nothing", status=400),
+        PublicPage("gaps", "/gaps/"),
+        PublicPage("activities", "/activities/"),
+        PublicPage("activities, filtered", f"/activities/?theme={theme.slug}&status=open"),
+        PublicPage("activities, refused filter", "/activities/?format=no-such-format", status=400),
+        PublicPage("activity", activity.get_absolute_url()),
+        PublicPage("activity, cancelled", cancelled.get_absolute_url()),
         PublicPage("need form", "/needs/new/"),
         PublicPage("need form with errors", "/needs/new/", sent_empty=True, status=400),
         PublicPage("need thanks", f"/needs/new/thanks/{need_token}/"),

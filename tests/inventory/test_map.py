@@ -12,8 +12,10 @@ from inventory import views
 from inventory.filters import ProductFilter
 from inventory.knowledge_map import DIMENSIONS
 from inventory.models import KnowledgeProduct, Stakeholder
+from needs.models import KnowledgeNeed
 from tests.factories import (
     InvolvementFactory,
+    KnowledgeNeedFactory,
     PartnershipFactory,
     ProductFactory,
     ProductTypeFactory,
@@ -172,18 +174,36 @@ def test_demand_shows_beside_supply_when_needs_supply_it(client, inventory, monk
     assert '<th scope="col" class="map-demand">Needs</th>' in response.content.decode()
 
 
+def test_open_needs_show_beside_products_counted_as_the_gap_view_counts_them(client, inventory):
+    themes = {row.theme.slug: row.theme for row in client.get(MAP).context["map"].rows}
+    KnowledgeNeedFactory(themes=[themes["land"]])
+    KnowledgeNeedFactory(themes=[themes["land"], themes["climate"]], status=KnowledgeNeed.Status.IN_REVIEW)
+    KnowledgeNeedFactory(themes=[themes["environment"]], status=KnowledgeNeed.Status.ADDRESSED)
+    KnowledgeNeedFactory(themes=[themes["gender"]], status=KnowledgeNeed.Status.MATCHED)
+    KnowledgeNeedFactory(themes=[themes["gender"]], status=KnowledgeNeed.Status.CLOSED)
+    response = client.get(MAP)
+    demand = {row.theme.slug: row.demand for row in response.context["map"].rows}
+    # Open needs only; a core theme counts its sub-themes' needs, each need once.
+    assert demand == {"environment": 2, "land": 2, "climate": 1, "gender": 1, "empty": 0}
+    page = response.content.decode()
+    assert '<th scope="col" class="map-demand">Needs</th>' in page
+    assert '<td class="map-demand">2</td>' in page
+    assert f'href="{reverse("needs:gaps")}"' in page
+
+
 def test_an_empty_inventory_says_so(client):
     assert "No themes have been set up yet" in client.get(MAP).content.decode()
 
 
 @pytest.mark.parametrize(
-    ("across", "queries"), [("type", 8), ("partnership", 8), ("region", 7), ("stakeholder", 7)]
+    ("across", "queries"), [("type", 9), ("partnership", 9), ("region", 8), ("stakeholder", 8)]
 )
 def test_the_map_makes_the_same_queries_however_many_products(
     client, inventory, across, queries, django_assert_num_queries
 ):
-    # 1–2 cells of core themes and of sub-themes, 3–4 their row totals, 5 column totals, 6 the themes,
-    # 7 the grand total, and 8 the columns when they are rows (types, partnerships), not fixed choices.
+    # 1 open needs per theme (needs.gaps), 2–3 cells of core themes and of sub-themes, 4–5 their row
+    # totals, 6 column totals, 7 the themes, 8 the grand total, and 9 the columns when they are rows
+    # (types, partnerships), not fixed choices.
     with django_assert_num_queries(queries):
         client.get(MAP, {"across": across})
     for _ in range(20):

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from inventory.models import KnowledgeProduct, Organisation, Partnership, Programme, Theme
+from needs.models import LearningActivity
 
 pytestmark = pytest.mark.django_db
 
@@ -58,6 +59,8 @@ def test_the_demo_data_is_as_rich_as_the_portal_needs(settings):
     )
     for status in ("draft", "submitted", "archived"):
         assert KnowledgeProduct.objects.filter(status=status).exists()
+    activities = LearningActivity.objects.public()
+    assert activities.upcoming().exists() and activities.past().exists()
 
 
 def test_it_refuses_to_run_outside_development(settings):

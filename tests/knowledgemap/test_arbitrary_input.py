@@ -12,8 +12,14 @@ from hypothesis import strategies as st
 
 from inventory.filters import OrganisationFilter, ProductFilter
 from inventory.forms import NominationForm
+from needs.filters import ActivityFilter
 from needs.forms import NeedForm
-from tests.factories import OrganisationFactory, PartnershipFactory, ProductFactory
+from tests.factories import (
+    LearningActivityFactory,
+    OrganisationFactory,
+    PartnershipFactory,
+    ProductFactory,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -31,6 +37,10 @@ PAGES = [
     "/products/{}/download/",
     "/partnerships/{}/",
     "/organisations/{}/",
+    "/gaps/",
+    "/activities/",
+    "/activities/{}/",
+    "/activities/{}/calendar.ics",
 ]
 
 # Every public form: its path and the names of the fields a person fills in.
@@ -45,6 +55,7 @@ FILTERED_PAGES = [
     ("/products/", [*ProductFilter.base_filters, "page"]),
     ("/organisations/", [*OrganisationFilter.base_filters, "page"]),
     ("/map/", ["across"]),
+    ("/activities/", [*ActivityFilter.base_filters, "page"]),
 ]
 
 # The slugs that exist, so the pages are also tried with a real object and arbitrary query strings.
@@ -67,6 +78,7 @@ def known_objects(settings, tmp_path):
     ProductFactory(slug="known", file=ContentFile(b"%PDF", name="known.pdf"))
     PartnershipFactory(slug="known")
     OrganisationFactory(slug="known")
+    LearningActivityFactory(slug="known")
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -14,10 +14,12 @@ import pytest
 from django.conf import settings
 
 from inventory.models import Involvement, KnowledgeProduct, Membership, Organisation
+from needs.models import LearningActivity
 from tests.external_tools import xgettext
 from tests.factories import (
     InvolvementFactory,
     KnowledgeNeedFactory,
+    LearningActivityFactory,
     MembershipFactory,
     OrganisationFactory,
     PartnershipFactory,
@@ -152,7 +154,11 @@ def neutral_map() -> None:
         )
         InvolvementFactory(product=product, stakeholder=stakeholder, role=Involvement.Role.CO_CREATOR)
     ProductFactory(title="Voordracht", product_type=kind, status=KnowledgeProduct.Status.SUBMITTED)
-    KnowledgeNeedFactory(title="Behoefte", themes=[core])
+    need = KnowledgeNeedFactory(title="Behoefte", themes=[core], consent_to_publish=True)
+    LearningActivityFactory(title="Activiteit", summary="Samenvatting.", themes=[core], needs=[need])
+    LearningActivityFactory(
+        title="Afgelast", summary="Samenvatting.", status=LearningActivity.Status.CANCELLED
+    )
 
 
 @pytest.mark.django_db

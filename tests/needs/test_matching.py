@@ -5,6 +5,7 @@ from django.contrib.postgres.search import SearchVector
 from django.db import connection
 
 from inventory.models import KnowledgeProduct
+from inventory.search import update_search_vectors
 from needs.matching import keywords, suggest_products
 from tests.factories import KnowledgeNeedFactory, ProductFactory, ThemeFactory
 
@@ -103,3 +104,16 @@ def test_on_postgresql_a_filled_search_vector_matches_other_forms_of_a_word():
     )
     need = KnowledgeNeedFactory(title="Monitoring", description="monitoring")
     assert titles(suggest_products(need)) == ["Tracked spending"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="full-text ranking is PostgreSQL's")
+def test_on_postgresql_equal_scores_are_ranked_by_full_text_relevance():
+    in_the_title = ProductFactory(title="Community radio", summary="Broadcasting for villages.")
+    ProductFactory(title="Village media", summary="Broadcasting.", description="Mostly radio, some print.")
+    KnowledgeProduct.objects.filter(pk=in_the_title.pk).update(
+        published_at=in_the_title.published_at.replace(year=2000)
+    )
+    update_search_vectors()
+    need = KnowledgeNeedFactory(title="Radio", description="radio")
+    # The newer product would come first on publication alone; the word in the title weighs more.
+    assert titles(suggest_products(need)) == ["Community radio", "Village media"]

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from inventory.models import KnowledgeProduct, Programme
-from needs.models import KnowledgeNeed
+from needs.models import KnowledgeNeed, LearningActivity
 
 CURATOR_USERNAME = "curator"
 
@@ -34,6 +34,7 @@ class Command(BaseCommand):
             if not no_demo:
                 self._load_once("demo", KnowledgeProduct.objects.exists())
                 self._load_demo_needs()
+                self._load_demo_activities()
             self._create_curator()
         # Fixtures are loaded row by row, without the admin or services that keep search vectors current.
         call_command("update_search_vectors", verbosity=0)
@@ -50,6 +51,12 @@ class Command(BaseCommand):
             self.stdout.write("Knowledge needs are already in the database; left as they are.")
             return
         call_command("load_demo_needs", stdout=self.stdout)
+
+    def _load_demo_activities(self) -> None:
+        if LearningActivity.objects.exists():
+            self.stdout.write("Learning activities are already in the database; left as they are.")
+            return
+        call_command("load_demo_activities", stdout=self.stdout)
 
     def _create_curator(self) -> None:
         User = get_user_model()

@@ -479,6 +479,70 @@ NEEDS = [
         Review,
         "Rising Grounds Alliance",
     ),
+    (
+        "Answering smear campaigns against civil society",
+        (
+            "Ministers and online accounts call our members foreign agents. We want to learn how other "
+            "organisations answered smear campaigns without feeding them, and kept public trust."
+        ),
+        [GOVERNANCE, "civic-space"],
+        ["peer-exchange", "webinar"],
+        HIGH,
+        ["ZW"],
+        "",
+        True,
+        True,
+        New,
+        "Mutapa Civic Alliance",
+    ),
+    (
+        "Digital security for civic space monitors",
+        (
+            "Our monitors document restrictions on assembly and the press, and their phones are the weak "
+            "point. We need training in keeping records safe and sources anonymous."
+        ),
+        [GOVERNANCE, "civic-space", "data-and-digital"],
+        ["training-or-workshop"],
+        MEDIUM,
+        ["KH"],
+        "",
+        True,
+        True,
+        New,
+        "Mekong Rights Monitor",
+    ),
+    (
+        "Open data on public contracts for local watchdogs",
+        (
+            "Municipal contracts are published as scanned files nobody can search. We look for tools and "
+            "coaching to turn them into data that local watchdogs can use."
+        ),
+        [GOVERNANCE, "social-accountability", "data-and-digital"],
+        ["toolkit-or-guide", "coaching"],
+        MEDIUM,
+        ["PE", "BO"],
+        "",
+        True,
+        False,
+        Review,
+        "Andes Open Data Collective",
+    ),
+    (
+        "Legal aid networks for survivors of gender-based violence",
+        (
+            "Survivors in rural counties cannot reach a lawyer. We want to learn how others built networks "
+            "of paralegals and lawyers that survivors trust, and how they were funded."
+        ),
+        [GENDER, "gender-based-violence", "access-to-justice"],
+        ["community-of-practice"],
+        HIGH,
+        ["LR", "SL"],
+        "",
+        True,
+        True,
+        New,
+        "Kpelle Women's Justice Network",
+    ),
 ]
 
 CONTACTS = [

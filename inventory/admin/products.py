@@ -1,0 +1,292 @@
+"""Knowledge products: the curators' full admin, and the reviewers' view of nominations."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from taggit.models import Tag
+
+from inventory import search, services
+from inventory.models import Involvement, KnowledgeProduct, Nomination, Theme
+from inventory.resources import ProductResource
+from knowledgemap.admin import CuratorAdmin, ReviewableAdmin
+
+Status = KnowledgeProduct.Status
+# What a reviewer may do with a nomination: publish it, or return it to draft.
+REVIEW_MOVES = {Status.PUBLISHED: gettext_lazy("Publish"), Status.DRAFT: gettext_lazy("Return to draft")}
+
+
+class InvolvementInline(admin.TabularInline):
+    model = Involvement
+    extra = 1
+    autocomplete_fields = ["stakeholder"]
+
+
+class ThemeForm(forms.Form):
+    theme = forms.ModelChoiceField(Theme.objects.all(), label=gettext_lazy("Theme"))
+
+
+class NewTagForm(forms.Form):
+    tag = forms.CharField(max_length=100, label=gettext_lazy("Tag"), strip=True)
+
+
+class TagForm(forms.Form):
+    tag = forms.ModelChoiceField(Tag.objects.order_by("name"), label=gettext_lazy("Tag"))
+
+
+@admin.register(KnowledgeProduct)
+class KnowledgeProductAdmin(ReviewableAdmin, CuratorAdmin):
+    list_display = ["title", "product_type", "status", "featured", "year", "published_at", "updated_at"]
+    list_filter = ["status", "featured", "product_type", "themes", "partnerships__programme", "year"]
+    list_select_related = ["product_type"]
+    search_fields = ["title", "summary", "description", "why_valuable", "nominator_name", "nominator_email"]
+    autocomplete_fields = [
+        "product_type",
+        "themes",
+        "partnerships",
+        "organisations",
+        "countries",
+        "languages",
+    ]
+    prepopulated_fields = {"slug": ["title"]}
+    readonly_fields = ["published_at", "created_at", "updated_at"]
+    date_hierarchy = "created_at"
+    inlines = [InvolvementInline]
+    resource_classes = [ProductResource]
+    change_form_template = "admin/inventory/knowledgeproduct/change_form.html"
+    actions = [
+        "publish",
+        "return_to_draft",
+        "archive",
+        "mark_featured",
+        "unmark_featured",
+        "add_theme",
+        "remove_theme",
+        "add_tag",
+        "remove_tag",
+    ]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "product_type", "status", "featured"]}),
+        ("What it is", {"fields": ["summary", "description", "why_valuable", "year", "url", "file"]}),
+        (
+            "Where it belongs",
+            {"fields": ["themes", "tags", "partnerships", "organisations", "countries", "languages"]},
+        ),
+        (
+            "Nomination (private: never shown to the public)",
+            {
+                "fields": [
+                    "nominator_name",
+                    "nominator_email",
+                    "nominator_organisation",
+                    "nominated_partnership",
+                    "nominated_organisations",
+                    "nominated_stakeholders",
+                ],
+                "classes": ["collapse"],
+            },
+        ),
+        ("Record", {"fields": ["published_at", "created_at", "updated_at"]}),
+    ]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The tags are saved only now, and they are part of the search vector.
+        search.update_search_vectors([form.instance.pk])
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).prefetch_related("tags")
+        if self.is_reviewer_only(request):
+            # Reviewers see the nominations waiting for them, nothing else.
+            return queryset.awaiting_review()
+        return queryset
+
+    def has_export_permission(self, request):
+        return self.has_change_permission(request)
+
+    # Review ------------------------------------------------------------------------------------------------
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/review/",
+                self.admin_site.admin_view(self.review_view),
+                name=self.url_name("review"),
+            ),
+            *super().get_urls(),
+        ]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and self.has_review_permission(request) and obj.status == Status.SUBMITTED:
+            context["review_moves"] = list(REVIEW_MOVES.items())
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def review_view(self, request, object_id):
+        """Publish a nomination or return it to draft: the one change a reviewer may make."""
+        if request.method != "POST":
+            return redirect("admin:inventory_knowledgeproduct_change", object_id)
+        if not self.has_review_permission(request):
+            raise PermissionDenied
+        product = get_object_or_404(self.get_queryset(request), pk=object_id)
+        status = request.POST.get("status")
+        if status not in REVIEW_MOVES or product.status != Status.SUBMITTED:
+            raise PermissionDenied(_("Only a submitted product can be published or returned to draft here."))
+        self._move(request, [product], status)
+        return redirect("admin:inventory_knowledgeproduct_changelist")
+
+    def _move(self, request, queryset, status):
+        moved, refused = services.products_set_status(products=queryset, status=status)
+        label = Status(status).label.lower()
+        if moved:
+            self.message_user(request, f"{moved} product(s) now {label}.", messages.SUCCESS)
+        for reason in refused:
+            self.message_user(request, reason, messages.WARNING)
+
+    @admin.action(description="Publish the selected products", permissions=["review"])
+    def publish(self, request, queryset):
+        self._move(request, queryset, Status.PUBLISHED)
+
+    @admin.action(description="Return the selected products to draft", permissions=["review"])
+    def return_to_draft(self, request, queryset):
+        self._move(request, queryset, Status.DRAFT)
+
+    @admin.action(description="Archive the selected products", permissions=["change"])
+    def archive(self, request, queryset):
+        self._move(request, queryset, Status.ARCHIVED)
+
+    # Bulk editing ------------------------------------------------------------------------------------------
+    @admin.action(description="Feature the selected products", permissions=["change"])
+    def mark_featured(self, request, queryset):
+        count = services.products_set_featured(products=queryset, featured=True)
+        self.message_user(request, f"{count} product(s) featured.", messages.SUCCESS)
+
+    @admin.action(description="Stop featuring the selected products", permissions=["change"])
+    def unmark_featured(self, request, queryset):
+        count = services.products_set_featured(products=queryset, featured=False)
+        self.message_user(request, f"{count} product(s) no longer featured.", messages.SUCCESS)
+
+    @admin.action(description="Add a theme to the selected products", permissions=["change"])
+    def add_theme(self, request, queryset):
+        return self._bulk_edit(
+            request,
+            queryset,
+            ThemeForm,
+            title=_("Add a theme to %(count)s product(s)"),
+            apply=lambda products, data: services.products_add_theme(products=products, theme=data["theme"]),
+            done=_("Theme “%(value)s” added to %(count)s product(s)."),
+        )
+
+    @admin.action(description="Remove a theme from the selected products", permissions=["change"])
+    def remove_theme(self, request, queryset):
+        return self._bulk_edit(
+            request,
+            queryset,
+            ThemeForm,
+            title=_("Remove a theme from %(count)s product(s)"),
+            apply=lambda products, data: services.products_remove_theme(
+                products=products, theme=data["theme"]
+            ),
+            done=_("Theme “%(value)s” removed from %(count)s product(s)."),
+        )
+
+    @admin.action(description="Add a tag to the selected products", permissions=["change"])
+    def add_tag(self, request, queryset):
+        return self._bulk_edit(
+            request,
+            queryset,
+            NewTagForm,
+            title=_("Add a tag to %(count)s product(s)"),
+            apply=lambda products, data: services.products_add_tag(products=products, name=data["tag"]),
+            done=_("Tag “%(value)s” added to %(count)s product(s)."),
+        )
+
+    @admin.action(description="Remove a tag from the selected products", permissions=["change"])
+    def remove_tag(self, request, queryset):
+        return self._bulk_edit(
+            request,
+            queryset,
+            TagForm,
+            title=_("Remove a tag from %(count)s product(s)"),
+            apply=lambda products, data: services.products_remove_tag(products=products, tag=data["tag"]),
+            done=_("Tag “%(value)s” removed from %(count)s product(s)."),
+        )
+
+    def _bulk_edit(self, request, queryset, form_class, *, title, apply, done):
+        """An action with a page between the list and the change: pick the theme or tag, then apply."""
+        form = form_class(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            products = list(queryset.prefetch_related("themes", "tags"))
+            try:
+                count = apply(products, form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                value = next(iter(form.cleaned_data.values()))
+                self.message_user(request, done % {"value": value, "count": count}, messages.SUCCESS)
+                return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title % {"count": queryset.count()},
+            "opts": self.opts,
+            "form": form,
+            "objects": queryset,
+            "action": request.POST.get("action"),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "select_across": request.POST.get("select_across", "0"),
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/knowledgemap/bulk_edit.html", context)
+
+
+@admin.register(Nomination)
+class NominationAdmin(KnowledgeProductAdmin):
+    """The queue of products nominated through the public form. Publishing one takes it off the queue."""
+
+    list_display = [
+        "title",
+        "product_type",
+        "nominator_name",
+        "nominator_organisation",
+        "has_link",
+        "has_file",
+        "created_at",
+    ]
+    list_filter = ["product_type", "themes", "partnerships__programme"]
+    search_fields = ["title", "summary", "why_valuable", "nominator_name", "nominator_organisation"]
+    date_hierarchy = None
+    actions = ["publish", "return_to_draft"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(status=KnowledgeProduct.Status.SUBMITTED)
+
+    def get_fieldsets(self, request, obj=None):
+        # The nominator's details open, not collapsed: here they are what the curator reviews.
+        return [
+            (name, {**options, "classes": []}) if name and name.startswith("Nomination") else (name, options)
+            for name, options in super().get_fieldsets(request, obj)
+        ]
+
+    def has_add_permission(self, request):
+        return False  # Nominations come from the public form; curators add products as products.
+
+    def has_review_permission(self, request) -> bool:
+        # The queue is a proxy: reviewing a nomination is reviewing the product.
+        return request.user.has_perm("inventory.review_knowledgeproduct")
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) or self.has_review_permission(request)
+
+    def has_module_permission(self, request):
+        return super().has_module_permission(request) or self.has_review_permission(request)
+
+    @admin.display(description="link", boolean=True)
+    def has_link(self, obj):
+        return bool(obj.url)
+
+    @admin.display(description="file", boolean=True)
+    def has_file(self, obj):
+        return bool(obj.file)

@@ -1,0 +1,268 @@
+"""The inventory's spreadsheets: products, organisations and partnerships, to import and export.
+
+Nominators' names and e-mail addresses are private and stay out of every sheet.
+"""
+
+from django.utils import timezone
+from import_export import widgets
+from taggit.models import Tag
+
+from inventory import search
+from inventory.codes import country_aliases
+from inventory.models import (
+    Country,
+    KnowledgeProduct,
+    Language,
+    Organisation,
+    Partnership,
+    ProductType,
+    Programme,
+    Theme,
+)
+from knowledgemap.spreadsheets import (
+    SEPARATOR,
+    ChoiceWidget,
+    KeepWhenBlankTextWidget,
+    Lookup,
+    RelatedSetWidget,
+    RelatedWidget,
+    SheetResource,
+    TagsWidget,
+    TextWidget,
+    YesNoWidget,
+    column,
+    normalise,
+    relation,
+    tidy,
+)
+
+
+def themes() -> Lookup:
+    return Lookup(Theme, noun="theme")
+
+
+def product_types() -> Lookup:
+    return Lookup(ProductType, noun="product type")
+
+
+def programmes() -> Lookup:
+    return Lookup(Programme, noun="programme")
+
+
+def countries() -> Lookup:
+    return Lookup(
+        Country,
+        keys=("code", "name", lambda country: country_aliases(country.code)),
+        noun="country",
+        fallback_label="code",
+    )
+
+
+def languages() -> Lookup:
+    return Lookup(Language, keys=("code", "name"), noun="language", fallback_label="code")
+
+
+def organisations() -> Lookup:
+    return Lookup(Organisation, noun="organisation")
+
+
+def partnerships() -> Lookup:
+    return Lookup(Partnership, keys=("name", "acronym", "slug"), noun="partnership")
+
+
+def _first(model, label="name", count=1) -> str:
+    """Names of real rows for a template's example, so the example imports as it is."""
+    return SEPARATOR.join(str(getattr(obj, label)) for obj in model.objects.all()[:count])
+
+
+class ProductResource(SheetResource):
+    slug = column("slug", KeepWhenBlankTextWidget(), keep_when_blank=True)
+    title = column("title", TextWidget())
+    product_type = column("type", RelatedWidget(product_types()), attribute="product_type")
+    summary = column("summary", TextWidget())
+    description = column("description", TextWidget())
+    why_valuable = column("why_valuable", TextWidget())
+    themes = relation("themes", RelatedSetWidget(themes()))
+    tags = relation("tags", TagsWidget(Lookup(Tag, keys=("name",), noun="tag")))
+    partnerships = relation("partnerships", RelatedSetWidget(partnerships()))
+    organisations = relation("organisations", RelatedSetWidget(organisations()))
+    countries = relation("countries", RelatedSetWidget(countries()))
+    languages = relation("languages", RelatedSetWidget(languages()))
+    year = column("year", widgets.IntegerWidget())
+    url = column("url", TextWidget())
+    status = column("status", ChoiceWidget(KnowledgeProduct.Status, "status"), keep_when_blank=True)
+    featured = column("featured", YesNoWidget(), keep_when_blank=True)
+
+    natural_key_description = "title"
+
+    class Meta(SheetResource.Meta):
+        model = KnowledgeProduct
+        name = "Knowledge products"
+        fields = [
+            "slug",
+            "title",
+            "product_type",
+            "summary",
+            "description",
+            "why_valuable",
+            "themes",
+            "tags",
+            "partnerships",
+            "organisations",
+            "countries",
+            "languages",
+            "year",
+            "url",
+            "status",
+            "featured",
+        ]
+        import_order = export_order = fields
+
+    def get_queryset(self):
+        return KnowledgeProduct.objects.select_related("product_type").prefetch_related(
+            "themes", "partnerships", "organisations", "countries", "languages", "tags"
+        )
+
+    def natural_key_of(self, obj) -> tuple:
+        return (normalise(obj.title),)
+
+    def natural_key_of_row(self, row) -> tuple | None:
+        title = tidy(row.get("title") or "")
+        return (normalise(title),) if title else None
+
+    def import_instance(self, instance, row, **kwargs):
+        try:
+            super().import_instance(instance, row, **kwargs)
+        finally:
+            # A product imported as published needs its publication date before it is validated.
+            if instance.status == KnowledgeProduct.Status.PUBLISHED and instance.published_at is None:
+                instance.published_at = timezone.now()
+
+    def after_rows_saved(self, ids: list) -> None:
+        search.update_search_vectors(ids)
+
+    def example_row(self) -> dict:
+        return {
+            "title": "Budget tracking toolkit (example: replace this row)",
+            "type": _first(ProductType) or "Toolkit",
+            "summary": "How women's groups followed the district budget, step by step.",
+            "description": "",
+            "why_valuable": "Score cards any community group can reuse.",
+            "themes": _first(Theme, count=2),
+            "tags": "budget monitoring; gender",
+            "partnerships": _first(Partnership),
+            "organisations": _first(Organisation, count=2),
+            "countries": "UG; KE",
+            "languages": "en; fr",
+            "year": 2019,
+            "url": "https://example.org/budget-tracking-toolkit",
+            "status": KnowledgeProduct.Status.DRAFT,
+            "featured": "no",
+        }
+
+
+class OrganisationResource(SheetResource):
+    slug = column("slug", KeepWhenBlankTextWidget(), keep_when_blank=True)
+    name = column("name", TextWidget())
+    kind = column("kind", ChoiceWidget(Organisation.Kind, "kind of organisation"), keep_when_blank=True)
+    country = column("country", RelatedWidget(countries()))
+    website = column("website", TextWidget())
+    is_partos_member = column(
+        "partos_member", YesNoWidget(), attribute="is_partos_member", keep_when_blank=True
+    )
+    description = column("description", TextWidget())
+
+    natural_key_description = "name and country"
+
+    class Meta(SheetResource.Meta):
+        model = Organisation
+        name = "Organisations"
+        fields = ["slug", "name", "kind", "country", "website", "is_partos_member", "description"]
+        import_order = export_order = fields
+
+    def get_queryset(self):
+        return Organisation.objects.select_related("country")
+
+    def natural_key_of(self, obj) -> tuple:
+        return (normalise(obj.name), obj.country_id or "")
+
+    def natural_key_of_row(self, row) -> tuple | None:
+        name = tidy(row.get("name") or "")
+        if not name:
+            return None
+        try:
+            country = self.fields["country"].clean(row) if "country" in row else None
+        except ValueError:
+            return None  # The row fails on its country anyway.
+        return (normalise(name), country.pk if country else "")
+
+    def example_row(self) -> dict:
+        return {
+            "name": "Voices of the Valley (example: replace this row)",
+            "kind": Organisation.Kind.SOUTHERN_CSO,
+            "country": "UG",
+            "website": "https://example.org",
+            "partos_member": "no",
+            "description": "A women's rights organisation in the Rwenzori region.",
+        }
+
+
+class PartnershipResource(SheetResource):
+    slug = column("slug", KeepWhenBlankTextWidget(), keep_when_blank=True)
+    name = column("name", TextWidget())
+    acronym = column("acronym", TextWidget())
+    programme = column("programme", RelatedWidget(programmes()))
+    lead_organisation = column("lead_organisation", RelatedWidget(organisations()))
+    members = relation("members", RelatedSetWidget(organisations()))
+    themes = relation("themes", RelatedSetWidget(themes()))
+    countries = relation("countries", RelatedSetWidget(countries()))
+    website = column("website", TextWidget())
+    summary = column("summary", TextWidget())
+
+    natural_key_description = "name in this programme"
+
+    class Meta(SheetResource.Meta):
+        model = Partnership
+        name = "Partnerships"
+        fields = [
+            "slug",
+            "name",
+            "acronym",
+            "programme",
+            "lead_organisation",
+            "members",
+            "themes",
+            "countries",
+            "website",
+            "summary",
+        ]
+        import_order = export_order = fields
+
+    def get_queryset(self):
+        return Partnership.objects.select_related("programme", "lead_organisation").prefetch_related(
+            "members", "themes", "countries"
+        )
+
+    def natural_key_of(self, obj) -> tuple:
+        return (obj.programme_id, normalise(obj.name))
+
+    def natural_key_of_row(self, row) -> tuple | None:
+        name = tidy(row.get("name") or "")
+        try:
+            programme = self.fields["programme"].clean(row) if "programme" in row else None
+        except ValueError:
+            return None
+        return (programme.pk, normalise(name)) if name and programme else None
+
+    def example_row(self) -> dict:
+        return {
+            "name": "Count Me In! (example: replace this row)",
+            "acronym": "CMI",
+            "programme": _first(Programme),
+            "lead_organisation": _first(Organisation),
+            "members": _first(Organisation, count=3),
+            "themes": _first(Theme, count=2),
+            "countries": "UG; KE; NP",
+            "website": "https://example.org",
+            "summary": "A consortium of feminist organisations.",
+        }

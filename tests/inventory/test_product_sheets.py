@@ -1,0 +1,272 @@
+"""Products to and from spreadsheets: round trips, all-or-nothing imports, names and codes for relations."""
+
+import pytest
+import tablib
+from django.db import connection
+from taggit.models import Tag
+
+from inventory.models import KnowledgeProduct
+from inventory.resources import ProductResource
+from tests.factories import (
+    OrganisationFactory,
+    PartnershipFactory,
+    ProductFactory,
+    ProductTypeFactory,
+    ProgrammeFactory,
+    ThemeFactory,
+    country,
+    language,
+)
+
+pytestmark = pytest.mark.django_db
+Status = KnowledgeProduct.Status
+
+
+@pytest.fixture
+def inventory():
+    """Three products with every kind of relation, as a curator would have entered them."""
+    toolkit = ProductTypeFactory(name="Toolkit")
+    civic, climate = ThemeFactory(name="Civic space"), ThemeFactory(name="Climate justice")
+    fgg = PartnershipFactory(
+        name="Fair, Green and Global Alliance", acronym="FGG", programme=ProgrammeFactory(name="Dialogue")
+    )
+    valley = OrganisationFactory(name="Voices of the Valley", country=country("UG"))
+    delta = OrganisationFactory(name="Delta Rights", country=country("NL"))
+    products = []
+    for n, themes in enumerate([[civic], [civic, climate], []], start=1):
+        product = ProductFactory(title=f"Guide {n}", product_type=toolkit, themes=themes, tags=["advocacy"])
+        product.partnerships.set([fgg])
+        product.organisations.set([valley, delta][:n])
+        product.countries.set([country("UG"), country("KE")])
+        product.languages.set([language("en")])
+        products.append(product)
+    return products
+
+
+def export(fmt="csv") -> tablib.Dataset:
+    dataset = ProductResource().export(queryset=KnowledgeProduct.objects.order_by("title"))
+    return tablib.Dataset().load(dataset.export(fmt), format=fmt)
+
+
+def sheet(rows: list[dict]) -> tablib.Dataset:
+    headers = list(dict.fromkeys(key for row in rows for key in row))
+    return tablib.Dataset(*[[row.get(h, "") for h in headers] for row in rows], headers=headers)
+
+
+def import_sheet(dataset, **kwargs):
+    return ProductResource().import_data(dataset, **kwargs)
+
+
+def snapshot():
+    """Everything an import could change, to compare before and after."""
+    return [
+        (
+            p.slug,
+            p.title,
+            p.updated_at,
+            sorted(t.name for t in p.themes.all()),
+            sorted(p.tags.names()),
+            sorted(o.name for o in p.organisations.all()),
+            p.history.count(),
+        )
+        for p in KnowledgeProduct.objects.order_by("slug")
+    ]
+
+
+class TestExport:
+    def test_relations_are_exported_as_names_and_codes(self, inventory):
+        row = export().dict[1]
+        assert row["title"] == "Guide 2"
+        assert row["type"] == "Toolkit"
+        assert row["themes"] == "Civic space; Climate justice"
+        assert row["partnerships"] == "Fair, Green and Global Alliance"
+        assert row["organisations"] == "Delta Rights; Voices of the Valley"
+        assert row["countries"] == "Kenya; Uganda"
+        assert row["languages"] == "English"
+        assert row["tags"] == "advocacy"
+
+    def test_the_nominators_private_details_are_not_exported(self, inventory):
+        KnowledgeProduct.objects.update(nominator_name="Ada", nominator_email="ada@example.org")
+        exported = export().export("csv")
+        assert "nominator" not in exported
+        assert "ada@example.org" not in exported
+
+    def test_a_name_two_records_share_is_exported_as_the_slug(self, inventory):
+        other = PartnershipFactory(
+            name="Fair, Green and Global Alliance", programme=ProgrammeFactory(name="Power")
+        )
+        inventory[0].partnerships.add(other)
+        cell = export().dict[0]["partnerships"]
+        assert other.slug in cell.split("; ")
+
+
+class TestRoundTrip:
+    @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+    def test_reimporting_an_unchanged_export_changes_nothing(self, inventory, fmt):
+        before = snapshot()
+        result = import_sheet(export(fmt))
+        assert not result.has_errors() and not result.has_validation_errors(), result.problems
+        assert [row.import_type for row in result.rows] == ["skip", "skip", "skip"]
+        assert snapshot() == before
+
+    @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+    def test_reimporting_with_edits_changes_exactly_the_edited_rows(self, inventory, fmt):
+        dataset = export(fmt)
+        rows = dataset.dict
+        rows[0]["title"] = "Guide 1, second edition"
+        rows[2]["themes"] = "Climate justice"
+        before = {row[0]: row for row in snapshot()}
+
+        result = import_sheet(sheet(rows))
+
+        assert [row.import_type for row in result.rows] == ["update", "skip", "update"]
+        after = {row[0]: row for row in snapshot()}
+        assert after[rows[0]["slug"]][1] == "Guide 1, second edition"
+        assert after[rows[2]["slug"]][3] == ["Climate justice"]
+        assert after[rows[1]["slug"]] == before[rows[1]["slug"]]
+        # One history entry per changed product, none for the unchanged one.
+        assert [after[r["slug"]][-1] - before[r["slug"]][-1] for r in rows] == [1, 0, 1]
+
+
+class TestAllOrNothing:
+    def test_a_sheet_with_one_bad_row_saves_nothing_and_names_the_row_and_the_reason(self, inventory):
+        rows = [
+            {"title": "New guide A", "type": "Toolkit", "summary": "A.", "themes": "Civic space"},
+            {"title": "New guide B", "type": "Toolkit", "summary": "B.", "themes": "Civic space"},
+            {"title": "New guide C", "type": "Toolkit", "summary": "C.", "themes": "Civic space; Xyz"},
+            {"title": "New guide D", "type": "Toolkit", "summary": "D.", "themes": ""},
+        ]
+        before = snapshot()
+
+        result = import_sheet(sheet(rows))
+
+        # The header is row 1, so the third product is on row 4 of the sheet.
+        assert result.problems == ["Row 4, column “themes”: unknown theme “Xyz”"]
+        assert KnowledgeProduct.objects.count() == 3
+        assert snapshot() == before
+
+    def test_a_bad_row_also_undoes_the_updates_of_the_good_rows(self, inventory):
+        rows = export().dict
+        rows[0]["title"] = "Renamed"
+        rows[1]["year"] = "1850"
+        before = snapshot()
+
+        result = import_sheet(sheet(rows))
+
+        assert "Row 3, column “year”: Give a year between 1990 and 2100." in result.problems
+        assert all(problem.startswith("Row 3, column “year”") for problem in result.problems)
+        assert snapshot() == before
+
+    def test_every_bad_row_is_reported_at_once(self, inventory):
+        rows = [
+            {"title": "", "type": "Pamphlet", "summary": "A.", "countries": "Atlantis; KE", "status": "done"},
+            {"title": "Good", "type": "Toolkit", "summary": "B.", "languages": "Klingon"},
+        ]
+        problems = import_sheet(sheet(rows)).problems
+        assert "Row 2, column “title”: This field cannot be blank." in problems
+        assert "Row 2, column “type”: unknown product type “Pamphlet”" in problems
+        assert "Row 2, column “countries”: unknown country “Atlantis”" in problems
+        allowed = "draft, submitted, published, archived"
+        assert f"Row 2, column “status”: unknown status “done” (use one of: {allowed})" in problems
+        assert "Row 3, column “languages”: unknown language “Klingon”" in problems
+
+    def test_an_unknown_column_stops_the_import(self, inventory):
+        result = import_sheet(
+            sheet([{"title": "A", "type": "Toolkit", "summary": "A.", "theme": "Civic space"}])
+        )
+        assert result.problems[0].startswith("Unknown column(s): theme. The columns are: slug, title, type")
+        assert KnowledgeProduct.objects.count() == 3
+
+    def test_a_preview_saves_nothing(self, inventory):
+        result = import_sheet(sheet([{"title": "New", "type": "Toolkit", "summary": "A."}]), dry_run=True)
+        assert [row.import_type for row in result.rows] == ["new"]
+        assert KnowledgeProduct.objects.count() == 3
+
+
+class TestNamesAndCodes:
+    def test_relations_are_found_by_name_slug_or_code_whatever_the_case(self, inventory):
+        valley = inventory[0].organisations.get()
+        row = {
+            "title": "Land rights guide",
+            "type": "toolkit",
+            "summary": "How communities claimed land.",
+            "themes": "CIVIC SPACE; climate-justice",
+            "partnerships": "FGG",
+            "organisations": f"{valley.slug}; delta rights",
+            "countries": "ug; Tanzania, United Republic of; Kenya; NLD",
+            "languages": "fr; Spanish",
+            "tags": "Advocacy ; land rights",
+            "year": "2018",
+            "status": "Published",
+            "featured": "yes",
+        }
+        result = import_sheet(sheet([row]))
+        assert not result.problems
+        product = KnowledgeProduct.objects.get(title="Land rights guide")
+        assert product.product_type.name == "Toolkit"
+        assert sorted(t.name for t in product.themes.all()) == ["Civic space", "Climate justice"]
+        assert [p.acronym for p in product.partnerships.all()] == ["FGG"]
+        assert sorted(o.name for o in product.organisations.all()) == ["Delta Rights", "Voices of the Valley"]
+        assert sorted(c.code for c in product.countries.all()) == ["KE", "NL", "TZ", "UG"]
+        assert sorted(lang.code for lang in product.languages.all()) == ["es", "fr"]
+        assert product.status == Status.PUBLISHED and product.published_at is not None and product.featured
+        # "Advocacy " is the existing tag "advocacy", not a new one.
+        assert sorted(product.tags.names()) == ["advocacy", "land rights"]
+        assert Tag.objects.filter(name__iexact="advocacy").count() == 1
+
+    def test_a_row_without_slug_updates_the_product_of_the_same_title(self, inventory):
+        result = import_sheet(sheet([{"title": "guide 2", "type": "Toolkit", "summary": "Shorter."}]))
+        assert [row.import_type for row in result.rows] == ["update"]
+        assert KnowledgeProduct.objects.get(pk=inventory[1].pk).summary == "Shorter."
+        assert KnowledgeProduct.objects.count() == 3
+
+    def test_a_row_with_an_unknown_slug_adds_a_product_with_that_slug(self, inventory):
+        import_sheet(sheet([{"slug": "fresh", "title": "Fresh", "type": "Toolkit", "summary": "New."}]))
+        assert KnowledgeProduct.objects.get(slug="fresh").title == "Fresh"
+
+    def test_a_theme_name_two_themes_share_asks_for_the_slug(self, inventory):
+        parent = ThemeFactory(name="Gender")
+        ThemeFactory(name="Civic space", parent=parent)
+        rows = [{"title": "A", "type": "Toolkit", "summary": "A.", "themes": "Civic space"}]
+        assert import_sheet(sheet(rows)).problems == [
+            "Row 2, column “themes”: “Civic space” names more than one theme: give its slug"
+        ]
+
+    def test_empty_status_and_featured_cells_leave_them_as_they_are(self, inventory):
+        KnowledgeProduct.objects.filter(pk=inventory[0].pk).update(featured=True)
+        rows = export().dict
+        rows[0].update(status="", featured="", summary="Edited.")
+        import_sheet(sheet(rows))
+        product = KnowledgeProduct.objects.get(pk=inventory[0].pk)
+        assert (product.summary, product.status, product.featured) == ("Edited.", Status.PUBLISHED, True)
+
+    def test_an_import_cannot_skip_the_workflow(self, inventory):
+        rows = [{"title": "Draft", "type": "Toolkit", "summary": "A.", "status": "draft"}]
+        import_sheet(sheet(rows))
+        rows[0]["status"] = "archived"
+        problems = import_sheet(sheet(rows)).problems
+        assert problems == ["Row 2, column “status”: A draft product cannot become archived directly."]
+
+
+class TestAfterImport:
+    def test_each_imported_product_gets_one_history_entry(self, inventory):
+        import_sheet(sheet([{"title": "New", "type": "Toolkit", "summary": "A.", "themes": "Civic space"}]))
+        product = KnowledgeProduct.objects.get(title="New")
+        [entry] = product.history.all()
+        assert entry.history_type == "+"
+        assert [t.theme.name for t in entry.themes.all()] == ["Civic space"]
+
+    @pytest.mark.skipif(connection.vendor != "postgresql", reason="search vectors exist on PostgreSQL only")
+    def test_imported_products_are_searchable(self, inventory):
+        import_sheet(sheet([{"title": "Seed banks", "type": "Toolkit", "summary": "A.", "tags": "farming"}]))
+        assert KnowledgeProduct.objects.filter(search_vector="farming").get().title == "Seed banks"
+
+
+def test_an_export_asks_a_fixed_number_of_queries_however_many_products(django_assert_num_queries, inventory):
+    for n in range(12):
+        ProductFactory(title=f"More {n}", themes=[ThemeFactory()], tags=[f"tag {n}"])
+    # 1 count and 1 page of products (pages of 100), 6 prefetched relations (themes, partnerships,
+    # organisations, countries, languages, tags), and 6 lookup tables read once (type, themes, partnerships,
+    # organisations, countries, languages) to tell an ambiguous name from a unique one.
+    with django_assert_num_queries(14):
+        export()

@@ -1,0 +1,124 @@
+"""On a need's admin page, curators see the products that may answer it and match one with one click."""
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.test import Client
+from django.urls import reverse
+
+from inventory.models import KnowledgeProduct
+from needs.models import KnowledgeNeed
+from tests.factories import KnowledgeNeedFactory, ProductFactory, ThemeFactory, UserFactory, curator
+
+pytestmark = pytest.mark.django_db
+Status = KnowledgeNeed.Status
+
+
+def change_page(need) -> str:
+    return reverse("admin:needs_knowledgeneed_change", args=[need.pk])
+
+
+def match_url(need) -> str:
+    return reverse("admin:needs_knowledgeneed_match", args=[need.pk])
+
+
+@pytest.fixture
+def need_and_products():
+    theme = ThemeFactory(name="Local budgets")
+    need = KnowledgeNeedFactory(
+        title="Budget tracking", description="Tracking district budgets.", themes=[theme]
+    )
+    best = ProductFactory(title="Budget tracking guide", summary="District budgets.", themes=[theme])
+    other = ProductFactory(title="Score cards", themes=[theme])
+    ProductFactory(title="Draft budget toolkit", status=KnowledgeProduct.Status.DRAFT, published_at=None)
+    ProductFactory(title="Forest mapping")
+    return need, best, other
+
+
+def test_the_change_page_lists_suggested_products_best_first_each_with_a_match_button(
+    curator_client, need_and_products
+):
+    need, best, other = need_and_products
+    response = curator_client.get(change_page(need))
+    assert [product.title for product, _ in response.context["suggestions"]] == [
+        "Budget tracking guide",
+        "Score cards",
+    ]
+    page = response.content.decode()
+    assert page.count(f'action="{match_url(need)}"') == 2
+    assert f'name="product" value="{best.pk}"' in page
+    assert "Draft budget toolkit" not in page and "Forest mapping" not in page
+    # The match forms stand outside the change form, as forms cannot nest.
+    assert page.index(f'action="{match_url(need)}"') < page.index('id="knowledgeneed_form"')
+
+
+def test_one_click_records_the_match_and_marks_a_new_need_matched(curator_client, need_and_products):
+    need, best, _ = need_and_products
+    response = curator_client.post(match_url(need), {"product": best.pk}, follow=True)
+    assert response.redirect_chain == [(change_page(need), 302)]
+    need.refresh_from_db()
+    assert list(need.matched_products.all()) == [best]
+    assert need.status == Status.MATCHED
+    page = response.content.decode()
+    assert f"Matched “Budget tracking guide” to {need.reference}; {need.reference} is now matched" in page
+    # Matched already: no button for it any more.
+    assert f'name="product" value="{best.pk}"' not in page
+
+
+def test_matching_leaves_an_addressed_need_addressed(curator_client, need_and_products):
+    need, best, _ = need_and_products
+    KnowledgeNeed.objects.filter(pk=need.pk).update(status=Status.ADDRESSED)
+    curator_client.post(match_url(need), {"product": best.pk})
+    need.refresh_from_db()
+    assert (need.status, need.matched_products.count()) == (Status.ADDRESSED, 1)
+
+
+def test_an_unpublished_product_is_refused(curator_client, need_and_products):
+    need, _, _ = need_and_products
+    draft = KnowledgeProduct.objects.get(title="Draft budget toolkit")
+    response = curator_client.post(match_url(need), {"product": draft.pk}, follow=True)
+    assert "is not published; only published products answer needs." in response.content.decode()
+    assert not need.matched_products.exists()
+
+
+@pytest.mark.parametrize("product", ["", "abc", "999999"])
+def test_a_missing_or_unknown_product_is_404(curator_client, need_and_products, product):
+    need, _, _ = need_and_products
+    assert curator_client.post(match_url(need), {"product": product}).status_code == 404
+
+
+def test_matching_is_a_post_only(curator_client, need_and_products):
+    need, best, _ = need_and_products
+    assert curator_client.get(match_url(need), {"product": best.pk}).status_code == 405
+    assert not need.matched_products.exists()
+
+
+def test_matching_needs_the_csrf_token(need_and_products):
+    need, best, _ = need_and_products
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(curator())
+    assert client.post(match_url(need), {"product": best.pk}).status_code == 403
+    assert not need.matched_products.exists()
+
+
+def test_staff_outside_the_curators_cannot_match(client, need_and_products):
+    need, best, _ = need_and_products
+    client.force_login(UserFactory(is_staff=True))
+    assert client.post(match_url(need), {"product": best.pk}).status_code == 403
+    assert not need.matched_products.exists()
+
+
+def test_staff_who_may_only_view_needs_see_no_buttons_and_cannot_match(client, need_and_products):
+    need, best, _ = need_and_products
+    viewer = UserFactory(is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_knowledgeneed"))
+    client.force_login(viewer)
+    page = client.get(change_page(need)).content.decode()
+    assert "Budget tracking guide" in page and f'action="{match_url(need)}"' not in page
+    assert client.post(match_url(need), {"product": best.pk}).status_code == 403
+
+
+def test_anonymous_visitors_are_sent_to_the_login(client, need_and_products):
+    need, best, _ = need_and_products
+    response = client.post(match_url(need), {"product": best.pk})
+    assert response.status_code == 302 and response["Location"].startswith(reverse("admin:login"))
+    assert not need.matched_products.exists()
