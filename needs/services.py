@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from inventory.models import Country, KnowledgeProduct, Partnership, Theme
+from knowledgemap.history import one_history_entry
 from knowledgemap.submissions import one_line, send_after_commit
 from needs.models import KnowledgeNeed, LearningActivity, LearningFormat
 
@@ -56,10 +57,12 @@ def need_submit(
         consent_to_publish=consent_to_publish,
     )
     need.full_clean()
-    need.save()
-    need.themes.set(themes)
-    need.learning_formats.set(learning_formats)
-    need.countries.set(countries)
+    # One history entry for the need as it was sent, its themes included.
+    with one_history_entry(need, created=True):
+        need.save()
+        need.themes.set(themes)
+        need.learning_formats.set(learning_formats)
+        need.countries.set(countries)
     send_after_commit(need_mails(need=need, site_url=site_url))
     return need
 
@@ -126,10 +129,12 @@ def need_match_product(*, need: KnowledgeNeed, product: KnowledgeProduct) -> boo
     looked at it and found an answer. Returns whether the status changed."""
     if not product.is_public:
         raise ValidationError(f"“{product.title}” is not published; only published products answer needs.")
-    need.matched_products.add(product)
-    if need.status in (Status.NEW, Status.IN_REVIEW):
-        need_set_status(need=need, status=Status.MATCHED)
-        return True
+    # One history entry for the product matched and the status it brings.
+    with one_history_entry(need, created=False):
+        need.matched_products.add(product)
+        if need.status in (Status.NEW, Status.IN_REVIEW):
+            need_set_status(need=need, status=Status.MATCHED)
+            return True
     return False
 
 
