@@ -1,5 +1,6 @@
 """Public forms of the inventory (nominating a product), and the choice fields the public forms share."""
 
+import unicodedata
 from collections import defaultdict
 from itertools import groupby
 from operator import attrgetter
@@ -72,8 +73,28 @@ class ThemeChoiceField(forms.ModelMultipleChoiceField):
         super().__init__(queryset=Theme.objects.order_by("position", "name"), **kwargs)
 
 
+class LocalNameChoiceIterator(ModelChoiceIterator):
+    """Countries or languages by their names in the page's language, in that language's order."""
+
+    def __iter__(self):
+        choices = sorted((self.choice(row) for row in self.queryset), key=lambda choice: _sort_key(choice[1]))
+        yield from choices
+
+
+def _sort_key(name: str) -> str:
+    """ "Égypte" sorts with the E's: accents and case left out."""
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
+
+
+class LocalNameChoiceField(forms.ModelMultipleChoiceField):
+    iterator = LocalNameChoiceIterator
+
+    def label_from_instance(self, obj):
+        return obj.display_name
+
+
 def countries_field(**kwargs) -> forms.ModelMultipleChoiceField:
-    return forms.ModelMultipleChoiceField(
+    return LocalNameChoiceField(
         queryset=Country.objects.all(),
         required=False,
         validators=[NO_NUL],
@@ -125,7 +146,7 @@ class NominationForm(PublicForm):
         help_text=_("One a line. Southern partners count as much as Dutch ones: name them all."),
     )
     countries = countries_field(label=_("Countries it is about"))
-    languages = forms.ModelMultipleChoiceField(
+    languages = LocalNameChoiceField(
         label=_("Languages it is available in"),
         queryset=Language.objects.all(),
         required=False,

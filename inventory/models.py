@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from inventory import codes
 from knowledgemap.history import History
 
 FIRST_YEAR = 1990
@@ -150,6 +151,11 @@ class Country(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def display_name(self) -> str:
+        """The name in the page's language."""
+        return codes.country_name(self.name)
+
 
 class Language(models.Model):
     """An ISO 639-1 language. Rows come from pycountry."""
@@ -162,6 +168,11 @@ class Language(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the page's language."""
+        return codes.language_name(self.code, self.name)
 
 
 class Organisation(SluggedModel):

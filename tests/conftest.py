@@ -1,4 +1,6 @@
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from tests.factories import (
     PartnershipFactory,
@@ -81,3 +83,11 @@ def nomination():
 def fast_password_hashing(settings):
     """Test accounts need no protection against cracking; PBKDF2's rounds cost a second per account."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in English. A request to a Dutch page leaves Dutch active in the thread that served
+    it (the test's own, with the test client), for reverse() and mails in the tests after it too."""
+    with translation.override(settings.LANGUAGE_CODE):
+        yield

@@ -92,3 +92,20 @@ def test_the_file_help_text_of_the_nomination_form_follows_the_language(client, 
     mb = settings.NOMINATION_MAX_UPLOAD_MB
     assert f"hoogstens {mb} MB" in client.get("/nl/products/nominate/").content.decode()
     assert f"at most {mb} MB" in client.get("/products/nominate/").content.decode()
+
+
+def test_countries_and_languages_are_named_in_the_page_language(client):
+    path = ProductFactory(countries=["DE"], languages=["de"]).get_absolute_url()
+    dutch = client.get(f"/nl{path}").content.decode()
+    english = client.get(path).content.decode()
+    assert ">Duitsland</a>" in dutch and ">Duits</a>" in dutch
+    assert ">Germany</a>" in english and ">German</a>" in english
+    assert '<span class="facet-label">Duitsland</span>' in client.get("/nl/products/").content.decode()
+
+
+def test_the_country_list_of_a_dutch_form_is_in_dutch_alphabetical_order(client):
+    content = client.get("/nl/needs/new/").content.decode()
+    select = content[content.index('name="countries"') :]
+    names = re.findall(r'<option value="[A-Z]{2}"[^>]*>([^<]+)</option>', select)
+    assert names.index("Duitsland") < names.index("Egypte") < names.index("Frankrijk")
+    assert names.index("Zuid-Afrika") > names.index("Oeganda")
