@@ -1,6 +1,6 @@
 from django.urls import path
 
-from inventory import downloads, nominations, views
+from inventory import downloads, exports, nominations, views
 
 app_name = "inventory"
 
@@ -13,6 +13,8 @@ urlpatterns = [
         nominations.product_nominate_thanks,
         name="product-nominate-thanks",
     ),
+    # Listed before products/<slug>/, so no product address can ever shadow the export.
+    path("products/export.csv", exports.product_export, name="product-export"),
     path("products/<slug:slug>/", views.product_detail, name="product-detail"),
     path("products/<slug:slug>/download/", downloads.product_download, name="product-download"),
     path("partnerships/", views.partnership_list, name="partnership-list"),

@@ -22,6 +22,7 @@ from inventory.models import (
     Programme,
     Stakeholder,
 )
+from inventory.structured_data import product_json_ld
 from needs import gaps
 
 HOME_FEATURED = 6
@@ -133,6 +134,7 @@ def product_detail(request, slug):
         "product": product,
         "stakeholders": _stakeholders_by_scope(product.involvements.all()),
         "related": _related_products(product),
+        "structured_data": product_json_ld(product, request.build_absolute_uri),
     }
     return render(request, "inventory/product_detail.html", context)
 

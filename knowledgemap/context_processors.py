@@ -1,6 +1,7 @@
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.urls import LocalePrefixPattern, Resolver404, resolve
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -58,7 +59,10 @@ def site(request):
 
 
 def _language_links(request, page_path: str, current: str) -> list[dict]:
-    """This page in each language, for the switch in the header and the alternate links in the head."""
+    """This page in each language, for the switch in the header and the alternate links in the head;
+    none for a page that has one address for all languages (the API's documentation)."""
+    if not _has_languages(page_path):
+        return []
     query = f"?{request.GET.urlencode()}" if request.GET else ""
     return [
         {
@@ -69,3 +73,14 @@ def _language_links(request, page_path: str, current: str) -> list[dict]:
         }
         for code, name in settings.LANGUAGES
     ]
+
+
+def _has_languages(page_path: str) -> bool:
+    """Whether the page (by its path in the default language) is one of the public pages that exist in
+    every language. A path that names no page counts as one: its 404 page offers the other language."""
+    try:
+        match = resolve(page_path)
+    except Resolver404:
+        return True
+    # The last pattern tried is the one that matched; its outermost resolver is i18n_patterns' for pages.
+    return bool(match.tried) and isinstance(match.tried[-1][0].pattern, LocalePrefixPattern)

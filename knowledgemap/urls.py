@@ -1,7 +1,10 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path
 
+from inventory.feeds import ProductFeed
+from inventory.sitemaps import SITEMAPS
 from knowledgemap import views
 
 admin.site.site_header = "Knowledge map — curators"
@@ -11,7 +14,18 @@ admin.site.index_title = "The inventory, needs and learning"
 # Addresses that are the same in every language: machines and curators use them.
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", views.robots_txt, name="robots-txt"),
+    # An index of sections, each its own file: a section may grow to the 50,000 addresses one file may hold.
+    path(
+        "sitemap.xml",
+        sitemaps.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        name="sitemap",
+    ),
+    path("sitemap-<section>.xml", sitemaps.sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),
     path("admin/", admin.site.urls),
+    path("api/", include("api.urls")),
+    path("feeds/products/", ProductFeed(), name="product-feed"),
 ]
 
 # The public pages: English at the paths of DESIGN.md, Dutch at the same paths under /nl/.

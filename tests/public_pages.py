@@ -34,6 +34,12 @@ class PublicPage:
     # A form page shown after sending it empty: the checks see its error messages.
     sent_empty: bool = False
     status: int = 200
+    # A page with one address for every language (the API's documentation) is checked in English only.
+    translated: bool = True
+
+    @property
+    def languages(self) -> list[str]:
+        return LANGUAGES if self.translated else [settings.LANGUAGE_CODE]
 
     def path_in(self, language: str) -> str:
         return self.path if language == settings.LANGUAGE_CODE else f"/{language}{self.path}"
@@ -116,4 +122,5 @@ def public_pages() -> list[PublicPage]:
         PublicPage("nomination form with errors", "/products/nominate/", sent_empty=True, status=400),
         PublicPage("nomination thanks", f"/products/nominate/thanks/{nomination_token}/"),
         PublicPage("page not found", "/no-such-page/", status=404),
+        PublicPage("open data", "/api/docs/", translated=False),
     ]

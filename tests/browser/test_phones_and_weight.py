@@ -8,7 +8,7 @@ import pytest
 from tests.browser.conftest import PHONE
 from tests.browser.pages import open_public_page
 from tests.factories import ProductFactory, ThemeFactory
-from tests.public_pages import LANGUAGES, load_demo_data, public_pages
+from tests.public_pages import load_demo_data, public_pages
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -51,7 +51,7 @@ def test_on_a_phone_every_page_fits_the_screen_loads_only_from_the_site_and_size
     site = urlsplit(live_server.url).netloc
     problems = []
     for public_page in public_pages():
-        for language in LANGUAGES:
+        for language in public_page.languages:
             where = open_public_page(page, public_page, language)
             width = page.evaluate("document.documentElement.scrollWidth")
             if width > PHONE["width"]:

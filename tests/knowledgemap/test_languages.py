@@ -73,7 +73,8 @@ def test_choices_are_shown_in_the_page_language(client):
 def test_a_form_sent_in_dutch_answers_in_dutch(client):
     content = client.post("/nl/needs/new/", {}).content.decode()
     assert "Er is een probleem" in content
-    assert "Dit veld is verplicht." in content  # Django's own messages come in Dutch too
+    # Django's own messages come in Dutch too (in the words of the first app that translates them).
+    assert re.search(r"<li>Dit veld is (verplicht|vereist)\.</li>", content)
     assert "Je e-mailadres" in content
     assert "Kies je partnerschap uit de lijst, of typ de naam." in content
 
@@ -109,3 +110,15 @@ def test_the_country_list_of_a_dutch_form_is_in_dutch_alphabetical_order(client)
     names = re.findall(r'<option value="[A-Z]{2}"[^>]*>([^<]+)</option>', select)
     assert names.index("Duitsland") < names.index("Egypte") < names.index("Frankrijk")
     assert names.index("Zuid-Afrika") > names.index("Oeganda")
+
+
+def test_pages_with_one_address_for_all_languages_offer_no_switch(client):
+    content = client.get("/api/docs/").content.decode()
+    assert 'hreflang="nl"' not in content
+    assert client.get("/nl/api/docs/").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/api/", "/feeds/products/", "/sitemap.xml", "/robots.txt"])
+def test_machine_readable_addresses_have_no_dutch_twin(client, path):
+    assert client.get(path).status_code == 200
+    assert client.get(f"/nl{path}").status_code == 404

@@ -168,6 +168,8 @@ def test_no_english_interface_text_shows_on_any_dutch_page(client):
     assert len(phrases) > 200
     found = {}
     for page in public_pages():
+        if not page.translated:
+            continue
         path = page.path_in("nl")
         response = client.post(path, {}) if page.sent_empty else client.get(path)
         text = _visible_text(response.content.decode())
