@@ -10,7 +10,7 @@ export DEBUG ?= 1
 # `make serve`'s SECRET_KEY when the environment has none: made once, kept out of git (.gitignore).
 SERVE_SECRET_KEY_FILE := .serve-secret-key
 
-.PHONY: run serve loadtest bench test test-postgres lint format check migrate clean
+.PHONY: run serve loadtest bench test test-postgres lint format check migrate clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,11 +54,21 @@ loadtest: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(BIN)/python bench/run.py
 
-test: $(VENV)/.installed
+# The Nu Html Checker (vnu-jar, run with Java) for the HTML checks, from package-lock.json. Its install
+# script, which would fetch a Java runtime, is not run: the machine's Java is used.
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null; then \
+	  npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: the HTML validity checks will be skipped"; fi
+
+# Browser tests run in /usr/bin/chromium (CHROMIUM=… for another); without it they are skipped, and the
+# summary at the end says why. CI (.ci/run) sets REQUIRE_ALL_CHECKS=1, which turns such skips into failures.
+test: $(VENV)/.installed node_modules/.installed
+	@test -x "$${CHROMIUM:-/usr/bin/chromium}" || echo "Chromium not found: the browser tests will be skipped (apt-get install chromium)"
 	$(BIN)/python -m pytest
 
 # The suite against PostgreSQL; DATABASE_URL must point at a server the tests may create a database on.
-test-postgres: $(VENV)/.installed
+test-postgres: $(VENV)/.installed node_modules/.installed
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/knowledgemap} $(BIN)/python -m pytest
 
 lint: $(VENV)/.installed
@@ -73,5 +83,14 @@ check: $(VENV)/.installed
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
+# The Dutch catalogue: collect the strings marked for translation into locale/nl/LC_MESSAGES/django.po,
+# then compile it. Translate every empty msgstr (and check every "fuzzy" one) and commit both django.po and
+# django.mo: a fresh clone then shows Dutch without GNU gettext. Needs GNU gettext (apt-get install gettext).
+MAKEMESSAGES_IGNORE := --ignore=node_modules --ignore=staticfiles --ignore=media --ignore=tests \
+	--ignore=fixtures --ignore=scripts --ignore=bench
+messages: $(VENV)/.installed
+	$(BIN)/python manage.py makemessages --locale=nl --no-location --no-wrap $(MAKEMESSAGES_IGNORE)
+	$(BIN)/python manage.py compilemessages --locale=nl --ignore=.venv --ignore=node_modules
+
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache .hypothesis

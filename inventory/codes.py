@@ -4,11 +4,15 @@ pycountry carries ISO 3166-1 and ISO 639; countryinfo carries the UN M49 sub-reg
 regions development cooperation speaks of.
 """
 
+import gettext
 import re
+from functools import cache
 
 import countryinfo
 import pycountry
+from django.conf import settings
 from django.conf.locale import LANG_INFO
+from django.utils import translation
 
 # UN M49 (region, sub-region) → our region.
 _SUBREGION_TO_REGION = {
@@ -65,3 +69,38 @@ def country_aliases(code: str) -> list[str]:
     if country is None:
         return []
     return [getattr(country, attr) for attr in ("name", "official_name", "alpha_3") if hasattr(country, attr)]
+
+
+# Names in the language of the page. The rows keep English names (what curators type and imports match);
+# pages show them through the translations that come with pycountry (ISO 3166, ISO 639) and Django.
+
+
+@cache
+def _iso_catalogue(domain: str, language: str) -> gettext.NullTranslations:
+    return gettext.translation(domain, pycountry.LOCALES_DIR, languages=[language], fallback=True)
+
+
+def _page_language() -> str | None:
+    """The active language when it is not the default one (whose names the rows hold)."""
+    language = translation.get_language()
+    return language if language and language != settings.LANGUAGE_CODE else None
+
+
+def country_name(name: str) -> str:
+    """A country's name (as stored) in the page's language."""
+    language = _page_language()
+    return _iso_catalogue("iso3166-1", language).gettext(name) if language else name
+
+
+def language_name(code: str, name: str) -> str:
+    """A language's name (as stored) in the page's language: Django's own translation of the names it
+    knows, else pycountry's of the ISO name, without its qualifiers ("Swahili (macrolanguage)")."""
+    language = _page_language()
+    if not language:
+        return name
+    if code in LANG_INFO:
+        return translation.gettext(LANG_INFO[code]["name"])
+    iso = pycountry.languages.get(alpha_2=code)
+    if iso is None:
+        return name
+    return re.sub(r"\s*\(.*\)$", "", _iso_catalogue("iso639-3", language).gettext(iso.name))

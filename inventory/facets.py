@@ -14,6 +14,7 @@ from django.db.models import Count, F, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext
 
+from inventory import codes
 from inventory.filters import ProductFilter, Through
 from inventory.models import Involvement, Organisation, Region, Stakeholder, Theme
 
@@ -117,6 +118,13 @@ def _product_count(relation: str | None, path: str) -> Count:
     return Count(product_column, distinct=path != linked or table is Involvement)
 
 
+# Countries and languages are named in the page's language (the rows hold English names).
+LOCAL_NAMES = {
+    "country": lambda code, name: codes.country_name(name),
+    "language": codes.language_name,
+}
+
+
 def _linked_facet(filterset, param, relation, path, *, key="slug", order=()) -> Facet:
     """Counts per related row, labelled by its name; in the given order (fields of the related model),
     else most products first."""
@@ -127,7 +135,10 @@ def _linked_facet(filterset, param, relation, path, *, key="slug", order=()) -> 
         .order_by(*[_prefixed(path, field) for field in order] or ["-count"], "name")
     )
     chosen = {getattr(obj, key): obj for obj in _selected(filterset, param)}
-    values = [FacetValue(r["value"], r["name"], r["count"], r["value"] in chosen) for r in rows]
+    name = LOCAL_NAMES.get(param, lambda value, name: name)
+    values = [
+        FacetValue(r["value"], name(r["value"], r["name"]), r["count"], r["value"] in chosen) for r in rows
+    ]
     values, omitted = _most(values) if not order else (values, 0)
     return Facet(param, _label(filterset, param), _with_chosen(values, chosen), omitted=omitted)
 
@@ -257,7 +268,11 @@ def featured_facet(filterset) -> Facet:
 def _with_chosen(values: list[FacetValue], chosen: dict) -> list[FacetValue]:
     """Chosen values stay listed (with 0) even when the other filters leave none, so they can be unchosen."""
     present = {v.value for v in values}
-    missing = [FacetValue(key, str(obj), 0, True) for key, obj in chosen.items() if key not in present]
+    missing = [
+        FacetValue(key, getattr(obj, "display_name", None) or str(obj), 0, True)
+        for key, obj in chosen.items()
+        if key not in present
+    ]
     return missing + values
 
 
@@ -293,5 +308,10 @@ def _value_and_name(filterset: ProductFilter, param: str, item) -> tuple[str, st
     """A chosen row by its slug or code and name, or a chosen choice by its value and label."""
     key = filterset.filters[param].extra.get("to_field_name")
     if key:
-        return getattr(item, key), getattr(item, "name", None) or str(item)
+        return getattr(item, key), _name(item)
     return item, str(dict(filterset.filters[param].extra["choices"]).get(item, item))
+
+
+def _name(row) -> str:
+    """A row's name as the page shows it: in the page's language for countries and languages."""
+    return getattr(row, "display_name", None) or getattr(row, "name", None) or str(row)

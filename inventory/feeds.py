@@ -45,7 +45,7 @@ class ProductFeed(Feed):
         return _with_query(reverse("inventory:product-list"), filterset)
 
     def feed_url(self, filterset):
-        return _with_query(reverse("inventory:product-feed"), filterset)
+        return _with_query(reverse("product-feed"), filterset)
 
     def items(self, filterset):
         # Newest publication first, whatever sort the browse link asks for.

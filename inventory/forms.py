@@ -1,5 +1,6 @@
 """Public forms of the inventory (nominating a product), and the choice fields the public forms share."""
 
+import unicodedata
 from collections import defaultdict
 from itertools import groupby
 from operator import attrgetter
@@ -57,16 +58,43 @@ class ThemeChoiceIterator(ModelChoiceIterator):
             yield (core.name, [(value, general), *[self.choice(t) for t in children[core.pk]]])
 
 
+class GroupedCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
+    """Django names each group of checkboxes with a <label> that belongs to no input; this names it with
+    the legend of a fieldset, as screen readers expect of a group."""
+
+    template_name = "includes/forms/grouped_checkboxes.html"
+
+
 class ThemeChoiceField(forms.ModelMultipleChoiceField):
     iterator = ThemeChoiceIterator
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("widget", forms.CheckboxSelectMultiple)
+        kwargs.setdefault("widget", GroupedCheckboxSelectMultiple)
         super().__init__(queryset=Theme.objects.order_by("position", "name"), **kwargs)
 
 
+class LocalNameChoiceIterator(ModelChoiceIterator):
+    """Countries or languages by their names in the page's language, in that language's order."""
+
+    def __iter__(self):
+        choices = sorted((self.choice(row) for row in self.queryset), key=lambda choice: _sort_key(choice[1]))
+        yield from choices
+
+
+def _sort_key(name: str) -> str:
+    """ "Égypte" sorts with the E's: accents and case left out."""
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
+
+
+class LocalNameChoiceField(forms.ModelMultipleChoiceField):
+    iterator = LocalNameChoiceIterator
+
+    def label_from_instance(self, obj):
+        return obj.display_name
+
+
 def countries_field(**kwargs) -> forms.ModelMultipleChoiceField:
-    return forms.ModelMultipleChoiceField(
+    return LocalNameChoiceField(
         queryset=Country.objects.all(),
         required=False,
         validators=[NO_NUL],
@@ -99,8 +127,6 @@ class NominationForm(PublicForm):
         allow_empty_file=False,
         validators=[validate_document],
         widget=forms.FileInput(attrs={"accept": DOCUMENT_ACCEPT}),
-        help_text=_("PDF, Word, Excel, PowerPoint or OpenDocument; at most %(mb)s MB.")
-        % {"mb": settings.NOMINATION_MAX_UPLOAD_MB},
     )
     product_type = forms.ModelChoiceField(
         label=_("Type of product"), queryset=ProductType.objects.all(), empty_label=_("Choose a type")
@@ -120,7 +146,7 @@ class NominationForm(PublicForm):
         help_text=_("One a line. Southern partners count as much as Dutch ones: name them all."),
     )
     countries = countries_field(label=_("Countries it is about"))
-    languages = forms.ModelMultipleChoiceField(
+    languages = LocalNameChoiceField(
         label=_("Languages it is available in"),
         queryset=Language.objects.all(),
         required=False,
@@ -167,6 +193,10 @@ class NominationForm(PublicForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Set here, not on the field: a lazy text filled in at import would stay in the default language.
+        self.fields["file"].help_text = _(
+            "PDF, Word, Excel, PowerPoint or OpenDocument; at most %(mb)s MB."
+        ) % {"mb": settings.NOMINATION_MAX_UPLOAD_MB}
         this_year = timezone.localdate().year
         self.fields["year"].validators.append(MaxValueValidator(this_year))
         self.fields["year"].widget.attrs.update({"min": FIRST_YEAR, "max": this_year})

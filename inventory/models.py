@@ -9,9 +9,11 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from inventory import codes
 from knowledgemap.history import History
 
 FIRST_YEAR = 1990
@@ -127,13 +129,13 @@ class ProductType(SluggedModel):
 
 
 class Region(models.TextChoices):
-    SUB_SAHARAN_AFRICA = "sub-saharan-africa", "Sub-Saharan Africa"
-    MIDDLE_EAST_NORTH_AFRICA = "middle-east-north-africa", "Middle East and North Africa"
-    ASIA = "asia", "Asia"
-    LATIN_AMERICA = "latin-america-caribbean", "Latin America and the Caribbean"
-    EUROPE = "europe", "Europe"
-    NORTH_AMERICA = "north-america", "North America"
-    OCEANIA = "oceania", "Oceania"
+    SUB_SAHARAN_AFRICA = "sub-saharan-africa", _("Sub-Saharan Africa")
+    MIDDLE_EAST_NORTH_AFRICA = "middle-east-north-africa", _("Middle East and North Africa")
+    ASIA = "asia", _("Asia")
+    LATIN_AMERICA = "latin-america-caribbean", _("Latin America and the Caribbean")
+    EUROPE = "europe", _("Europe")
+    NORTH_AMERICA = "north-america", _("North America")
+    OCEANIA = "oceania", _("Oceania")
 
 
 class Country(models.Model):
@@ -150,6 +152,11 @@ class Country(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def display_name(self) -> str:
+        """The name in the page's language."""
+        return codes.country_name(self.name)
+
 
 class Language(models.Model):
     """An ISO 639-1 language. Rows come from pycountry."""
@@ -163,16 +170,21 @@ class Language(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def display_name(self) -> str:
+        """The name in the page's language."""
+        return codes.language_name(self.code, self.name)
+
 
 class Organisation(SluggedModel):
     class Kind(models.TextChoices):
-        DUTCH_NGO = "dutch-ngo", "Dutch NGO"
-        SOUTHERN_CSO = "southern-cso", "Southern civil-society organisation"
-        KNOWLEDGE_INSTITUTE = "knowledge-institute", "Knowledge institute"
-        NETWORK = "network", "Network"
-        GOVERNMENT = "government", "Government"
-        PRIVATE_SECTOR = "private-sector", "Private sector"
-        OTHER = "other", "Other"
+        DUTCH_NGO = "dutch-ngo", _("Dutch NGO")
+        SOUTHERN_CSO = "southern-cso", _("Southern civil-society organisation")
+        KNOWLEDGE_INSTITUTE = "knowledge-institute", _("Knowledge institute")
+        NETWORK = "network", _("Network")
+        GOVERNMENT = "government", _("Government")
+        PRIVATE_SECTOR = "private-sector", _("Private sector")
+        OTHER = "other", _("Other")
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True, blank=True)
@@ -181,7 +193,7 @@ class Organisation(SluggedModel):
         Country, null=True, blank=True, on_delete=models.SET_NULL, related_name="organisations"
     )
     website = models.URLField(blank=True)
-    is_partos_member = models.BooleanField("Partos member", default=False)
+    is_partos_member = models.BooleanField(_("Partos member"), default=False)
     description = models.TextField(blank=True)
 
     history = History()
@@ -238,10 +250,10 @@ class Partnership(SluggedModel):
 
 class Membership(models.Model):
     class Role(models.TextChoices):
-        LEAD = "lead", "Lead"
-        MEMBER = "member", "Member"
-        SOUTHERN_PARTNER = "southern-partner", "Southern partner"
-        TECHNICAL_PARTNER = "technical-partner", "Technical partner"
+        LEAD = "lead", _("Lead")
+        MEMBER = "member", _("Member")
+        SOUTHERN_PARTNER = "southern-partner", _("Southern partner")
+        TECHNICAL_PARTNER = "technical-partner", _("Technical partner")
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
@@ -263,20 +275,20 @@ class Stakeholder(models.Model):
     """Someone involved in making or using knowledge: inside the partnership or outside it."""
 
     class Scope(models.TextChoices):
-        INTERNAL = "internal", "Internal"
-        EXTERNAL = "external", "External"
+        INTERNAL = "internal", _("Internal")
+        EXTERNAL = "external", _("External")
 
     class Category(models.TextChoices):
-        GOVERNMENT = "government", "Government"
-        EMBASSY = "embassy", "Embassy"
-        MULTILATERAL = "multilateral", "Multilateral organisation"
-        DONOR = "donor", "Donor"
-        PRIVATE_SECTOR = "private-sector", "Private sector"
-        RESEARCH = "research", "Research"
-        COMMUNITY = "community", "Community"
-        MEDIA = "media", "Media"
-        CIVIL_SOCIETY = "civil-society", "Civil society"
-        OTHER = "other", "Other"
+        GOVERNMENT = "government", _("Government")
+        EMBASSY = "embassy", _("Embassy")
+        MULTILATERAL = "multilateral", _("Multilateral organisation")
+        DONOR = "donor", _("Donor")
+        PRIVATE_SECTOR = "private-sector", _("Private sector")
+        RESEARCH = "research", _("Research")
+        COMMUNITY = "community", _("Community")
+        MEDIA = "media", _("Media")
+        CIVIL_SOCIETY = "civil-society", _("Civil society")
+        OTHER = "other", _("Other")
 
     name = models.CharField(max_length=200)
     scope = models.CharField(max_length=10, choices=Scope.choices, default=Scope.EXTERNAL)
@@ -354,10 +366,10 @@ RESERVED_PRODUCT_SLUGS = frozenset({"nominate"})
 
 class KnowledgeProduct(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SUBMITTED = "submitted", "Submitted (awaiting review)"
-        PUBLISHED = "published", "Published"
-        ARCHIVED = "archived", "Archived"
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted (awaiting review)")
+        PUBLISHED = "published", _("Published")
+        ARCHIVED = "archived", _("Archived")
 
     # Which status may follow which. A nomination arrives as submitted; curators publish or return it.
     TRANSITIONS = {
@@ -510,11 +522,11 @@ class Involvement(models.Model):
     """How a stakeholder was involved in a product."""
 
     class Role(models.TextChoices):
-        CO_CREATOR = "co-creator", "Co-creator"
-        USER = "user", "User"
-        AUDIENCE = "audience", "Audience"
-        REVIEWER = "reviewer", "Reviewer"
-        FUNDER = "funder", "Funder"
+        CO_CREATOR = "co-creator", _("Co-creator")
+        USER = "user", _("User")
+        AUDIENCE = "audience", _("Audience")
+        REVIEWER = "reviewer", _("Reviewer")
+        FUNDER = "funder", _("Funder")
 
     product = models.ForeignKey(KnowledgeProduct, on_delete=models.CASCADE, related_name="involvements")
     stakeholder = models.ForeignKey(Stakeholder, on_delete=models.CASCADE, related_name="involvements")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from inventory import downloads, exports, feeds, nominations, views
+from inventory import downloads, exports, nominations, views
 
 app_name = "inventory"
 
@@ -22,5 +22,4 @@ urlpatterns = [
     path("organisations/", views.organisation_list, name="organisation-list"),
     path("organisations/<slug:slug>/", views.organisation_detail, name="organisation-detail"),
     path("map/", views.knowledge_map, name="map"),
-    path("feeds/products/", feeds.ProductFeed(), name="product-feed"),
 ]

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django.contrib.sitemaps",
+    "django.forms",
     "csp",
     "django_filters",
     "rest_framework",
@@ -105,6 +106,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language comes from the path: /nl/… is Dutch, every other public path English (see urls.py).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -164,6 +167,9 @@ PERMISSIONS_POLICY = {
 # already logs each request.
 ACCESS_LOG = env_bool("ACCESS_LOG", not DEBUG)
 CSRF_FAILURE_VIEW = "knowledgemap.views.csrf_failure"
+
+# Form widgets render with the site's templates too (templates/includes/forms/), not Django's alone.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 ROOT_URLCONF = "knowledgemap.urls"
 WSGI_APPLICATION = "knowledgemap.wsgi.application"
@@ -248,6 +254,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
+# The public pages in English at their own paths and in Dutch under /nl/. Each language is named in
+# itself, as the language switch shows it.
+LANGUAGES = [("en", "English"), ("nl", "Nederlands")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True

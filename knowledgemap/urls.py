@@ -1,7 +1,9 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path
 
+from inventory.feeds import ProductFeed
 from inventory.sitemaps import SITEMAPS
 from knowledgemap import views
 
@@ -9,6 +11,7 @@ admin.site.site_header = "Knowledge map — curators"
 admin.site.site_title = "Knowledge map curators"
 admin.site.index_title = "The inventory, needs and learning"
 
+# Addresses that are the same in every language: machines and curators use them.
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
@@ -22,9 +25,15 @@ urlpatterns = [
     path("sitemap-<section>.xml", sitemaps.sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
+    path("feeds/products/", ProductFeed(), name="product-feed"),
+]
+
+# The public pages: English at the paths of DESIGN.md, Dutch at the same paths under /nl/.
+urlpatterns += i18n_patterns(
     path("", include("inventory.urls")),
     path("", include("needs.urls")),
-]
+    prefix_default_language=False,
+)
 
 # 400, 403 and 404 use Django's handlers with our templates; the 500 handler also turns an unreachable
 # database into the 503 page.

@@ -4,6 +4,7 @@ import datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from needs.models import LearningActivity
@@ -61,14 +62,17 @@ def _span(activity: LearningActivity):
 
 def _location(activity: LearningActivity) -> str:
     if activity.is_online and activity.location:
-        return f"Online and {activity.location}"
-    return "Online" if activity.is_online else activity.location
+        return _("Online and %(location)s") % {"location": activity.location}
+    return _("Online") if activity.is_online else activity.location
 
 
 def _description(activity: LearningActivity, url: str) -> str:
-    audience = "everyone" if activity.open_to == LearningActivity.Audience.EVERYONE else "Partos members"
-    parts = [activity.summary, f"{activity.learning_format.name}, open to {audience}."]
+    if activity.open_to == LearningActivity.Audience.EVERYONE:
+        audience = _("%(format)s, open to everyone.")
+    else:
+        audience = _("%(format)s, open to Partos members.")
+    parts = [activity.summary, audience % {"format": activity.learning_format.name}]
     if activity.registration_url:
-        parts.append(f"Register: {activity.registration_url}")
+        parts.append(_("Register: %(url)s") % {"url": activity.registration_url})
     parts.append(url)
     return "\n\n".join(parts)

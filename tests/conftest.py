@@ -1,4 +1,6 @@
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from tests.factories import (
     PartnershipFactory,
@@ -93,3 +95,11 @@ def fresh_public_aggregates(settings):
 @pytest.fixture
 def cached_public_aggregates(settings):
     settings.CACHE_PUBLIC_AGGREGATES = True
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in English. A request to a Dutch page leaves Dutch active in the thread that served
+    it (the test's own, with the test client), for reverse() and mails in the tests after it too."""
+    with translation.override(settings.LANGUAGE_CODE):
+        yield

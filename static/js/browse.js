@@ -1,11 +1,17 @@
-// An improvement only: on a narrow screen the filter groups start folded (all but those in use), so the
-// results come into view sooner. Without script the page works the same, with the groups as served.
+// An improvement only. On a wide screen the filter panel is always open (browsers that support
+// ::details-content already show it by CSS). On a narrow screen the filter groups start folded (all but
+// those in use), so that opening the panel shows the list of groups. Without script the page works the same.
 (function () {
   "use strict";
-  if (!window.matchMedia || !window.matchMedia("(max-width: 55.99rem)").matches) {
+  var panel = document.querySelector("details.filter-panel");
+  if (!panel || !window.matchMedia) {
     return;
   }
-  document.querySelectorAll("details.facet[open]:not([data-chosen])").forEach(function (group) {
+  if (!window.matchMedia("(max-width: 55.99rem)").matches) {
+    panel.open = true;
+    return;
+  }
+  panel.querySelectorAll("details.facet[open]:not([data-chosen])").forEach(function (group) {
     group.open = false;
   });
 })();

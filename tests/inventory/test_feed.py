@@ -12,7 +12,7 @@ from tests.factories import ProductFactory, ThemeFactory
 from tests.open_data import slugs_in_feed
 
 pytestmark = pytest.mark.django_db
-FEED = reverse("inventory:product-feed")
+FEED = reverse("product-feed")
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 

@@ -1,0 +1,124 @@
+"""Dutch at /nl/… beside English at the same paths, a language switch on every page, <html lang> right."""
+
+import re
+
+import pytest
+
+from inventory.models import Organisation
+from needs.models import KnowledgeNeed
+from tests.factories import OrganisationFactory, PartnershipFactory, ProductFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def html_lang(response) -> str:
+    return re.search(r'<html lang="([^"]+)"', response.content.decode()).group(1)
+
+
+def test_english_keeps_the_paths_and_dutch_lives_under_nl(client):
+    ProductFactory(title="Budget tracking toolkit")
+    english = client.get("/products/")
+    dutch = client.get("/nl/products/")
+    assert (english.status_code, dutch.status_code) == (200, 200)
+    assert html_lang(english) == "en"
+    assert html_lang(dutch) == "nl"
+    assert "<h1>Knowledge products</h1>" in english.content.decode()
+    assert "<h1>Kennisproducten</h1>" in dutch.content.decode()
+    assert "Budget tracking toolkit" in dutch.content.decode(), "the content itself stays as it was written"
+
+
+def test_the_english_pages_are_not_also_under_en(client):
+    assert client.get("/en/products/").status_code == 404
+
+
+def test_every_page_links_to_itself_in_the_other_language_with_its_query(client):
+    english = client.get("/products/?theme=land&q=budget").content.decode()
+    dutch = client.get("/nl/products/?theme=land&q=budget").content.decode()
+    assert '<a href="/nl/products/?theme=land&amp;q=budget" hreflang="nl" lang="nl">Nederlands</a>' in english
+    assert '<a href="/products/?theme=land&amp;q=budget" hreflang="en" lang="en">English</a>' in dutch
+    assert '<link rel="alternate" hreflang="nl" href="/nl/products/?theme=land&amp;q=budget">' in english
+
+
+def test_the_switch_on_a_missing_page_points_to_the_same_path_in_the_other_language(client):
+    response = client.get("/nl/nothing-here/")
+    assert response.status_code == 404
+    assert html_lang(response) == "nl"
+    assert "Deze pagina staat niet op de kaart" in response.content.decode()
+    assert 'href="/nothing-here/" hreflang="en"' in response.content.decode()
+
+
+def test_the_navigation_of_a_dutch_page_stays_in_dutch(client):
+    content = client.get("/nl/map/").content.decode()
+    assert '<a href="/nl/products/">Bladeren</a>' in content
+    assert '<a href="/nl/map/" aria-current="page">Kaart</a>' in content
+    assert 'href="/products/"' not in content.replace('hreflang="en"', "")
+
+
+@pytest.mark.parametrize("path", ["/nl/admin/", "/nl/healthz"])
+def test_the_admin_and_the_health_check_have_no_dutch_address(client, path):
+    assert client.get(path).status_code == 404
+
+
+def test_the_admin_and_the_health_check_keep_their_addresses(client):
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/admin/").status_code == 302
+
+
+def test_choices_are_shown_in_the_page_language(client):
+    OrganisationFactory(name="Delta Rights", kind=Organisation.Kind.DUTCH_NGO)
+    assert "Nederlandse ngo" in client.get("/nl/organisations/").content.decode()
+    assert "Dutch NGO" in client.get("/organisations/").content.decode()
+
+
+def test_a_form_sent_in_dutch_answers_in_dutch(client):
+    content = client.post("/nl/needs/new/", {}).content.decode()
+    assert "Er is een probleem" in content
+    # Django's own messages come in Dutch too (in the words of the first app that translates them).
+    assert re.search(r"<li>Dit veld is (verplicht|vereist)\.</li>", content)
+    assert "Je e-mailadres" in content
+    assert "Kies je partnerschap uit de lijst, of typ de naam." in content
+
+
+def test_a_need_sent_in_dutch_is_thanked_in_dutch(client, need_form):
+    response = client.post("/nl/needs/new/", need_form())
+    assert response.status_code == 302
+    assert response["Location"].startswith("/nl/needs/new/thanks/")
+    thanks = client.get(response["Location"]).content.decode()
+    assert "Bedankt: we hebben je behoefte ontvangen" in thanks
+    assert KnowledgeNeed.objects.get().reference in thanks
+
+
+def test_the_file_help_text_of_the_nomination_form_follows_the_language(client, settings):
+    PartnershipFactory()
+    mb = settings.NOMINATION_MAX_UPLOAD_MB
+    assert f"hoogstens {mb} MB" in client.get("/nl/products/nominate/").content.decode()
+    assert f"at most {mb} MB" in client.get("/products/nominate/").content.decode()
+
+
+def test_countries_and_languages_are_named_in_the_page_language(client):
+    path = ProductFactory(countries=["DE"], languages=["de"]).get_absolute_url()
+    dutch = client.get(f"/nl{path}").content.decode()
+    english = client.get(path).content.decode()
+    assert ">Duitsland</a>" in dutch and ">Duits</a>" in dutch
+    assert ">Germany</a>" in english and ">German</a>" in english
+    assert '<span class="facet-label">Duitsland</span>' in client.get("/nl/products/").content.decode()
+
+
+def test_the_country_list_of_a_dutch_form_is_in_dutch_alphabetical_order(client):
+    content = client.get("/nl/needs/new/").content.decode()
+    select = content[content.index('name="countries"') :]
+    names = re.findall(r'<option value="[A-Z]{2}"[^>]*>([^<]+)</option>', select)
+    assert names.index("Duitsland") < names.index("Egypte") < names.index("Frankrijk")
+    assert names.index("Zuid-Afrika") > names.index("Oeganda")
+
+
+def test_pages_with_one_address_for_all_languages_offer_no_switch(client):
+    content = client.get("/api/docs/").content.decode()
+    assert 'hreflang="nl"' not in content
+    assert client.get("/nl/api/docs/").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/api/", "/feeds/products/", "/sitemap.xml", "/robots.txt"])
+def test_machine_readable_addresses_have_no_dutch_twin(client, path):
+    assert client.get(path).status_code == 200
+    assert client.get(f"/nl{path}").status_code == 404
