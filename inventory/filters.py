@@ -276,11 +276,12 @@ class ProductFilter(django_filters.FilterSet):
         """Products linked to any of `value`; `name` is the many-to-many field."""
         return self._linked(queryset, name, **{f"{Through[name][1]}__in": value})
 
-    def filter_theme(self, queryset, name, value):
+    # The type hints tell the API schema (drf-spectacular) what these parameters are: slugs of these rows.
+    def filter_theme(self, queryset, name, value: list[Theme]):
         """A core theme stands for itself and its sub-themes."""
         return self._linked(queryset, "themes", Q(theme__in=value) | Q(theme__parent__in=value))
 
-    def filter_programme(self, queryset, name, value):
+    def filter_programme(self, queryset, name, value: list[Programme]):
         return self._linked(queryset, "partnerships", partnership__programme__in=value)
 
     def filter_org_kind(self, queryset, name, value):
@@ -289,7 +290,7 @@ class ProductFilter(django_filters.FilterSet):
     def filter_region(self, queryset, name, value):
         return self._linked(queryset, "countries", country__region__in=value)
 
-    def filter_tag(self, queryset, name, value):
+    def filter_tag(self, queryset, name, value: list[Tag]):
         return self._linked(queryset, "tags", tag__in=value)
 
     def filter_stakeholder_category(self, queryset, name, value):

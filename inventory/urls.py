@@ -1,6 +1,6 @@
 from django.urls import path
 
-from inventory import downloads, nominations, views
+from inventory import downloads, exports, feeds, nominations, views
 
 app_name = "inventory"
 
@@ -13,6 +13,8 @@ urlpatterns = [
         nominations.product_nominate_thanks,
         name="product-nominate-thanks",
     ),
+    # Listed before products/<slug>/, so no product address can ever shadow the export.
+    path("products/export.csv", exports.product_export, name="product-export"),
     path("products/<slug:slug>/", views.product_detail, name="product-detail"),
     path("products/<slug:slug>/download/", downloads.product_download, name="product-download"),
     path("partnerships/", views.partnership_list, name="partnership-list"),
@@ -20,4 +22,5 @@ urlpatterns = [
     path("organisations/", views.organisation_list, name="organisation-list"),
     path("organisations/<slug:slug>/", views.organisation_detail, name="organisation-detail"),
     path("map/", views.knowledge_map, name="map"),
+    path("feeds/products/", feeds.ProductFeed(), name="product-feed"),
 ]

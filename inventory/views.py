@@ -25,6 +25,7 @@ from inventory.models import (
     Programme,
     Stakeholder,
 )
+from inventory.structured_data import product_json_ld
 from needs import gaps
 
 HOME_FEATURED = 6
@@ -162,6 +163,7 @@ def product_detail(request, slug):
         "stakeholders": _stakeholders_by_scope(product.involvements.all()),
         # Finding them counts shared themes and tags across the inventory: once per product and data version.
         "related": cached_aggregate(f"related:{product.pk}", lambda: list(_related_products(product))),
+        "structured_data": product_json_ld(product, request.build_absolute_uri),
     }
     return render(request, "inventory/product_detail.html", context)
 

@@ -1,8 +1,10 @@
 """Admin base classes every curated model shares: spreadsheet export and import, change history, review.
 
 - `ExportAdmin`: the list (filtered, or only the selected rows) as CSV or Excel, relations as names.
-- `CuratorAdmin`: that, plus import with a preview and the record's history with revert. A model gets it
-  with `class KnowledgeNeedAdmin(CuratorAdmin)` and `resource_classes = [...]`.
+- `HistoryAdmin`: the record's history with revert, for those who may change the record.
+- `CuratorAdmin`: export, history, plus import with a preview. A model gets it with
+  `class PartnershipAdmin(CuratorAdmin)` and `resource_classes = [...]`; a list that is exported but never
+  imported (the needs) takes `HistoryAdmin, ExportAdmin` instead.
 - `ReviewableAdmin`: the "review" permission that Reviewers hold (see knowledgemap/groups.py); actions
   declared with `permissions=["review"]` are theirs.
 """
@@ -64,10 +66,8 @@ class ExportAdmin(ExportActionMixin, PublicDataAdmin):
         return self.get_export_queryset(request).values_list("pk", flat=True)
 
 
-class CuratorAdmin(SimpleHistoryAdmin, ImportMixin, ExportAdmin):
-    """Import (CSV, Excel) with a row-by-row preview, export, and history with revert."""
-
-    import_template_name = "admin/knowledgemap/import.html"
+class HistoryAdmin(SimpleHistoryAdmin):
+    """Who changed what and when, with revert to an earlier version."""
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # simple-history saves a posted old version without asking for the change permission: someone who
@@ -75,6 +75,12 @@ class CuratorAdmin(SimpleHistoryAdmin, ImportMixin, ExportAdmin):
         if request.method == "POST" and not self.has_change_permission(request):
             raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class CuratorAdmin(HistoryAdmin, ImportMixin, ExportAdmin):
+    """Import (CSV, Excel) with a row-by-row preview, export, and history with revert."""
+
+    import_template_name = "admin/knowledgemap/import.html"
 
     def has_import_permission(self, request):
         # An import both adds and changes records.

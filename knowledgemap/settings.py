@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -83,8 +84,11 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "django.contrib.sitemaps",
     "csp",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
     "taggit",
     "import_export",
     "simple_history",
@@ -121,10 +125,12 @@ AUTHENTICATION_BACKENDS = [
 ]
 
 # Headers. No inline script or style anywhere (the admin needs none either), nothing from other hosts.
+# The one exception is data, not code: a page may carry schema.org JSON-LD in a <script> with the
+# request's nonce (`request.csp_nonce`); the nonce appears in the header only on pages that use it.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
         "style-src": ["'self'"],
         "img-src": ["'self'"],
         "font-src": ["'self'"],
@@ -305,6 +311,29 @@ if SUBMISSION_RATE_LIMIT and not re.fullmatch(r"\d+/\d*[smhd]", SUBMISSION_RATE_
 
 # Files nominated through the public form: at most this many megabytes. Larger requests are refused unread.
 NOMINATION_MAX_UPLOAD_MB = env_int("NOMINATION_MAX_UPLOAD_MB", 20)
+
+# The open-data API (/api/): read-only, anonymous, JSON only. No authentication classes, so no session or
+# CSRF machinery runs for it; the only thing it serves is what the public pages show.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Partos knowledge map API",
+    "DESCRIPTION": (
+        "The published knowledge products of the Strategic Partnerships, and the partnerships, "
+        "organisations, themes and product types they refer to. Read-only; no key needed."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.describe_parameters",
+    ],
+}
 
 # The public contact of the portal, shown in the footer.
 CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "knowledge-map@example.org")

@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path
 
+from inventory.sitemaps import SITEMAPS
 from knowledgemap import views
 
 admin.site.site_header = "Knowledge map — curators"
@@ -9,7 +11,17 @@ admin.site.index_title = "The inventory, needs and learning"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", views.robots_txt, name="robots-txt"),
+    # An index of sections, each its own file: a section may grow to the 50,000 addresses one file may hold.
+    path(
+        "sitemap.xml",
+        sitemaps.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        name="sitemap",
+    ),
+    path("sitemap-<section>.xml", sitemaps.sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),
     path("admin/", admin.site.urls),
+    path("api/", include("api.urls")),
     path("", include("inventory.urls")),
     path("", include("needs.urls")),
 ]

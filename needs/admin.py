@@ -1,19 +1,17 @@
-import csv
-
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import Http404, HttpResponseRedirect, StreamingHttpResponse
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 
 from inventory.models import KnowledgeProduct
-from knowledgemap.admin import PublicDataAdmin
+from knowledgemap.admin import ExportAdmin, HistoryAdmin, ReviewableAdmin
+from knowledgemap.spreadsheets import readable_export_resource
 from needs import services
 from needs.matching import suggest_products
 from needs.models import KnowledgeNeed, LearningActivity, LearningFormat
@@ -24,11 +22,12 @@ ADMIN_SUGGESTIONS = 8
 
 
 @admin.register(LearningFormat)
-class LearningFormatAdmin(PublicDataAdmin):
+class LearningFormatAdmin(ExportAdmin):
     list_display = ["name", "position", "need_count"]
     list_editable = ["position"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
+    resource_classes = [readable_export_resource(LearningFormat)]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(need_count=Count("needs"))
@@ -50,45 +49,21 @@ class KnowledgeNeedAdminForm(forms.ModelForm):
         return cleaned
 
 
-class _Echo:
-    """A file-like object whose write() hands the line back, so csv.writer can feed a streaming response."""
+class NeedExportResource(readable_export_resource(KnowledgeNeed, include=["reference", "created_at"])):
+    """Every field, the contacts included: only curators export needs, and the contacts are what for."""
 
-    def write(self, value):
-        return value
-
-
-CSV_COLUMNS = [
-    ("reference", lambda n: n.reference),
-    ("created", lambda n: timezone.localtime(n.created_at).strftime("%Y-%m-%d %H:%M")),
-    ("status", lambda n: n.get_status_display()),
-    ("title", lambda n: n.title),
-    ("description", lambda n: n.description),
-    ("programme", lambda n: n.partnership.programme.name if n.partnership_id else ""),
-    ("partnership", lambda n: n.partnership_display),
-    ("organisation", lambda n: n.organisation_name),
-    ("contact name", lambda n: n.contact_name),
-    ("contact e-mail", lambda n: n.contact_email),
-    ("urgency", lambda n: n.get_urgency_display()),
-    ("themes", lambda n: "; ".join(t.name for t in n.themes.all())),
-    ("learning formats", lambda n: "; ".join(f.name for f in n.learning_formats.all())),
-    ("countries", lambda n: "; ".join(c.code for c in n.countries.all())),
-    ("region", lambda n: n.get_region_display()),
-    ("may be contacted", lambda n: "yes" if n.consent_to_contact else "no"),
-    ("may be shown publicly", lambda n: "yes" if n.consent_to_publish else "no"),
-    ("matched products", lambda n: "; ".join(p.title for p in n.matched_products.all())),
-    ("curator notes", lambda n: n.curator_notes),
-]
-
-
-def spreadsheet_safe(value: str) -> str:
-    """Text a spreadsheet shows as text: a cell starting with = + - @ would otherwise run as a formula."""
-    value = str(value)
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    def filter_export(self, queryset, **kwargs):
+        # A partnership is named with its programme.
+        return super().filter_export(queryset, **kwargs).select_related("partnership__programme")
 
 
 @admin.register(KnowledgeNeed)
-class KnowledgeNeedAdmin(PublicDataAdmin):
+class KnowledgeNeedAdmin(ReviewableAdmin, HistoryAdmin, ExportAdmin):
+    """Curators do everything; reviewers read the needs and move them along with the status actions."""
+
     form = KnowledgeNeedAdminForm
+    change_form_template = "admin/needs/knowledgeneed/change_form.html"
+    resource_classes = [NeedExportResource]
     list_display = [
         "reference",
         "title",
@@ -132,7 +107,6 @@ class KnowledgeNeedAdmin(PublicDataAdmin):
         "mark_addressed",
         "mark_closed",
         "start_learning_activity",
-        "export_csv",
     ]
     fieldsets = [
         (None, {"fields": ["reference", "status", "title", "description"]}),
@@ -160,6 +134,10 @@ class KnowledgeNeedAdmin(PublicDataAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(matched_count=Count("matched_products", distinct=True))
+
+    def has_export_permission(self, request):
+        # Reviewers read the needs one by one; taking the contacts away in a sheet is the curators' work.
+        return self.has_change_permission(request)
 
     @admin.display(description="partnership", ordering="partnership__name")
     def partnership_or_name(self, obj):
@@ -235,19 +213,19 @@ class KnowledgeNeedAdmin(PublicDataAdmin):
         for reason in refused:
             self.message_user(request, reason, messages.WARNING)
 
-    @admin.action(description="Mark the selected needs as in review", permissions=["change"])
+    @admin.action(description="Mark the selected needs as in review", permissions=["review"])
     def mark_in_review(self, request, queryset):
         self._move(request, queryset, Status.IN_REVIEW)
 
-    @admin.action(description="Mark the selected needs as matched to products", permissions=["change"])
+    @admin.action(description="Mark the selected needs as matched to products", permissions=["review"])
     def mark_matched(self, request, queryset):
         self._move(request, queryset, Status.MATCHED)
 
-    @admin.action(description="Mark the selected needs as addressed", permissions=["change"])
+    @admin.action(description="Mark the selected needs as addressed", permissions=["review"])
     def mark_addressed(self, request, queryset):
         self._move(request, queryset, Status.ADDRESSED)
 
-    @admin.action(description="Close the selected needs", permissions=["change"])
+    @admin.action(description="Close the selected needs", permissions=["review"])
     def mark_closed(self, request, queryset):
         self._move(request, queryset, Status.CLOSED)
 
@@ -272,30 +250,9 @@ class KnowledgeNeedAdmin(PublicDataAdmin):
         )
         return HttpResponseRedirect(reverse("admin:needs_learningactivity_change", args=[activity.pk]))
 
-    @admin.action(description="Export the selected needs as CSV", permissions=["view"])
-    def export_csv(self, request, queryset):
-        needs = (
-            queryset.order_by("created_at")
-            .select_related("partnership__programme")
-            .prefetch_related("themes", "learning_formats", "countries", "matched_products")
-        )
-        writer = csv.writer(_Echo())
-
-        def rows():
-            yield writer.writerow([name for name, _ in CSV_COLUMNS])
-            for need in needs:
-                yield writer.writerow([spreadsheet_safe(value(need)) for _, value in CSV_COLUMNS])
-
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        return StreamingHttpResponse(
-            rows(),
-            content_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="knowledge-needs-{stamp}.csv"'},
-        )
-
 
 @admin.register(LearningActivity)
-class LearningActivityAdmin(PublicDataAdmin):
+class LearningActivityAdmin(HistoryAdmin, ExportAdmin):
     list_display = [
         "title",
         "learning_format",
@@ -314,6 +271,7 @@ class LearningActivityAdmin(PublicDataAdmin):
     readonly_fields = ["public_page", "created_at", "updated_at"]
     date_hierarchy = "start_date"
     actions = ["mark_needs_addressed"]
+    resource_classes = [readable_export_resource(LearningActivity, include=["created_at"])]
     fieldsets = [
         (
             None,

@@ -17,6 +17,7 @@ from inventory.models import (
     SluggedModel,
     Theme,
 )
+from knowledgemap.history import History
 
 
 class LearningFormat(SluggedModel):
@@ -138,10 +139,14 @@ class KnowledgeNeed(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = KnowledgeNeedQuerySet.as_manager()
+    # The matched products are part of a need's status: a need is "matched" because of them.
+    history = History(m2m_fields=["themes", "matched_products"])
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = "knowledge need"
+        # Reviewers see the needs and move them along the workflow, without editing what was asked.
+        permissions = [("review_knowledgeneed", "Can review knowledge needs (change their status)")]
         constraints = [
             # Empty only for the instant between the insert and the update that sets it (see save()).
             models.UniqueConstraint(
@@ -163,6 +168,8 @@ class KnowledgeNeed(models.Model):
             # Made from the primary key, so two needs saved at the same instant never share one.
             self.reference = f"KN-{self.created_at:%Y}-{self.pk:04d}"
             type(self)._default_manager.filter(pk=self.pk).update(reference=self.reference)
+            # The history's "+" entry was written before the reference existed.
+            self.history.filter(reference="").update(reference=self.reference)
 
     @classmethod
     def from_db(cls, db, field_names, values):
@@ -284,6 +291,7 @@ class LearningActivity(SluggedModel):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = LearningActivityQuerySet.as_manager()
+    history = History(m2m_fields=["themes"])
 
     class Meta:
         ordering = ["-start_date", "title"]

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from inventory.cache import invalidate_public_aggregates
 from inventory.models import Country, KnowledgeProduct, Partnership, Theme
+from knowledgemap.history import one_history_entry
 from knowledgemap.submissions import one_line, send_after_commit
 from needs.models import KnowledgeNeed, LearningActivity, LearningFormat
 
@@ -57,10 +58,12 @@ def need_submit(
         consent_to_publish=consent_to_publish,
     )
     need.full_clean()
-    need.save()
-    need.themes.set(themes)
-    need.learning_formats.set(learning_formats)
-    need.countries.set(countries)
+    # One history entry for the need as it was sent, its themes included.
+    with one_history_entry(need, created=True):
+        need.save()
+        need.themes.set(themes)
+        need.learning_formats.set(learning_formats)
+        need.countries.set(countries)
     invalidate_public_aggregates()  # the gaps and the map count needs
     send_after_commit(need_mails(need=need, site_url=site_url))
     return need
@@ -129,11 +132,13 @@ def need_match_product(*, need: KnowledgeNeed, product: KnowledgeProduct) -> boo
     looked at it and found an answer. Returns whether the status changed."""
     if not product.is_public:
         raise ValidationError(f"“{product.title}” is not published; only published products answer needs.")
-    need.matched_products.add(product)
-    invalidate_public_aggregates()  # the gaps count needs no product answers
-    if need.status in (Status.NEW, Status.IN_REVIEW):
-        need_set_status(need=need, status=Status.MATCHED)
-        return True
+    # One history entry for the product matched and the status it brings.
+    with one_history_entry(need, created=False):
+        need.matched_products.add(product)
+        invalidate_public_aggregates()  # the gaps count needs no product answers
+        if need.status in (Status.NEW, Status.IN_REVIEW):
+            need_set_status(need=need, status=Status.MATCHED)
+            return True
     return False
 
 

@@ -51,3 +51,14 @@ def hidden_query_inputs(context, leave_out: str = "") -> str:
         '<input type="hidden" name="{}" value="{}">',
         ((key, value) for key in params if key not in skipped for value in params.getlist(key)),
     )
+
+
+@register.simple_tag(takes_context=True)
+def results_query(context) -> str:
+    """The filters of the page as a query string ("" when none) for other forms of the same results (the
+    CSV export, the feed): without the page, and without parameters the page refused."""
+    refused = {error["param"] for error in context.get("errors") or []}
+    params = context.request.GET.copy()
+    for param in [*refused, "page"]:
+        params.pop(param, None)
+    return f"?{params.urlencode()}" if params else ""

@@ -17,6 +17,7 @@ from knowledgemap.spreadsheets.resources import (
     SheetResource,
     SheetResult,
     readable_export_resource,
+    spreadsheet_safe,
 )
 from knowledgemap.spreadsheets.widgets import (
     SEPARATOR,
@@ -55,5 +56,6 @@ __all__ = [
     "readable_export_resource",
     "relation",
     "split_cell",
+    "spreadsheet_safe",
     "tidy",
 ]

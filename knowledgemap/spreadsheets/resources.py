@@ -275,14 +275,19 @@ class _StrSetWidget(widgets.Widget):
         return "" if value is None else SEPARATOR.join(str(item) for item in value.all())
 
 
-def readable_export_resource(model: type[models.Model], *, exclude: Iterable[str] = ()) -> type:
+def readable_export_resource(
+    model: type[models.Model], *, exclude: Iterable[str] = (), include: Iterable[str] = ()
+) -> type:
     """An export-only resource whose relations are names, not ids; one line gives a model's admin its export:
 
-    resource_classes = [readable_export_resource(LearningFormat)]"""
-    excluded = set(exclude)
+    resource_classes = [readable_export_resource(LearningFormat)]
+
+    Fields nobody edits (a reference, a creation date) are left out unless named in `include`."""
+    excluded, included = set(exclude), set(include)
     columns, select, prefetch = {}, [], []
     for field in [*model._meta.concrete_fields, *model._meta.many_to_many]:
-        hidden = isinstance(field, models.AutoField) or (not field.editable and not field.many_to_many)
+        not_edited = not field.editable and not field.many_to_many and field.name not in included
+        hidden = isinstance(field, models.AutoField) or not_edited
         if field.name in excluded or hidden:
             continue
         columns[field.name] = fields.Field(
@@ -296,9 +301,19 @@ def readable_export_resource(model: type[models.Model], *, exclude: Iterable[str
     def filter_export(self, queryset, **kwargs):
         return queryset.select_related(*select).prefetch_related(*prefetch)
 
+    def export_field(self, field, instance, **kwargs):
+        # Export only, never read back: text typed on the public site may safely be defused.
+        return spreadsheet_safe(resources.ModelResource.export_field(self, field, instance, **kwargs))
+
     meta = type("Meta", (), {"model": model, "fields": list(columns)})
     return type(
         f"{model.__name__}ExportResource",
         (resources.ModelResource,),
-        {**columns, "Meta": meta, "filter_export": filter_export},
+        {**columns, "Meta": meta, "filter_export": filter_export, "export_field": export_field},
     )
+
+
+def spreadsheet_safe(value: str) -> str:
+    """Text a spreadsheet shows as text: a cell starting with = + - @ would otherwise run as a formula."""
+    value = str(value)
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

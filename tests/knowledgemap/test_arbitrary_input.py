@@ -37,6 +37,14 @@ PAGES = [
     "/products/{}/download/",
     "/partnerships/{}/",
     "/organisations/{}/",
+    "/products/export.csv",
+    "/feeds/products/",
+    "/robots.txt",
+    "/sitemap.xml",
+    "/sitemap-{}.xml",
+    "/api/",
+    "/api/docs/",
+    "/api/products/{}/",
     "/gaps/",
     "/activities/",
     "/activities/{}/",
@@ -55,6 +63,10 @@ FILTERED_PAGES = [
     ("/products/", [*ProductFilter.base_filters, "page"]),
     ("/organisations/", [*OrganisationFilter.base_filters, "page"]),
     ("/map/", ["across"]),
+    ("/products/export.csv", list(ProductFilter.base_filters)),
+    ("/feeds/products/", list(ProductFilter.base_filters)),
+    ("/api/products/", [*ProductFilter.base_filters, "page", "page_size"]),
+    ("/api/organisations/", [*OrganisationFilter.base_filters, "page", "page_size"]),
     ("/activities/", [*ActivityFilter.base_filters, "page"]),
 ]
 
@@ -87,6 +99,7 @@ def known_objects(settings, tmp_path):
 def test_no_page_answers_500_to_arbitrary_addresses(client, known_objects, page, slug, query):
     response = client.get(page.format(quote(slug, safe="")), query)
     assert response.status_code < 500
+    read_whole(response)
 
 
 @pytest.mark.parametrize(("path", "parameters"), FILTERED_PAGES)
@@ -97,6 +110,13 @@ def test_no_filter_answers_500_to_arbitrary_values(client, known_objects, path, 
     query = {name: data.draw(text | st.lists(text, max_size=3), label=name) for name in chosen}
     response = client.get(path, query)
     assert response.status_code < 500
+    read_whole(response)
+
+
+def read_whole(response):
+    """A streamed answer (the CSV export) fails while it is read, after its status has been sent."""
+    if response.streaming:
+        b"".join(response.streaming_content)
 
 
 @pytest.fixture

@@ -60,7 +60,9 @@ class TestStartingAnActivityFromNeeds:
     def test_staff_who_may_not_add_activities_do_not_get_the_action(self, client):
         editor = UserFactory(is_staff=True)
         editor.user_permissions.add(
-            *Permission.objects.filter(codename__in=["view_knowledgeneed", "change_knowledgeneed"])
+            *Permission.objects.filter(
+                codename__in=["view_knowledgeneed", "change_knowledgeneed", "review_knowledgeneed"]
+            )
         )
         client.force_login(editor)
         need = KnowledgeNeedFactory()

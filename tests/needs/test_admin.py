@@ -1,7 +1,4 @@
-"""Curators work through the needs in the admin: filters, search, status actions, matching, CSV."""
-
-import csv
-import io
+"""Curators work through the needs in the admin: filters, search, status actions, matching."""
 
 import pytest
 from django.urls import reverse
@@ -155,31 +152,6 @@ class TestActions:
         assert f"{bare.reference} has no matched products yet" in html
         bare.refresh_from_db()
         assert bare.status == Status.NEW
-
-
-class TestCsvExport:
-    def test_staff_export_the_selected_needs_with_contacts(self, curator_client):
-        theme = ThemeFactory(name="Civic space")
-        need = KnowledgeNeedFactory(
-            title="Budgets", contact_email="amina@example.org", themes=[theme], curator_notes="=HYPERLINK(1)"
-        )
-        KnowledgeNeedFactory(title="Not selected")
-        response = act(curator_client, "export_csv", [need])
-        assert response["Content-Type"] == "text/csv; charset=utf-8"
-        assert "attachment; filename=" in response["Content-Disposition"]
-        rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
-        assert len(rows) == 1
-        row = rows[0]
-        assert row["reference"] == need.reference
-        assert row["contact e-mail"] == "amina@example.org"
-        assert row["themes"] == "Civic space"
-        assert row["curator notes"] == "'=HYPERLINK(1)"  # never run as a spreadsheet formula
-
-    def test_the_export_takes_a_fixed_number_of_queries(self, curator_client, django_assert_max_num_queries):
-        needs = KnowledgeNeedFactory.create_batch(20, themes=[ThemeFactory()])
-        response = act(curator_client, "export_csv", needs)
-        with django_assert_max_num_queries(6):
-            b"".join(response.streaming_content)
 
 
 class TestAccess:

@@ -1,0 +1,18 @@
+from django.urls import path, re_path
+from rest_framework.routers import SimpleRouter
+
+from api import docs, views
+
+app_name = "api"
+
+router = SimpleRouter()
+for prefix, (basename, viewset) in views.ROUTES.items():
+    router.register(prefix, viewset, basename=basename)
+
+urlpatterns = [
+    path("", views.api_root, name="root"),
+    path("schema/", views.schema, name="schema"),
+    path("docs/", docs.documentation, name="docs"),
+    *router.urls,
+    re_path(r"^(?P<path>.*)$", views.not_found, name="not-found"),
+]

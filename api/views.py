@@ -1,0 +1,204 @@
+"""The read-only open-data API under /api/.
+
+DRF's generic viewsets rather than function views: the filter backend, the paginator and the OpenAPI schema
+all hang off them. Products are filtered by the browse page's own `ProductFilter`, so `/api/products/?…`
+and `/products/?…` select the same products. Every response carries an ETag of its body and answers a
+matching If-None-Match with 304 (Django's ConditionalGetMiddleware, applied to these views only).
+"""
+
+from django.views.decorators.http import conditional_page
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.renderers import (
+    OpenApiJsonRenderer,
+    OpenApiJsonRenderer2,
+    OpenApiYamlRenderer,
+    OpenApiYamlRenderer2,
+)
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework import serializers
+from rest_framework.decorators import api_view
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+from rest_framework.viewsets import ReadOnlyModelViewSet
+
+from api import querysets
+from api.serializers import (
+    OrganisationSerializer,
+    PartnershipSerializer,
+    ProductSerializer,
+    ProductTypeSerializer,
+    ThemeSerializer,
+)
+from inventory.filters import OrganisationFilter, ProductFilter
+
+PAGE_SIZE = 24
+MAX_PAGE_SIZE = 100
+
+NOT_FOUND_MESSAGE = "There is nothing at this address of the API; /api/ lists what there is."
+BAD_PARAMETERS = "Some query parameters could not be used: see `parameters`."
+
+
+class Pagination(PageNumberPagination):
+    page_size = PAGE_SIZE
+    page_size_query_param = "page_size"
+    max_page_size = MAX_PAGE_SIZE
+
+
+class FilterBackend(DjangoFilterBackend):
+    """The FilterSet's own messages ("There is no theme “x”.") by parameter, in a 400."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return queryset
+        if not filterset.is_valid():
+            errors = {param: list(messages) for param, messages in filterset.errors.items()}
+            raise ValidationError({"detail": BAD_PARAMETERS, "parameters": errors})
+        return filterset.qs
+
+
+ERROR = inline_serializer("Error", {"detail": serializers.CharField()})
+BAD_REQUEST = OpenApiResponse(
+    inline_serializer(
+        "BadParameters",
+        {
+            "detail": serializers.CharField(),
+            "parameters": serializers.DictField(child=serializers.ListField(child=serializers.CharField())),
+        },
+    ),
+    description="A parameter names nothing (an unknown slug or code) or is not a valid value.",
+    examples=[
+        OpenApiExample(
+            "Unknown theme",
+            {"detail": BAD_PARAMETERS, "parameters": {"theme": ["There is no theme “no-such-theme”."]}},
+        )
+    ],
+)
+NOT_FOUND = OpenApiResponse(ERROR, description="No such published record, or a page past the last.")
+
+
+class OpenDataViewSet(ReadOnlyModelViewSet):
+    """List and detail by slug; filters apply to the list only."""
+
+    lookup_field = "slug"
+    filterset_class = None
+    pagination_class = Pagination
+    filter_backends = [FilterBackend]
+
+    @classmethod
+    def as_view(cls, *args, **kwargs):
+        return conditional_page(super().as_view(*args, **kwargs))
+
+    def filter_queryset(self, queryset):
+        return super().filter_queryset(queryset) if self.action == "list" else queryset
+
+
+def documented(viewset):
+    """Adds the error answers each action may give to the schema (and to the fuzzer that reads it)."""
+    list_errors = {400: BAD_REQUEST, 404: NOT_FOUND} if viewset.filterset_class else {404: NOT_FOUND}
+    meta = viewset.queryset.model._meta
+    return extend_schema_view(
+        list=extend_schema(
+            summary=f"All {meta.verbose_name_plural}",
+            responses={200: viewset.serializer_class, **list_errors},
+        ),
+        retrieve=extend_schema(
+            summary=f"One {meta.verbose_name}, by its slug",
+            description=f"The {meta.verbose_name} with this slug, as the list gives it.",
+            responses={200: viewset.serializer_class, 404: NOT_FOUND},
+        ),
+    )(viewset)
+
+
+@documented
+class ProductViewSet(OpenDataViewSet):
+    """Published knowledge products. The filters are those of the browse page: repeat a parameter for
+    any of several values (`?theme=a&theme=b`); different parameters must all hold."""
+
+    queryset = querysets.products()
+    serializer_class = ProductSerializer
+    filterset_class = ProductFilter
+
+
+@documented
+class PartnershipViewSet(OpenDataViewSet):
+    """The Strategic Partnerships, their members and how many products each has published."""
+
+    queryset = querysets.partnerships()
+    serializer_class = PartnershipSerializer
+
+
+@documented
+class OrganisationViewSet(OpenDataViewSet):
+    """Organisations in the partnerships, Dutch and Southern; filter by kind and country."""
+
+    queryset = querysets.organisations()
+    serializer_class = OrganisationSerializer
+    filterset_class = OrganisationFilter
+
+
+@documented
+class ThemeViewSet(OpenDataViewSet):
+    """The themes: core themes and their sub-themes."""
+
+    queryset = querysets.themes()
+    serializer_class = ThemeSerializer
+
+
+@documented
+class ProductTypeViewSet(OpenDataViewSet):
+    """Kinds of product: toolkit, case study, research report, …"""
+
+    queryset = querysets.product_types()
+    serializer_class = ProductTypeSerializer
+
+
+@extend_schema(exclude=True)
+@api_view(["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"])
+def not_found(request, path=""):
+    """Any other address under /api/ (a slug with a slash in it, a typo): a 404 in JSON, not the HTML page."""
+    raise NotFound(NOT_FOUND_MESSAGE)
+
+
+@extend_schema(exclude=True)
+@api_view(["GET"])
+def api_root(request, format=None):
+    """Where everything is: the lists, the schema and the documentation."""
+    links = {
+        prefix: reverse(f"api:{basename}-list", request=request) for prefix, (basename, _) in ROUTES.items()
+    }
+    links["schema"] = reverse("api:schema", request=request)
+    links["documentation"] = reverse("api:docs", request=request)
+    return Response(links)
+
+
+# The lists under /api/: URL prefix → (URL name prefix, viewset).
+ROUTES = {
+    "products": ("product", ProductViewSet),
+    "partnerships": ("partnership", PartnershipViewSet),
+    "organisations": ("organisation", OrganisationViewSet),
+    "themes": ("theme", ThemeViewSet),
+    "product-types": ("product-type", ProductTypeViewSet),
+}
+
+
+# The OpenAPI 3 schema: JSON unless YAML is asked for (`?format=yaml` or by the Accept header).
+schema = conditional_page(
+    SpectacularAPIView.as_view(
+        renderer_classes=[
+            OpenApiJsonRenderer2,
+            OpenApiJsonRenderer,
+            OpenApiYamlRenderer,
+            OpenApiYamlRenderer2,
+        ]
+    )
+)

@@ -1,0 +1,70 @@
+"""The sitemap's sections for the inventory: every published product, every partnership and organisation,
+and the pages that list them. knowledgemap/urls.py puts the sections together."""
+
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from inventory.models import KnowledgeProduct, Organisation, Partnership
+
+# Addresses per sitemap file. The protocol allows 50,000, but Django takes about ten seconds to write that
+# many; at this size a file takes two and the index lists as many files as needed.
+RECORDS_PER_FILE = 10_000
+
+
+class ProductSitemap(Sitemap):
+    limit = RECORDS_PER_FILE
+    changefreq = "monthly"
+    priority = 0.8
+
+    def items(self):
+        return KnowledgeProduct.objects.published().only("slug", "updated_at").order_by("pk")
+
+    def lastmod(self, product: KnowledgeProduct):
+        return product.updated_at
+
+
+class PartnershipSitemap(Sitemap):
+    limit = RECORDS_PER_FILE
+    changefreq = "monthly"
+    priority = 0.6
+
+    def items(self):
+        return Partnership.objects.only("slug").order_by("pk")
+
+
+class OrganisationSitemap(Sitemap):
+    limit = RECORDS_PER_FILE
+    changefreq = "monthly"
+    priority = 0.5
+
+    def items(self):
+        return Organisation.objects.only("slug").order_by("pk")
+
+
+class PageSitemap(Sitemap):
+    """The pages that are not a record: home, the lists, the map, the open-data page."""
+
+    changefreq = "weekly"
+    priority = 0.7
+    url_names = [
+        "inventory:home",
+        "inventory:product-list",
+        "inventory:partnership-list",
+        "inventory:organisation-list",
+        "inventory:map",
+        "api:docs",
+    ]
+
+    def items(self):
+        return self.url_names
+
+    def location(self, url_name: str) -> str:
+        return reverse(url_name)
+
+
+SITEMAPS = {
+    "pages": PageSitemap,
+    "products": ProductSitemap,
+    "partnerships": PartnershipSitemap,
+    "organisations": OrganisationSitemap,
+}

@@ -1,0 +1,59 @@
+"""schema.org JSON-LD for the product pages, so search engines know a page is a learning resource, who made
+it, what it is about and where. Only what the page itself shows."""
+
+from collections.abc import Callable
+
+from inventory.models import KnowledgeProduct
+
+
+def product_json_ld(product: KnowledgeProduct, absolute: Callable[[str], str]) -> dict:
+    """A schema.org LearningResource. `absolute` turns a path into a full address. The product's relations
+    must be prefetched (the product page does)."""
+    page = absolute(product.get_absolute_url())
+    data = {
+        "@context": "https://schema.org",
+        "@type": "LearningResource",
+        "@id": page,
+        "url": page,
+        "name": product.title,
+        "description": product.summary,
+        "learningResourceType": product.product_type.name,
+        "about": [{"@type": "Thing", "name": theme.name} for theme in product.themes.all()],
+        "keywords": ", ".join(sorted(tag.name for tag in product.tags.all())),
+        "creator": [
+            {
+                "@type": "Organization",
+                "name": organisation.name,
+                "url": absolute(organisation.get_absolute_url()),
+            }
+            for organisation in product.organisations.all()
+        ],
+        "sourceOrganization": [
+            {
+                "@type": "Organization",
+                "name": partnership.name,
+                "url": absolute(partnership.get_absolute_url()),
+            }
+            for partnership in product.partnerships.all()
+        ],
+        "spatialCoverage": [
+            {"@type": "Country", "name": country.name, "identifier": country.code}
+            for country in product.countries.all()
+        ],
+        "inLanguage": [language.code for language in product.languages.all()],
+        "dateCreated": str(product.year) if product.year else None,
+        "datePublished": product.published_at.date().isoformat() if product.published_at else None,
+        "dateModified": product.updated_at.isoformat(),
+        "isAccessibleForFree": True,
+        "sameAs": product.url or None,
+    }
+    return {key: value for key, value in data.items() if value not in (None, "", [])}
+
+
+def _organisation(organisation, absolute: Callable[[str], str]) -> dict:
+    """An organisation or a partnership (an alliance of organisations), with its page on the map."""
+    return {
+        "@type": "Organization",
+        "name": organisation.name,
+        "url": absolute(organisation.get_absolute_url()),
+    }

@@ -1,0 +1,30 @@
+"""Tags for the metadata in a page's <head>: full addresses for OpenGraph, and JSON-LD made safe to put
+inside a <script> element."""
+
+import json
+
+from django import template
+from django.core.exceptions import DisallowedHost
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+# What could end the <script> element or start a comment inside it, written as JSON escapes instead
+# (as Django's json_script does; that filter always says type="application/json").
+SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.filter
+def json_ld(data) -> str:
+    return mark_safe(json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(SCRIPT_ESCAPES))
+
+
+@register.simple_tag(takes_context=True)
+def absolute_url(context, path: str) -> str:
+    """The full address of `path` on this site; the path alone when the request's host is not one of ours
+    (the 400 page for a wrong Host header extends the layout too)."""
+    try:
+        return context.request.build_absolute_uri(path)
+    except DisallowedHost:
+        return path

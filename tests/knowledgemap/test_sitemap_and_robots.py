@@ -1,0 +1,91 @@
+"""/sitemap.xml lists every public page and /robots.txt points at it."""
+
+import re
+
+import pytest
+
+from inventory.sitemaps import ProductSitemap
+from tests.factories import OrganisationFactory, PartnershipFactory, ProductFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def locations(client, url) -> list[str]:
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/xml"
+    return re.findall(r"<loc>([^<]+)</loc>", response.content.decode())
+
+
+def test_the_sitemap_is_an_index_of_its_sections(client):
+    assert locations(client, "/sitemap.xml") == [
+        f"http://testserver/sitemap-{section}.xml"
+        for section in ["pages", "products", "partnerships", "organisations"]
+    ]
+
+
+def test_it_lists_every_published_product_partnership_and_organisation(client):
+    product = ProductFactory()
+    ProductFactory(status="draft", published_at=None, slug="draft-one")
+    partnership, organisation = PartnershipFactory(), OrganisationFactory()
+    assert locations(client, "/sitemap-products.xml") == [f"http://testserver{product.get_absolute_url()}"]
+    assert locations(client, "/sitemap-partnerships.xml") == [
+        f"http://testserver{partnership.get_absolute_url()}"
+    ]
+    assert locations(client, "/sitemap-organisations.xml") == [
+        f"http://testserver{organisation.get_absolute_url()}"
+    ]
+
+
+def test_it_lists_the_pages_that_are_not_records(client):
+    paths = [loc.removeprefix("http://testserver") for loc in locations(client, "/sitemap-pages.xml")]
+    assert paths == ["/", "/products/", "/partnerships/", "/organisations/", "/map/", "/api/docs/"]
+    for path in paths:
+        assert client.get(path).status_code == 200, path
+
+
+def test_a_long_section_is_split_into_files_the_index_lists(client, monkeypatch):
+    monkeypatch.setattr(ProductSitemap, "limit", 2)
+    products = ProductFactory.create_batch(3)
+    index = locations(client, "/sitemap.xml")
+    assert index[1:3] == [
+        "http://testserver/sitemap-products.xml",
+        "http://testserver/sitemap-products.xml?p=2",
+    ]
+    listed = locations(client, "/sitemap-products.xml") + locations(client, "/sitemap-products.xml?p=2")
+    assert sorted(listed) == sorted(f"http://testserver{p.get_absolute_url()}" for p in products)
+
+
+def test_a_product_says_when_it_last_changed(client):
+    product = ProductFactory()
+    content = client.get("/sitemap-products.xml").content.decode()
+    assert f"<lastmod>{product.updated_at.date().isoformat()}</lastmod>" in content
+
+
+def test_an_unknown_section_or_page_is_a_404(client):
+    assert client.get("/sitemap-needs.xml").status_code == 404
+    assert client.get("/sitemap-products.xml?p=7").status_code == 404
+    assert client.get("/sitemap-products.xml?p=x").status_code == 404
+
+
+def test_the_sitemap_costs_the_same_queries_however_many_products(client, django_assert_num_queries):
+    ProductFactory.create_batch(2)
+    # The count for the paginator, then the page of products.
+    with django_assert_num_queries(2):
+        client.get("/sitemap-products.xml")
+    ProductFactory.create_batch(30)
+    with django_assert_num_queries(2):
+        client.get("/sitemap-products.xml")
+
+
+def test_robots_txt_points_at_the_sitemap_and_keeps_crawlers_out_of_the_private_parts(client):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    lines = response.content.decode().splitlines()
+    assert "Sitemap: http://testserver/sitemap.xml" in lines
+    for path in ["/admin/", "/api/", "/products/export.csv", "/products/nominate/", "/needs/", "/products/?"]:
+        assert f"Disallow: {path}" in lines
+    assert "Allow: /api/docs/" in lines
+    # Product pages and the lists themselves stay open.
+    assert "Disallow: /products/" not in lines and "Disallow: /" not in lines
