@@ -24,7 +24,9 @@ from drf_spectacular.utils import (
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework import serializers
 from rest_framework.decorators import api_view
+from rest_framework.decorators import content_negotiation_class as negotiation_class
 from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
@@ -32,6 +34,7 @@ from rest_framework.viewsets import ReadOnlyModelViewSet
 
 from api import querysets
 from api.serializers import (
+    ActivitySerializer,
     OrganisationSerializer,
     PartnershipSerializer,
     ProductSerializer,
@@ -39,12 +42,24 @@ from api.serializers import (
     ThemeSerializer,
 )
 from inventory.filters import OrganisationFilter, ProductFilter
+from needs.filters import ActivityFilter
 
 PAGE_SIZE = 24
 MAX_PAGE_SIZE = 100
 
 NOT_FOUND_MESSAGE = "There is nothing at this address of the API; /api/ lists what there is."
 BAD_PARAMETERS = "Some query parameters could not be used: see `parameters`."
+
+
+class JSONOnly(BaseContentNegotiation):
+    """JSON whatever is asked. DRF would otherwise read `?format=` as a choice of renderer, and `format` is
+    the activities' filter by learning format, as on their page."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+    def select_parser(self, request, parsers):
+        return None
 
 
 class Pagination(PageNumberPagination):
@@ -90,6 +105,7 @@ class OpenDataViewSet(ReadOnlyModelViewSet):
     """List and detail by slug; filters apply to the list only."""
 
     lookup_field = "slug"
+    content_negotiation_class = JSONOnly
     filterset_class = None
     pagination_class = Pagination
     filter_backends = [FilterBackend]
@@ -162,8 +178,19 @@ class ProductTypeViewSet(OpenDataViewSet):
     serializer_class = ProductTypeSerializer
 
 
+@documented
+class ActivityViewSet(OpenDataViewSet):
+    """Learning activities built on the knowledge needs: webinars, peer exchanges, trainings … Filter by
+    theme, format and status, as on the activities page."""
+
+    queryset = querysets.activities()
+    serializer_class = ActivitySerializer
+    filterset_class = ActivityFilter
+
+
 @extend_schema(exclude=True)
 @api_view(["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"])
+@negotiation_class(JSONOnly)
 def not_found(request, path=""):
     """Any other address under /api/ (a slug with a slash in it, a typo): a 404 in JSON, not the HTML page."""
     raise NotFound(NOT_FOUND_MESSAGE)
@@ -171,6 +198,7 @@ def not_found(request, path=""):
 
 @extend_schema(exclude=True)
 @api_view(["GET"])
+@negotiation_class(JSONOnly)
 def api_root(request, format=None):
     """Where everything is: the lists, the schema and the documentation."""
     links = {
@@ -188,6 +216,7 @@ ROUTES = {
     "organisations": ("organisation", OrganisationViewSet),
     "themes": ("theme", ThemeViewSet),
     "product-types": ("product-type", ProductTypeViewSet),
+    "activities": ("activity", ActivityViewSet),
 }
 
 

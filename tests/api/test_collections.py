@@ -31,9 +31,16 @@ def test_the_root_lists_every_collection_the_schema_and_the_documentation(client
         "organisations": "http://testserver/api/organisations/",
         "themes": "http://testserver/api/themes/",
         "product-types": "http://testserver/api/product-types/",
+        "activities": "http://testserver/api/activities/",
         "schema": "http://testserver/api/schema/",
         "documentation": "http://testserver/api/docs/",
     }
+
+
+@pytest.mark.parametrize("asked", [{"HTTP_ACCEPT": "text/html"}, {"HTTP_ACCEPT": "application/xml"}, {}])
+def test_answers_are_json_whatever_is_asked(client, asked):
+    response = client.get("/api/products/?format=xml", **asked)
+    assert response.status_code == 200 and response["Content-Type"] == "application/json"
 
 
 def test_the_api_refuses_to_be_written_to(client):
