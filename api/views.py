@@ -3,8 +3,11 @@
 DRF's generic viewsets rather than function views: the filter backend, the paginator and the OpenAPI schema
 all hang off them. Products are filtered by the browse page's own `ProductFilter`, so `/api/products/?…`
 and `/products/?…` select the same products. Every response carries an ETag of its body and answers a
-matching If-None-Match with 304 (Django's ConditionalGetMiddleware, applied to these views only).
+matching If-None-Match with 304 (Django's ConditionalGetMiddleware, applied to these views only), and
+scripts on other sites may read it (CORS).
 """
+
+import functools
 
 from django.views.decorators.http import conditional_page
 from django_filters.rest_framework import DjangoFilterBackend
@@ -49,6 +52,19 @@ MAX_PAGE_SIZE = 100
 
 NOT_FOUND_MESSAGE = "There is nothing at this address of the API; /api/ lists what there is."
 BAD_PARAMETERS = "Some query parameters could not be used: see `parameters`."
+
+
+def open_data(view):
+    """What every answer of the API gets: an ETag of its body (a matching If-None-Match gets a 304), and
+    permission for scripts on any site to read it. It is public, and no request carries credentials."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["Access-Control-Allow-Origin"] = "*"
+        return response
+
+    return conditional_page(wrapped)
 
 
 class JSONOnly(BaseContentNegotiation):
@@ -112,7 +128,7 @@ class OpenDataViewSet(ReadOnlyModelViewSet):
 
     @classmethod
     def as_view(cls, *args, **kwargs):
-        return conditional_page(super().as_view(*args, **kwargs))
+        return open_data(super().as_view(*args, **kwargs))
 
     def filter_queryset(self, queryset):
         return super().filter_queryset(queryset) if self.action == "list" else queryset
@@ -199,7 +215,7 @@ def not_found(request, path=""):
 @extend_schema(exclude=True)
 @api_view(["GET"])
 @negotiation_class(JSONOnly)
-def api_root(request, format=None):
+def api_root_view(request):
     """Where everything is: the lists, the schema and the documentation."""
     links = {
         prefix: reverse(f"api:{basename}-list", request=request) for prefix, (basename, _) in ROUTES.items()
@@ -208,6 +224,8 @@ def api_root(request, format=None):
     links["documentation"] = reverse("api:docs", request=request)
     return Response(links)
 
+
+api_root = open_data(api_root_view)
 
 # The lists under /api/: URL prefix → (URL name prefix, viewset).
 ROUTES = {
@@ -221,7 +239,7 @@ ROUTES = {
 
 
 # The OpenAPI 3 schema: JSON unless YAML is asked for (`?format=yaml` or by the Accept header).
-schema = conditional_page(
+schema = open_data(
     SpectacularAPIView.as_view(
         renderer_classes=[
             OpenApiJsonRenderer2,

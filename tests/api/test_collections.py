@@ -43,6 +43,14 @@ def test_answers_are_json_whatever_is_asked(client, asked):
     assert response.status_code == 200 and response["Content-Type"] == "application/json"
 
 
+@pytest.mark.parametrize("path", ["/api/", "/api/products/", "/api/themes/", "/api/schema/"])
+def test_scripts_on_other_sites_may_read_every_answer(client, path):
+    response = client.get(path, headers={"origin": "https://other-portal.example"})
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert "Access-Control-Allow-Credentials" not in response
+    assert response["ETag"]
+
+
 def test_the_api_refuses_to_be_written_to(client):
     ProductFactory(slug="toolkit")
     for method in (client.post, client.put, client.patch, client.delete):
