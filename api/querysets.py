@@ -25,6 +25,7 @@ from inventory.models import (
     Theme,
 )
 from inventory.views import published_count
+from needs.models import LearningActivity
 
 PUBLISHED = KnowledgeProduct.Status.PUBLISHED
 PRIVATE_PRODUCT_FIELDS = [
@@ -101,3 +102,22 @@ def product_types() -> QuerySet[ProductType]:
     return ProductType.objects.annotate(
         product_count=Count("products", filter=Q(products__status=PUBLISHED))
     ).order_by("position", "name", "pk")
+
+
+def activities() -> QuerySet[LearningActivity]:
+    """Public activities (those with a start date), latest first. Of the products they build on, only
+    published ones; of the needs they answer, nothing (needs are private)."""
+    return (
+        LearningActivity.objects.public()
+        .select_related("learning_format")
+        .prefetch_related(
+            Prefetch("themes", Theme.objects.only("slug", "name", "position"), to_attr="theme_list"),
+            Prefetch("organisations", Organisation.objects.only("slug", "name"), to_attr="organisation_list"),
+            Prefetch(
+                "products",
+                KnowledgeProduct.objects.published().only("slug", "title").order_by("title"),
+                to_attr="product_list",
+            ),
+        )
+        .order_by("-start_date", "title", "pk")
+    )

@@ -29,6 +29,12 @@ PARAMETERS = {
         "sort": "The order: newest (the default), oldest, title; relevance when searching.",
         **PAGES,
     },
+    "/api/activities/": {
+        "theme": "A theme's slug; a core theme includes its sub-themes.",
+        "format": "A learning format's slug (webinar, peer-exchange …).",
+        "status": "Where the activity stands.",
+        **PAGES,
+    },
     "/api/organisations/": {
         "q": "Part of the organisation's name.",
         "kind": "The kind of organisation.",

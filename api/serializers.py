@@ -24,6 +24,7 @@ from inventory.models import (
     Stakeholder,
     Theme,
 )
+from needs.models import LearningActivity, LearningFormat
 
 
 @extend_schema_field(OpenApiTypes.URI)
@@ -278,6 +279,66 @@ class ProductTypeSerializer(serializers.ModelSerializer):
     @extend_schema_field(OpenApiTypes.URI)
     def get_products(self, product_type) -> str:
         return _products_link(self.context.get("request"), type=product_type.slug)
+
+
+class ProductReferenceSerializer(serializers.ModelSerializer):
+    url = api_url("product-detail")
+
+    class Meta:
+        model = KnowledgeProduct
+        fields = ["url", "slug", "title"]
+
+
+class LearningFormatSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = LearningFormat
+        fields = ["slug", "name"]
+
+
+class ActivitySerializer(serializers.ModelSerializer):
+    """A public learning activity. The needs it answers are private and not part of it."""
+
+    url = api_url("activity-detail")
+    web_url = WebPageField()
+    format = LearningFormatSerializer(source="learning_format", read_only=True)
+    themes = ThemeReferenceSerializer(source="theme_list", many=True, read_only=True)
+    organisations = OrganisationReferenceSerializer(source="organisation_list", many=True, read_only=True)
+    products = ProductReferenceSerializer(
+        source="product_list", many=True, read_only=True, help_text="The published products it builds on."
+    )
+    registration_link = OptionalURLField(source="registration_url")
+    calendar_url = serializers.SerializerMethodField(help_text="The activity as an iCalendar file.")
+
+    class Meta:
+        model = LearningActivity
+        fields = [
+            "url",
+            "web_url",
+            "slug",
+            "title",
+            "summary",
+            "description",
+            "format",
+            "themes",
+            "start_date",
+            "end_date",
+            "start_time",
+            "end_time",
+            "is_online",
+            "location",
+            "registration_link",
+            "status",
+            "open_to",
+            "organisations",
+            "products",
+            "calendar_url",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_calendar_url(self, activity) -> str:
+        return reverse("needs:activity-ics", args=[activity.slug], request=self.context.get("request"))
 
 
 def _products_link(request, **params) -> str:

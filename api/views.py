@@ -3,8 +3,11 @@
 DRF's generic viewsets rather than function views: the filter backend, the paginator and the OpenAPI schema
 all hang off them. Products are filtered by the browse page's own `ProductFilter`, so `/api/products/?…`
 and `/products/?…` select the same products. Every response carries an ETag of its body and answers a
-matching If-None-Match with 304 (Django's ConditionalGetMiddleware, applied to these views only).
+matching If-None-Match with 304 (Django's ConditionalGetMiddleware, applied to these views only), and
+scripts on other sites may read it (CORS).
 """
+
+import functools
 
 from django.views.decorators.http import conditional_page
 from django_filters.rest_framework import DjangoFilterBackend
@@ -24,7 +27,9 @@ from drf_spectacular.utils import (
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework import serializers
 from rest_framework.decorators import api_view
+from rest_framework.decorators import content_negotiation_class as negotiation_class
 from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
@@ -32,6 +37,7 @@ from rest_framework.viewsets import ReadOnlyModelViewSet
 
 from api import querysets
 from api.serializers import (
+    ActivitySerializer,
     OrganisationSerializer,
     PartnershipSerializer,
     ProductSerializer,
@@ -39,12 +45,37 @@ from api.serializers import (
     ThemeSerializer,
 )
 from inventory.filters import OrganisationFilter, ProductFilter
+from needs.filters import ActivityFilter
 
 PAGE_SIZE = 24
 MAX_PAGE_SIZE = 100
 
 NOT_FOUND_MESSAGE = "There is nothing at this address of the API; /api/ lists what there is."
 BAD_PARAMETERS = "Some query parameters could not be used: see `parameters`."
+
+
+def open_data(view):
+    """What every answer of the API gets: an ETag of its body (a matching If-None-Match gets a 304), and
+    permission for scripts on any site to read it. It is public, and no request carries credentials."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["Access-Control-Allow-Origin"] = "*"
+        return response
+
+    return conditional_page(wrapped)
+
+
+class JSONOnly(BaseContentNegotiation):
+    """JSON whatever is asked. DRF would otherwise read `?format=` as a choice of renderer, and `format` is
+    the activities' filter by learning format, as on their page."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+    def select_parser(self, request, parsers):
+        return None
 
 
 class Pagination(PageNumberPagination):
@@ -90,13 +121,14 @@ class OpenDataViewSet(ReadOnlyModelViewSet):
     """List and detail by slug; filters apply to the list only."""
 
     lookup_field = "slug"
+    content_negotiation_class = JSONOnly
     filterset_class = None
     pagination_class = Pagination
     filter_backends = [FilterBackend]
 
     @classmethod
     def as_view(cls, *args, **kwargs):
-        return conditional_page(super().as_view(*args, **kwargs))
+        return open_data(super().as_view(*args, **kwargs))
 
     def filter_queryset(self, queryset):
         return super().filter_queryset(queryset) if self.action == "list" else queryset
@@ -162,8 +194,19 @@ class ProductTypeViewSet(OpenDataViewSet):
     serializer_class = ProductTypeSerializer
 
 
+@documented
+class ActivityViewSet(OpenDataViewSet):
+    """Learning activities built on the knowledge needs: webinars, peer exchanges, trainings … Filter by
+    theme, format and status, as on the activities page."""
+
+    queryset = querysets.activities()
+    serializer_class = ActivitySerializer
+    filterset_class = ActivityFilter
+
+
 @extend_schema(exclude=True)
 @api_view(["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"])
+@negotiation_class(JSONOnly)
 def not_found(request, path=""):
     """Any other address under /api/ (a slug with a slash in it, a typo): a 404 in JSON, not the HTML page."""
     raise NotFound(NOT_FOUND_MESSAGE)
@@ -171,7 +214,8 @@ def not_found(request, path=""):
 
 @extend_schema(exclude=True)
 @api_view(["GET"])
-def api_root(request, format=None):
+@negotiation_class(JSONOnly)
+def api_root_view(request):
     """Where everything is: the lists, the schema and the documentation."""
     links = {
         prefix: reverse(f"api:{basename}-list", request=request) for prefix, (basename, _) in ROUTES.items()
@@ -181,6 +225,8 @@ def api_root(request, format=None):
     return Response(links)
 
 
+api_root = open_data(api_root_view)
+
 # The lists under /api/: URL prefix → (URL name prefix, viewset).
 ROUTES = {
     "products": ("product", ProductViewSet),
@@ -188,11 +234,12 @@ ROUTES = {
     "organisations": ("organisation", OrganisationViewSet),
     "themes": ("theme", ThemeViewSet),
     "product-types": ("product-type", ProductTypeViewSet),
+    "activities": ("activity", ActivityViewSet),
 }
 
 
 # The OpenAPI 3 schema: JSON unless YAML is asked for (`?format=yaml` or by the Accept header).
-schema = conditional_page(
+schema = open_data(
     SpectacularAPIView.as_view(
         renderer_classes=[
             OpenApiJsonRenderer2,

@@ -1,5 +1,5 @@
 """The sitemap's sections for the inventory: every published product, every partnership and organisation,
-and the pages that list them. knowledgemap/urls.py puts the sections together."""
+and the pages that are not records. knowledgemap/urls.py puts them together with the activities'."""
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
@@ -42,7 +42,7 @@ class OrganisationSitemap(Sitemap):
 
 
 class PageSitemap(Sitemap):
-    """The pages that are not a record: home, the lists, the map, the open-data page."""
+    """The pages that are not a record: home, the lists, the map, the gaps, the open-data page."""
 
     changefreq = "weekly"
     priority = 0.7
@@ -52,6 +52,8 @@ class PageSitemap(Sitemap):
         "inventory:partnership-list",
         "inventory:organisation-list",
         "inventory:map",
+        "needs:gaps",
+        "needs:activity-list",
         "api:docs",
     ]
 
@@ -60,11 +62,3 @@ class PageSitemap(Sitemap):
 
     def location(self, url_name: str) -> str:
         return reverse(url_name)
-
-
-SITEMAPS = {
-    "pages": PageSitemap,
-    "products": ProductSitemap,
-    "partnerships": PartnershipSitemap,
-    "organisations": OrganisationSitemap,
-}

@@ -334,8 +334,9 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Partos knowledge map API",
     "DESCRIPTION": (
-        "The published knowledge products of the Strategic Partnerships, and the partnerships, "
-        "organisations, themes and product types they refer to. Read-only; no key needed."
+        "The published knowledge products of the Strategic Partnerships, the partnerships, organisations, "
+        "themes and product types they refer to, and the learning activities built on the knowledge needs. "
+        "Read-only; no key needed."
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,

@@ -4,18 +4,27 @@ from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path
 
 from inventory.feeds import ProductFeed
-from inventory.sitemaps import SITEMAPS
+from inventory.sitemaps import OrganisationSitemap, PageSitemap, PartnershipSitemap, ProductSitemap
 from knowledgemap import views
+from needs.sitemaps import ActivitySitemap
 
 admin.site.site_header = "Knowledge map — curators"
 admin.site.site_title = "Knowledge map curators"
 admin.site.index_title = "The inventory, needs and learning"
 
+SITEMAPS = {
+    "pages": PageSitemap,
+    "products": ProductSitemap,
+    "partnerships": PartnershipSitemap,
+    "organisations": OrganisationSitemap,
+    "activities": ActivitySitemap,
+}
+
 # Addresses that are the same in every language: machines and curators use them.
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
-    # An index of sections, each its own file: a section may grow to the 50,000 addresses one file may hold.
+    # An index of sections; a section longer than RECORDS_PER_FILE addresses is split over several files.
     path(
         "sitemap.xml",
         sitemaps.index,

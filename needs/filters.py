@@ -1,4 +1,4 @@
-"""The FilterSet of learning activities: the /activities/ page (and, later, the API) use it.
+"""The FilterSet of learning activities: the /activities/ page and the API (/api/activities/) use it.
 
 Parameters: `theme` (slugs; a core theme stands for itself and its sub-themes), `format` (learning format
 slugs), `status` (planned, open, completed, cancelled); each repeatable. A value that names nothing is
@@ -35,10 +35,11 @@ class ActivityFilter(django_filters.FilterSet):
         model = LearningActivity
         fields = []
 
-    def filter_format(self, queryset, name, value):
+    # The type hints tell the API schema (drf-spectacular) what these parameters are: slugs of these rows.
+    def filter_format(self, queryset, name, value: list[LearningFormat]):
         return queryset.filter(learning_format__in=value)
 
-    def filter_theme(self, queryset, name, value):
+    def filter_theme(self, queryset, name, value: list[Theme]):
         # A subquery on the link table rather than a join, so that no activity comes back twice.
         linked = LearningActivity.themes.through.objects.filter(
             Q(theme__in=value) | Q(theme__parent__in=value)

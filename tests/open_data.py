@@ -1,16 +1,23 @@
 """An inventory for the open-data tests (API, CSV, feed, sitemap): published products spread over themes,
 types, partnerships, organisations, countries, languages, tags, years and stakeholders, and beside them
 unpublished products linked to the very same things. Every product has a nominator whose details are
-private; the unpublished ones have titles that must never be seen."""
+private; the unpublished ones have titles that must never be seen. Learning activities build on both and
+answer needs, which are private too."""
 
 import re
 from dataclasses import dataclass, field
+from datetime import timedelta
 from xml.etree import ElementTree
+
+from django.utils import timezone
 
 from inventory.models import KnowledgeProduct, Organisation, Stakeholder
 from inventory.search import update_search_vectors
+from needs.models import LearningActivity
 from tests.factories import (
     InvolvementFactory,
+    KnowledgeNeedFactory,
+    LearningActivityFactory,
     MembershipFactory,
     OrganisationFactory,
     PartnershipFactory,
@@ -19,9 +26,11 @@ from tests.factories import (
     ProgrammeFactory,
     StakeholderFactory,
     ThemeFactory,
+    learning_format,
 )
 
 Status = KnowledgeProduct.Status
+Activity = LearningActivity
 UNPUBLISHED = [Status.DRAFT, Status.SUBMITTED, Status.ARCHIVED]
 
 # Filter combinations the browse page, the API, the CSV and the feed must agree on.
@@ -50,11 +59,22 @@ FILTER_QUERIES = [
     "featured=1&theme=water&sort=oldest",
 ]
 
+# The same for the activities page and the API's activities.
+ACTIVITY_FILTER_QUERIES = [
+    "",
+    "theme=land",
+    "theme=water&theme=land",
+    "format=coaching",
+    "status=open&status=cancelled",
+    "theme=land&format=webinar",
+]
+
 
 @dataclass
 class Inventory:
     published: list[KnowledgeProduct]
     unpublished: list[KnowledgeProduct]
+    activities: list[LearningActivity] = field(default_factory=list)
     private_values: list[str] = field(default_factory=list)
 
     @property
@@ -180,8 +200,51 @@ def build_inventory() -> Inventory:
         InvolvementFactory(product=hidden, stakeholder=government)
         inventory.unpublished.append(hidden)
         inventory.private_values.append(hidden.nominator_email)
+    add_activities(inventory, land, water)
     update_search_vectors()
     return inventory
+
+
+def add_activities(inventory: Inventory, land, water) -> None:
+    """Public activities (with a start date) in several formats and statuses, building on a published and
+    an unpublished product and answering needs, some of them private; and one without a date yet."""
+    webinar, coaching = learning_format("webinar"), learning_format("coaching")
+    private_need = KnowledgeNeedFactory(
+        title="Secret need about budgets", contact_email="asker@private.example"
+    )
+    shared_need = KnowledgeNeedFactory(
+        title="Shared need", consent_to_publish=True, contact_email="shared@private.example"
+    )
+    shapes = [
+        {"themes": [land], "learning_format": webinar, "status": Activity.Status.OPEN},
+        {
+            "themes": [water],
+            "learning_format": coaching,
+            "status": Activity.Status.COMPLETED,
+            "start_date": timezone.localdate() - timedelta(days=60),
+        },
+        {"themes": [land, water], "learning_format": coaching, "status": Activity.Status.CANCELLED},
+        {"themes": [], "learning_format": webinar, "status": Activity.Status.PLANNED},
+    ]
+    for n, shape in enumerate(shapes):
+        inventory.activities.append(
+            LearningActivityFactory(
+                title=f"Activity {n}",
+                products=[inventory.published[n], inventory.unpublished[n]],
+                needs=[private_need, shared_need],
+                **shape,
+            )
+        )
+    LearningActivityFactory(
+        title="Secret plan without a date", start_date=None, status=Activity.Status.PLANNED
+    )
+    inventory.private_values += [
+        "Secret need about budgets",
+        "Shared need",
+        "asker@private.example",
+        "shared@private.example",
+        "Secret plan without a date",
+    ]
 
 
 def slugs_in_feed(content: bytes) -> set[str]:
@@ -196,3 +259,9 @@ def slugs_on_browse_page(client, query: str) -> set[str]:
     response = client.get(f"/products/?{query}")
     assert response.status_code == 200, response.content.decode()[:1000]
     return {product.slug for product in response.context["page"].paginator.object_list}
+
+
+def slugs_on_activities_page(client, query: str) -> set[str]:
+    response = client.get(f"/activities/?{query}")
+    assert response.status_code == 200, response.content.decode()[:1000]
+    return {activity.slug for activity in response.context["page"].paginator.object_list}

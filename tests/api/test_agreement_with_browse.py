@@ -6,7 +6,13 @@ import io
 
 import pytest
 
-from tests.open_data import FILTER_QUERIES, build_inventory, slugs_in_feed, slugs_on_browse_page
+from tests.open_data import (
+    FILTER_QUERIES,
+    build_inventory,
+    slugs_in_feed,
+    slugs_on_activities_page,
+    slugs_on_browse_page,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -63,3 +69,9 @@ def test_the_sitemap_lists_every_product_the_browse_page_has(client, inventory):
         for loc in [loc.split("</loc>")[0]]
     }
     assert listed == slugs_on_browse_page(client, "") == {p.slug for p in inventory.published}
+
+
+def test_the_sitemap_lists_every_activity_the_activities_page_has(client, inventory):
+    content = client.get("/sitemap-activities.xml").content.decode()
+    listed = {loc.split("</loc>")[0].rstrip("/").rsplit("/", 1)[1] for loc in content.split("<loc>")[1:]}
+    assert listed == slugs_on_activities_page(client, "") == {a.slug for a in inventory.activities}

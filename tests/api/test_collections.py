@@ -31,9 +31,24 @@ def test_the_root_lists_every_collection_the_schema_and_the_documentation(client
         "organisations": "http://testserver/api/organisations/",
         "themes": "http://testserver/api/themes/",
         "product-types": "http://testserver/api/product-types/",
+        "activities": "http://testserver/api/activities/",
         "schema": "http://testserver/api/schema/",
         "documentation": "http://testserver/api/docs/",
     }
+
+
+@pytest.mark.parametrize("asked", [{"HTTP_ACCEPT": "text/html"}, {"HTTP_ACCEPT": "application/xml"}, {}])
+def test_answers_are_json_whatever_is_asked(client, asked):
+    response = client.get("/api/products/?format=xml", **asked)
+    assert response.status_code == 200 and response["Content-Type"] == "application/json"
+
+
+@pytest.mark.parametrize("path", ["/api/", "/api/products/", "/api/themes/", "/api/schema/"])
+def test_scripts_on_other_sites_may_read_every_answer(client, path):
+    response = client.get(path, headers={"origin": "https://other-portal.example"})
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert "Access-Control-Allow-Credentials" not in response
+    assert response["ETag"]
 
 
 def test_the_api_refuses_to_be_written_to(client):

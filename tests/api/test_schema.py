@@ -12,6 +12,8 @@ from inventory.filters import ProductFilter
 pytestmark = pytest.mark.django_db
 
 OPERATIONS = [
+    "/api/activities/",
+    "/api/activities/{slug}/",
     "/api/organisations/",
     "/api/organisations/{slug}/",
     "/api/partnerships/",

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from inventory.sitemaps import ProductSitemap
-from tests.factories import OrganisationFactory, PartnershipFactory, ProductFactory
+from tests.factories import LearningActivityFactory, OrganisationFactory, PartnershipFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +20,7 @@ def locations(client, url) -> list[str]:
 def test_the_sitemap_is_an_index_of_its_sections(client):
     assert locations(client, "/sitemap.xml") == [
         f"http://testserver/sitemap-{section}.xml"
-        for section in ["pages", "products", "partnerships", "organisations"]
+        for section in ["pages", "products", "partnerships", "organisations", "activities"]
     ]
 
 
@@ -37,9 +37,24 @@ def test_it_lists_every_published_product_partnership_and_organisation(client):
     ]
 
 
+def test_it_lists_public_activities_only(client):
+    public = LearningActivityFactory()
+    LearningActivityFactory(start_date=None, status="planned", slug="still-a-plan")
+    assert locations(client, "/sitemap-activities.xml") == [f"http://testserver{public.get_absolute_url()}"]
+
+
 def test_it_lists_the_pages_that_are_not_records(client):
     paths = [loc.removeprefix("http://testserver") for loc in locations(client, "/sitemap-pages.xml")]
-    assert paths == ["/", "/products/", "/partnerships/", "/organisations/", "/map/", "/api/docs/"]
+    assert paths == [
+        "/",
+        "/products/",
+        "/partnerships/",
+        "/organisations/",
+        "/map/",
+        "/gaps/",
+        "/activities/",
+        "/api/docs/",
+    ]
     for path in paths:
         assert client.get(path).status_code == 200, path
 
@@ -84,7 +99,15 @@ def test_robots_txt_points_at_the_sitemap_and_keeps_crawlers_out_of_the_private_
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     lines = response.content.decode().splitlines()
     assert "Sitemap: http://testserver/sitemap.xml" in lines
-    for path in ["/admin/", "/api/", "/products/export.csv", "/products/nominate/", "/needs/", "/products/?"]:
+    for path in [
+        "/admin/",
+        "/api/",
+        "/products/export.csv",
+        "/products/nominate/",
+        "/needs/",
+        "/products/?",
+        "/activities/?",
+    ]:
         assert f"Disallow: {path}" in lines
     assert "Allow: /api/docs/" in lines
     # Product pages and the lists themselves stay open.

@@ -1,0 +1,18 @@
+"""The sitemap's section for learning activities: the public ones, those with a start date."""
+
+from django.contrib.sitemaps import Sitemap
+
+from inventory.sitemaps import RECORDS_PER_FILE
+from needs.models import LearningActivity
+
+
+class ActivitySitemap(Sitemap):
+    limit = RECORDS_PER_FILE
+    changefreq = "weekly"
+    priority = 0.6
+
+    def items(self):
+        return LearningActivity.objects.public().only("slug", "updated_at").order_by("pk")
+
+    def lastmod(self, activity: LearningActivity):
+        return activity.updated_at
