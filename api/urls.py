@@ -14,5 +14,6 @@ urlpatterns = [
     path("schema/", views.schema, name="schema"),
     path("docs/", docs.documentation, name="docs"),
     *router.urls,
-    re_path(r"^(?P<path>.*)$", views.not_found, name="not-found"),
+    # [\s\S], not ".": a path with a newline in it is an address under /api/ too.
+    re_path(r"^(?P<path>[\s\S]*)$", views.not_found, name="not-found"),
 ]

@@ -51,6 +51,12 @@ def test_scripts_on_other_sites_may_read_every_answer(client, path):
     assert response["ETag"]
 
 
+@pytest.mark.parametrize("path", ["/api/no-such-thing/", "/api/activities/x.y%0Az/", "/api/%0A/"])
+def test_an_unknown_address_under_the_api_is_a_404_in_json_even_with_a_newline_in_it(client, path):
+    response = client.get(path)
+    assert response.status_code == 404 and response["Content-Type"] == "application/json"
+
+
 def test_the_api_refuses_to_be_written_to(client):
     ProductFactory(slug="toolkit")
     for method in (client.post, client.put, client.patch, client.delete):
