@@ -58,7 +58,7 @@ class Result:
 class Tally:
     results: list[Result] = field(default_factory=list)
     accepted: list[str] = field(default_factory=list)  # markers of submissions answered with a redirect
-    rejected: int = 0
+    rejected: Counter = field(default_factory=Counter)  # submissions not accepted, by status
     lock: threading.Lock = field(default_factory=threading.Lock)
     budget: int = 0
 
@@ -146,8 +146,8 @@ class Client:
         with self.tally.lock:
             if status in (301, 302, 303):
                 self.tally.accepted.append(marker)
-            elif status == 200:
-                self.tally.rejected += 1
+            elif status:
+                self.tally.rejected[status] += 1
 
 
 class FormReader(HTMLParser):
@@ -166,6 +166,8 @@ class FormReader(HTMLParser):
         if tag == "form" and not self.done and (attributes.get("method") or "").lower() == "post":
             self.in_form = True
         if not self.in_form or not attributes.get("name") and tag != "option":
+            return
+        if attributes.get("tabindex") == "-1":  # out of reach of the keyboard: the honeypot people never see
             return
         if tag == "input":
             kind = (attributes.get("type") or "text").lower()
@@ -285,8 +287,12 @@ def setup_django(database_url: str) -> None:
     django.setup()
 
 
-def start_server(port: int, database_url: str, log_path: Path) -> subprocess.Popen:
+def start_server(port: int, database_url: str, log_path: Path, rate_limit: bool) -> subprocess.Popen:
     environment = {**os.environ, "DATABASE_URL": database_url, "PORT": str(port)}
+    if not rate_limit:
+        # Every client comes from 127.0.0.1, so the per-address limit on the forms would refuse all but the
+        # first few submissions of the whole run, and the run would say nothing about storing them.
+        environment["SUBMISSION_RATE_LIMIT"] = ""
     log = open(log_path, "w")  # noqa: SIM115 - kept open for the server's lifetime
     server = subprocess.Popen(
         ["make", "--no-print-directory", "serve", f"PORT={port}"],
@@ -431,9 +437,16 @@ def report(tally: Tally, elapsed: float, run_id: str, plan: Plan) -> bool:
             ok = False
         else:
             lost = accepted - found
-            counts = f"{len(accepted)} accepted, {tally.rejected} rejected, {len(accepted & found)} rows"
+            rejected = sum(tally.rejected.values())
+            counts = f"{len(accepted)} accepted, {rejected} not accepted, {len(accepted & found)} rows"
             print(f"\nneeds     {counts}, {len(lost)} lost")
-            ok = ok and not lost
+            if rejected:
+                by_status = sorted(tally.rejected.items())
+                print("not accepted, by status: " + ", ".join(f"{s}: {n}" for s, n in by_status))
+            # An honest zero: when nothing was accepted, "none lost" proves nothing.
+            if not accepted:
+                print("needs     no submission was accepted: the check of the rows proves nothing")
+            ok = ok and not lost and bool(accepted) and not rejected
     for note in plan.notes:
         print(f"note      {note}")
     return ok
@@ -449,6 +462,11 @@ def main() -> None:
     parser.add_argument("--max-requests", type=int, default=500_000, help="stop after this many requests")
     parser.add_argument(
         "--seed-products", type=int, default=300, help="fictional products for an empty database"
+    )
+    parser.add_argument(
+        "--rate-limit",
+        action="store_true",
+        help="keep the forms' per-address rate limit on (off by default when the script starts the server)",
     )
     args = parser.parse_args()
     if not 1 <= args.clients <= 200 or not 0 < args.duration <= 600:
@@ -475,7 +493,9 @@ def main() -> None:
         if not args.url:
             log_path = BENCH_DIR / "loadtest-server.log"
             print(f"Starting make serve (log: {log_path.relative_to(BASE_DIR)}) …")
-            server = start_server(port, database_url, log_path)
+            server = start_server(port, database_url, log_path, args.rate_limit)
+            if not args.rate_limit:
+                print("The forms' per-address rate limit is off for this run (all clients are 127.0.0.1).")
         setup_django(database_url)
         if not args.url:
             print(seed_if_empty(args.seed_products))

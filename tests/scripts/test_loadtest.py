@@ -49,3 +49,22 @@ def test_percentiles_are_in_milliseconds():
     assert percentile_ms(seconds, 50) == pytest.approx(50.5)
     assert percentile_ms(seconds, 95) == pytest.approx(95.05)
     assert percentile_ms(seconds, 99) == pytest.approx(99.01)
+
+
+@pytest.mark.django_db
+def test_what_it_fills_in_on_the_real_needs_form_is_accepted_and_stored(client):
+    """The run's "0 lost" only means something when its submissions are accepted: the honeypot must stay
+    empty and every required field be answered."""
+    from needs.models import KnowledgeNeed
+    from tests.factories import PartnershipFactory
+
+    PartnershipFactory()
+    page = client.get("/needs/new/").content.decode()
+    response = client.post("/needs/new/", fill_form(page, "run-2-7"))
+    assert response.status_code == 302, response.context["form"].errors if response.context else response
+    assert KnowledgeNeed.objects.filter(title__contains="run-2-7").count() == 1
+
+
+def test_it_leaves_fields_out_of_keyboard_reach_empty():
+    page = NEED_FORM.replace("<textarea", '<input name="website" tabindex="-1"><textarea')
+    assert "website" not in fill_form(page, "run-1-1")
