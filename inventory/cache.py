@@ -28,16 +28,29 @@ VERSION_KEY = "public-aggregates:version"
 TIMEOUT = 60 * 60
 
 
-def cached_aggregate(name: str, compute: Callable[[], T], timeout: int = TIMEOUT) -> T:
+def cached_aggregate(
+    name: str,
+    compute: Callable[[], T],
+    timeout: int = TIMEOUT,
+    *,
+    version: str | None = None,
+    per_language: bool = True,
+) -> T:
     """The value `compute()` returns, computed at most once per data version (and per timeout).
 
-    `name` must say everything the value depends on besides the data, e.g. "map:type"."""
+    `name` must say everything the value depends on besides the data, e.g. "map:type". A caller that has
+    read the version already (`current_version()`) passes it. Values holding no translated text (names,
+    counts) can be shared by the languages: `per_language=False`."""
     if not getattr(settings, "CACHE_PUBLIC_AGGREGATES", True):
         return compute()
     # Labels in aggregates (facet names, choices) are translated when computed.
-    key = f"public-aggregates:{translation.get_language()}:{name}"
-    found = cache.get_many([VERSION_KEY, key])
-    version, entry = found.get(VERSION_KEY), found.get(key)
+    language = translation.get_language() if per_language else "all"
+    key = f"public-aggregates:{language}:{name}"
+    if version is None:
+        found = cache.get_many([VERSION_KEY, key])
+        version, entry = found.get(VERSION_KEY), found.get(key)
+    else:
+        entry = cache.get(key)
     if version is not None and entry is not None and entry[0] == version:
         return entry[1]
     if version is None:
@@ -45,6 +58,12 @@ def cached_aggregate(name: str, compute: Callable[[], T], timeout: int = TIMEOUT
     value = compute()
     cache.set(key, (version, value), timeout)
     return value
+
+
+def current_version() -> str:
+    """The data version the cached aggregates are computed at (one cache read)."""
+    version = cache.get(VERSION_KEY)
+    return version if version is not None else _new_version()
 
 
 def invalidate_public_aggregates() -> None:

@@ -1,22 +1,25 @@
 """Facet counts for the product FilterSet: for each value, how many products the page would show with that
 value chosen, given the other active filters (so choosing a value never leads to an empty page).
 
-Each facet counts over the products matching every parameter except its own, in one grouped query (the
-theme facet in two, for core themes and sub-themes). Nothing here knows about HTML or requests: the browse
-page renders the facets, and an API can return them as they are.
+Each facet counts over the products matching every parameter except its own, from the facet index
+(inventory.facet_index): sets of products intersected in memory, with no query per facet. Only a search
+asks the database, once, for its matches. Nothing here knows about HTML or requests: the browse page renders
+the facets, and an API can return them as they are.
 """
 
 import hashlib
+import heapq
 import json
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, QuerySet
-from django.db.models.functions import Coalesce
+from django.db import connection
 from django.utils.translation import gettext
+from pyroaring import BitMap
 
-from inventory import codes
-from inventory.filters import ProductFilter, Through
-from inventory.models import Involvement, Organisation, Region, Stakeholder, Theme
+from inventory import codes, facet_index
+from inventory.filters import EMPTY, ProductFilter
+from inventory.models import KnowledgeProduct, Organisation, Region, Stakeholder
+from inventory.search import search_products, uses_full_text_search
 
 SHOWN_BEFORE_MORE = 8
 # Facets listed by size (partnerships, organisations, countries, languages, tags) show this many values at
@@ -67,26 +70,86 @@ class ActiveFilter:
     group: str  # the parameter's name
 
 
-def product_facets(filterset: ProductFilter) -> list[Facet]:
+class Selection:
+    """The products one request's filters give, as sets from the facet index: a set per active parameter
+    (a repeated parameter is the union of its values), intersected as needed."""
+
+    def __init__(self, filterset: ProductFilter, index: facet_index.FacetIndex | None = None):
+        self.index = index if index is not None else facet_index.current()
+        self.matches: dict[str, BitMap] = {}
+        # A full-text search's matches with their relevance (PostgreSQL; None without a search)
+        self.ranks: dict[int, float] | None = None
+        filterset.errors  # noqa: B018  (validates, so cleaned_data exists)
+        for param, chosen in filterset.form.cleaned_data.items():
+            if param == "sort" or chosen in EMPTY:
+                continue
+            if param == "q":
+                if text := chosen.strip():
+                    self.matches[param], self.ranks = _search_matches(text)
+            elif param == "year_min":
+                self.matches[param] = self.index.years_between(chosen, None)
+            elif param == "year_max":
+                self.matches[param] = self.index.years_between(None, chosen)
+            elif param == "featured":
+                if chosen:
+                    self.matches[param] = self.index.featured
+            elif param in facet_index.KEYED:
+                key = facet_index.KEYED[param]
+                self.matches[param] = self.index.union(param, [getattr(row, key) for row in chosen])
+            else:
+                self.matches[param] = self.index.union(param, chosen)
+
+    def products(self, *excluded: str) -> BitMap:
+        """The published products matching every active parameter except `excluded`."""
+        others = [products for param, products in self.matches.items() if param not in excluded]
+        return self.index.published.intersection(*others) if others else self.index.published
+
+    def count(self, *excluded: str) -> int:
+        return len(self.products(*excluded))
+
+    def ranked_page(self, number: int, per_page: int) -> list[int] | None:
+        """The ids on page `number` of a search's results by relevance (ties newest first, as the database
+        orders them), or None when there is no full-text search to rank by."""
+        if self.ranks is None:
+            return None
+        ranks, newest = self.ranks, self.index.newest
+        start = (number - 1) * per_page
+        best = heapq.nsmallest(start + per_page, self.products(), key=lambda pk: (-ranks[pk], newest[pk]))
+        return best[start:]
+
+
+def _search_matches(text: str) -> tuple[BitMap, dict[int, float] | None]:
+    """The published products a search finds, and on PostgreSQL how relevant each is: one query on the
+    full-text index, which reads each match once (ranking them again for the page would read them twice)."""
+    found = search_products(KnowledgeProduct.objects.published().order_by(), text)
+    if not uses_full_text_search():
+        return BitMap(found.values_list("pk", flat=True)), None
+    # Straight from the cursor: tens of thousands of matches through the ORM's row converters cost more
+    # than the query.
+    sql, params = found.values_list("pk", "rank").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        ranks = dict(cursor.fetchall())
+    return BitMap(ranks), ranks
+
+
+def product_facets(filterset: ProductFilter, selection: Selection | None = None) -> list[Facet]:
     """Every facet of the browse page, in the order shown."""
+    selection = selection or Selection(filterset)
     return [
-        theme_facet(filterset),
-        _linked_facet(filterset, "type", None, "product_type", order=("position",)),
-        _linked_facet(
-            filterset, "programme", "partnerships", "partnership__programme", order=("-start_year",)
-        ),
-        _linked_facet(filterset, "partnership", "partnerships", "partnership"),
-        _organisation_facet(filterset),
-        _choice_facet(filterset, "org_kind", "organisations", "organisation__kind", Organisation.Kind),
-        _choice_facet(filterset, "region", "countries", "country__region", Region),
-        _linked_facet(filterset, "country", "countries", "country", key="code"),
-        _linked_facet(filterset, "language", "languages", "language", key="code"),
-        _linked_facet(filterset, "tag", "tags", "tag"),
-        _choice_facet(
-            filterset, "stakeholder_category", "stakeholders", "stakeholder__category", Stakeholder.Category
-        ),
-        year_facet(filterset),
-        featured_facet(filterset),
+        theme_facet(filterset, selection),
+        _keyed_facet(filterset, selection, "type", fixed_order=True),
+        _keyed_facet(filterset, selection, "programme", fixed_order=True),
+        _keyed_facet(filterset, selection, "partnership"),
+        _keyed_facet(filterset, selection, "organisation"),
+        _choice_facet(filterset, selection, "org_kind", Organisation.Kind),
+        _choice_facet(filterset, selection, "region", Region),
+        _keyed_facet(filterset, selection, "country"),
+        _keyed_facet(filterset, selection, "language"),
+        _keyed_facet(filterset, selection, "tag"),
+        _choice_facet(filterset, selection, "stakeholder_category", Stakeholder.Category),
+        year_facet(filterset, selection),
+        featured_facet(filterset, selection),
     ]
 
 
@@ -99,23 +162,15 @@ def _label(filterset: ProductFilter, param: str) -> str:
     return str(filterset.filters[param].label)
 
 
-def _links(filterset: ProductFilter, param: str, relation: str | None) -> QuerySet:
-    """Rows of the link table (or the products themselves) for the products the facet counts over."""
-    products = filterset.queryset_without(param)
-    if relation is None:
-        return products
-    table, _column, product_column = Through[relation]
-    return table.objects.filter(**{f"{product_column}__in": products.values("pk")})
-
-
-def _product_count(relation: str | None, path: str) -> Count:
-    """Products per group. A link table holds each (product, row) pair once, so grouping by the linked row
-    itself needs no DISTINCT (which costs a sort); grouping by something further (a partnership's
-    programme, an organisation's kind) does."""
-    if relation is None:
-        return Count("pk")
-    table, linked, product_column = Through[relation]
-    return Count(product_column, distinct=path != linked or table is Involvement)
+def _counts(base: BitMap, sets: dict[str, BitMap], whole: BitMap) -> dict[str, int]:
+    """How many of `base` each set holds (the values none of them has are left out)."""
+    if len(base) == len(whole):  # nothing else filters: every set is within the published products
+        return {key: len(products) for key, products in sets.items() if products}
+    counts = {}
+    for key, products in sets.items():
+        if count := base.intersection_cardinality(products):
+            counts[key] = count
+    return counts
 
 
 # Countries and languages are named in the page's language (the rows hold English names).
@@ -125,70 +180,44 @@ LOCAL_NAMES = {
 }
 
 
-def _linked_facet(filterset, param, relation, path, *, key="slug", order=()) -> Facet:
-    """Counts per related row, labelled by its name; in the given order (fields of the related model),
-    else most products first."""
-    rows = (
-        _links(filterset, param, relation)
-        .values(value=F(f"{path}__{key}"), name=F(f"{path}__name"))
-        .annotate(count=_product_count(relation, path))
-        .order_by(*[_prefixed(path, field) for field in order] or ["-count"], "name")
-    )
-    chosen = {getattr(obj, key): obj for obj in _selected(filterset, param)}
+def _keyed_facet(filterset, selection: Selection, param: str, *, fixed_order: bool = False) -> Facet:
+    """Counts per related row (a type, a partnership, a country …), labelled by its name: in the rows' own
+    order (types by position, programmes newest first) or most products first, then by name."""
+    index = selection.index
+    rows = index.rows.get(param, {})
+    counts = _counts(selection.products(param), index.sets.get(param, {}), index.published)
+    found = [(key, count) for key, count in counts.items() if key in rows]
+    chosen = {getattr(obj, facet_index.KEYED[param]): obj for obj in _selected(filterset, param)}
+    if fixed_order:
+        kept, omitted = sorted(found, key=lambda item: rows[item[0]].order), 0
+    else:
+        # Thousands of tags or organisations: only the largest are listed, so only they are sorted and made.
+        def by_size(item):
+            return -item[1], rows[item[0]].name
+
+        kept = heapq.nsmallest(MOST_LISTED, found, key=by_size)
+        listed = {key for key, _count in kept}
+        kept += sorted((item for item in found if item[0] in chosen and item[0] not in listed), key=by_size)
+        omitted = len(found) - len(kept)
     name = LOCAL_NAMES.get(param, lambda value, name: name)
+    southern, southern_kind = gettext("Southern"), Organisation.Kind.SOUTHERN_CSO.value
     values = [
-        FacetValue(r["value"], name(r["value"], r["name"]), r["count"], r["value"] in chosen) for r in rows
+        FacetValue(
+            key,
+            name(key, rows[key].name),
+            count,
+            key in chosen,
+            note=southern if rows[key].kind == southern_kind else "",
+        )
+        for key, count in kept
     ]
-    values, omitted = _most(values) if not order else (values, 0)
     return Facet(param, _label(filterset, param), _with_chosen(values, chosen), omitted=omitted)
 
 
-def _most(values: list[FacetValue]) -> tuple[list[FacetValue], int]:
-    """The first MOST_LISTED values (the facet is ordered by size) and the chosen ones beyond them; and how
-    many were left out."""
-    kept = values[:MOST_LISTED] + [v for v in values[MOST_LISTED:] if v.selected]
-    return kept, len(values) - len(kept)
-
-
-def _prefixed(path: str, field: str) -> str:
-    return f"-{path}__{field[1:]}" if field.startswith("-") else f"{path}__{field}"
-
-
-def _organisation_facet(filterset) -> Facet:
-    rows = (
-        _links(filterset, "organisation", "organisations")
-        .values(value=F("organisation__slug"), name=F("organisation__name"), kind=F("organisation__kind"))
-        .annotate(count=_product_count("organisations", "organisation"))
-        .order_by("-count", "name")
-    )
-    chosen = {o.slug: o for o in _selected(filterset, "organisation")}
-    southern = gettext("Southern")
-    values = [
-        FacetValue(
-            r["value"],
-            r["name"],
-            r["count"],
-            r["value"] in chosen,
-            note=southern if r["kind"] == Organisation.Kind.SOUTHERN_CSO else "",
-        )
-        for r in rows
-    ]
-    values, omitted = _most(values)
-    return Facet(
-        "organisation", _label(filterset, "organisation"), _with_chosen(values, chosen), omitted=omitted
-    )
-
-
-def _choice_facet(filterset, param, relation, path, choices) -> Facet:
+def _choice_facet(filterset, selection: Selection, param, choices) -> Facet:
     """Counts per choice of a field (kinds, regions, categories), in the choices' own order."""
-    rows = (
-        _links(filterset, param, relation)
-        .exclude(**{path: ""})
-        .values(value=F(path))
-        .annotate(count=_product_count(relation, path))
-        .order_by()
-    )
-    counts = {r["value"]: r["count"] for r in rows}
+    index = selection.index
+    counts = _counts(selection.products(param), index.sets.get(param, {}), index.published)
     chosen = set(_selected(filterset, param))
     values = [
         FacetValue(value, str(label), counts.get(value, 0), value in chosen)
@@ -198,56 +227,45 @@ def _choice_facet(filterset, param, relation, path, choices) -> Facet:
     return Facet(param, _label(filterset, param), values)
 
 
-def theme_facet(filterset, *, include_empty: bool = False) -> Facet:
+def theme_facet(filterset, selection: Selection | None = None, *, include_empty: bool = False) -> Facet:
     """Core themes with their sub-themes. A core theme counts the products of its sub-themes too, as
     choosing it finds them. Core themes without products are left out unless `include_empty`."""
-    links = _links(filterset, "theme", "themes")
-    core_counts = dict(
-        links.values(core=Coalesce("theme__parent_id", "theme_id"))
-        .annotate(count=Count("knowledgeproduct_id", distinct=True))
-        .order_by()
-        .values_list("core", "count")
-    )
-    sub_counts = dict(
-        links.filter(theme__parent__isnull=False)
-        .values("theme_id")
-        .annotate(count=Count("knowledgeproduct_id"))
-        .order_by()
-        .values_list("theme_id", "count")
-    )
-    chosen = {t.pk for t in _selected(filterset, "theme")}
-    themes = Theme.objects.only("name", "slug", "parent_id", "position")
-    children: dict[int, list[FacetValue]] = {}
-    for theme in themes:
-        if theme.parent_id and (sub_counts.get(theme.pk) or theme.pk in chosen):
-            value = FacetValue(theme.slug, theme.name, sub_counts.get(theme.pk, 0), theme.pk in chosen)
-            children.setdefault(theme.parent_id, []).append(value)
+    selection = selection or Selection(filterset)
+    index = selection.index
+    base = selection.products("theme")
+    core_counts = _counts(base, index.sets.get("theme", {}), index.published)
+    sub_counts = _counts(base, index.theme_direct, index.published)
+    chosen = {t.slug for t in _selected(filterset, "theme")}
+    children: dict[str, list[FacetValue]] = {}
+    for theme in index.themes:
+        if theme.parent and (sub_counts.get(theme.key) or theme.key in chosen):
+            value = FacetValue(theme.key, theme.name, sub_counts.get(theme.key, 0), theme.key in chosen)
+            children.setdefault(theme.parent, []).append(value)
     values = [
         FacetValue(
-            theme.slug,
+            theme.key,
             theme.name,
-            core_counts.get(theme.pk, 0),
-            theme.pk in chosen,
-            children=children.get(theme.pk, []),
+            core_counts.get(theme.key, 0),
+            theme.key in chosen,
+            children=children.get(theme.key, []),
         )
-        for theme in themes
-        if theme.parent_id is None
-        and (include_empty or core_counts.get(theme.pk) or theme.pk in chosen or theme.pk in children)
+        for theme in index.themes
+        if not theme.parent
+        and (include_empty or core_counts.get(theme.key) or theme.key in chosen or theme.key in children)
     ]
     return Facet("theme", _label(filterset, "theme"), values)
 
 
-def year_facet(filterset) -> Facet:
+def year_facet(filterset, selection: Selection) -> Facet:
     """Products per year, given every filter but the year range."""
-    rows = (
-        filterset.queryset_without("year_min", "year_max")
-        .exclude(year=None)
-        .values("year")
-        .annotate(count=Count("pk"))
-        .order_by("-year")
-    )
+    base = selection.products("year_min", "year_max")
+    years = {str(year): products for year, products in selection.index.years.items()}
+    counts = _counts(base, years, selection.index.published)
     low, high = _selected_year(filterset, "year_min"), _selected_year(filterset, "year_max")
-    values = [FacetValue(str(r["year"]), str(r["year"]), r["count"], low == high == r["year"]) for r in rows]
+    values = [
+        FacetValue(year, year, counts[year], low == high == int(year))
+        for year in sorted(counts, key=int, reverse=True)
+    ]
     return Facet("year", gettext("Year"), values, kind="year")
 
 
@@ -256,8 +274,8 @@ def _selected_year(filterset, param):
     return filterset.form.cleaned_data.get(param)
 
 
-def featured_facet(filterset) -> Facet:
-    count = filterset.queryset_without("featured").filter(featured=True).count()
+def featured_facet(filterset, selection: Selection) -> Facet:
+    count = selection.products("featured").intersection_cardinality(selection.index.featured)
     chosen = bool(_selected(filterset, "featured"))
     values = (
         [FacetValue("1", str(filterset.filters["featured"].label), count, chosen)] if count or chosen else []

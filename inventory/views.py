@@ -89,34 +89,44 @@ def _home_figures() -> dict:
 def product_list(request):
     filterset = ProductFilter(request.GET, queryset=KnowledgeProduct.objects.published().for_cards())
     active = facets.active_filters(filterset)
-    # The number of results and the facets are the same for every page and order of one set of filters:
-    # counted once per data version (inventory.cache), as counting them is the slow part of the page.
-    state = facets.filter_state_key(active)
-    figures = cached_aggregate(
-        f"browse:{state}",
-        lambda: {"count": filterset.qs.count(), "facets": facets.product_facets(filterset)},
-    )
+    # The number of results and the facets come from the facet index, without a grouped query: counting
+    # is what made this page slow with many products.
+    selection = facets.Selection(filterset)
     paginator = Paginator(filterset.qs, PRODUCTS_PER_PAGE)
-    paginator.count = figures["count"]
+    paginator.count = selection.count()
     page = paginator.get_page(request.GET.get("page"))
-    # The page itself too: ranking a search's matches reads every one of them.
+    # The page itself is kept per set of filters, order and page: ranking a search's matches reads every
+    # one of them.
+    state = facets.filter_state_key(active)
     page.object_list = cached_aggregate(
-        f"browse:{state}:{filterset.sort_order}:{page.number}", lambda: list(page.object_list)
+        f"browse:{state}:{filterset.sort_order}:{page.number}",
+        lambda: _page_of_products(selection, page, filterset.sort_order),
     )
     searching = bool(filterset.search_text)
     context = {
         "filterset": filterset,
         "page": page,
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
-        "facets": figures["facets"],
+        "facets": facets.product_facets(filterset, selection),
         "active_filters": active,
         "search_text": filterset.search_text,
         "sort": filterset.sort_order,
         "sort_choices": [(v, label) for v, label in Sort.choices if searching or v != Sort.RELEVANCE],
         "errors": _refused(filterset),
-        "widen": _ways_to_widen(filterset) if not page.paginator.count else [],
+        "widen": _ways_to_widen(filterset, selection) if not page.paginator.count else [],
     }
     return render(request, "inventory/product_list.html", context, status=400 if context["errors"] else 200)
+
+
+def _page_of_products(selection: facets.Selection, page, sort: str) -> list:
+    """The products on the page. A search's, by relevance, in the order the facet index's ranking gives,
+    fetched by id; any other order is the database's (an index serves the default one)."""
+    if sort == Sort.RELEVANCE:
+        ids = selection.ranked_page(page.number, PRODUCTS_PER_PAGE)
+        if ids is not None:
+            found = KnowledgeProduct.objects.published().for_cards().in_bulk(ids)
+            return [found[pk] for pk in ids if pk in found]
+    return list(page.object_list)
 
 
 def _refused(filterset) -> list[dict]:
@@ -124,14 +134,14 @@ def _refused(filterset) -> list[dict]:
     return [{"param": param, "messages": messages} for param, messages in filterset.errors.items()]
 
 
-def _ways_to_widen(filterset: ProductFilter) -> list[dict]:
+def _ways_to_widen(filterset: ProductFilter, selection: facets.Selection) -> list[dict]:
     """For an empty result: how many products each active parameter, left out, would give."""
     active = dict.fromkeys(f.param for f in facets.active_filters(filterset))
     return [
         {
             "param": param,
             "label": filterset.filters[param].label,
-            "count": filterset.queryset_without(param).count(),
+            "count": selection.count(param),
         }
         for param in active
     ]

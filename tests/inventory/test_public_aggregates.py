@@ -70,8 +70,9 @@ class TestPagesServeCachedCounts:
         theme = ThemeFactory(slug="water")
         ProductFactory.create_batch(30, themes=[theme], countries=["KE"])
         client.get(f"{BROWSE}?theme=water&country=KE&page=2")
-        # 1–2 the theme and country named in the link exist; 3 the cached count and facets; 4 the cached
-        # page of products. The order of the parameters and the case of codes do not matter.
+        # 1–2 the theme and country named in the link exist; 3 the data version (the facet index, which
+        # gives the count and the facets, is in this process's memory); 4 the cached page of products. The
+        # order of the parameters and the case of codes do not matter.
         with django_assert_num_queries(4):
             response = client.get(f"{BROWSE}?country=ke&page=2&theme=water")
         assert response.context["page"].paginator.count == 30
@@ -82,12 +83,39 @@ class TestPagesServeCachedCounts:
     ):
         ProductFactory.create_batch(30, countries=["KE"])
         client.get(f"{BROWSE}?country=KE")
-        # 1 the country exists; 2 the cached count and facets; 3 no cached page yet: 4 the page of
-        # products, 5 their partnerships, 6–10 storing the page in the cache (database cache: count,
-        # savepoint, look up, insert, release).
+        # 1 the country exists; 2 the data version (the facet index is in memory); 3 no cached page yet:
+        # 4 the page of products, 5 their partnerships, 6–10 storing the page in the cache (database cache:
+        # count, savepoint, look up, insert, release).
         with django_assert_num_queries(10):
             response = client.get(f"{BROWSE}?country=KE&sort=title&page=2")
         assert len(response.context["page"].object_list) == 6
+
+    def test_filters_never_asked_for_before_are_counted_without_a_query_per_facet(
+        self, client, django_assert_num_queries
+    ):
+        water, budget = ThemeFactory(slug="water"), ThemeFactory(slug="budget")
+        ProductFactory.create_batch(12, themes=[water], countries=["KE"])
+        ProductFactory.create_batch(5, themes=[water, budget], countries=["UG"])
+        client.get(BROWSE)  # builds the facet index once for this data version
+        # 1–2 the theme and country exist; 3 the data version; 4 no cached page: 5 the page, 6 their
+        # partnerships, 7–11 storing the page. Nothing counts in the database.
+        with django_assert_num_queries(11):
+            response = client.get(f"{BROWSE}?theme=water&country=UG")
+        assert response.context["page"].paginator.count == 5
+        themes = {f.param: f for f in response.context["facets"]}["theme"]
+        assert {v.value: v.count for v in themes.values} == {"water": 5, "budget": 5}
+        countries = {f.param: f for f in response.context["facets"]}["country"]
+        assert {v.value: v.count for v in countries.values} == {"KE": 12, "UG": 5}
+
+    def test_a_new_version_builds_the_facet_index_again(self, client):
+        ProductFactory.create_batch(2, countries=["KE"])
+        assert client.get(f"{BROWSE}?country=KE").context["page"].paginator.count == 2
+        draft = ProductFactory(status=Status.DRAFT, published_at=None, countries=["KE"])
+        services.product_set_status(product=draft, status=Status.PUBLISHED)
+        response = client.get(f"{BROWSE}?country=KE")
+        assert response.context["page"].paginator.count == 3
+        countries = {f.param: f for f in response.context["facets"]}["country"]
+        assert [(v.value, v.count) for v in countries.values] == [("KE", 3)]
 
     def test_the_map_is_computed_once_per_data_version(self, client, django_assert_num_queries):
         ProductFactory.create_batch(3, themes=[ThemeFactory()])

@@ -164,3 +164,27 @@ class TestSubstringFallback:
         ProductFactory(title="Toolkits for all")
         assert search("toolkit") == ["Toolkits for all"]
         assert update_search_vectors() == 0
+
+
+@postgresql_only
+def test_the_browse_page_orders_a_search_as_the_database_ranks_it_page_after_page(client):
+    """The browse page ranks a search from the matches the facet index was given (inventory.facets); its
+    pages must follow the database's order, ties (equal rank) newest first, exactly as the API and CSV do."""
+    for n in range(45):
+        ProductFactory(
+            title=f"Lobby {'toolkit' if n % 3 else 'guide'} {n}",
+            summary="Lobby the council." if n % 2 else "Work with councils.",
+            year=2016 + n % 5,
+            tags=["lobby"] if n % 4 == 0 else [],
+        )
+    ProductFactory(title="Unrelated")
+    update_search_vectors()
+    expected = [p.pk for p in ProductFilter(QueryDict("q=lobby")).qs]
+    assert len(expected) == 45
+    shown, number, last = [], 1, 1
+    while number <= last:
+        page = client.get(reverse("inventory:product-list"), {"q": "lobby", "page": number}).context["page"]
+        shown += [product.pk for product in page.object_list]
+        number, last = number + 1, page.paginator.num_pages
+    assert last > 1
+    assert shown == expected
