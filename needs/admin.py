@@ -9,7 +9,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 
-from inventory.models import KnowledgeProduct
+from inventory.models import KnowledgeProduct, Partnership
 from knowledgemap.admin import ExportAdmin, HistoryAdmin, ReviewableAdmin
 from knowledgemap.spreadsheets import readable_export_resource
 from needs import services
@@ -35,6 +35,18 @@ class LearningFormatAdmin(ExportAdmin):
     @admin.display(description="needs", ordering="need_count")
     def need_count(self, obj):
         return obj.need_count
+
+
+class PartnershipListFilter(admin.RelatedOnlyFieldListFilter):
+    """The partnerships the needs come from, each named with its programme: read in one query, where the
+    stock filter reads each partnership's programme on its own."""
+
+    def field_choices(self, field, request, model_admin):
+        used = model_admin.get_queryset(request).values("partnership")
+        partnerships = Partnership.objects.filter(pk__in=used).select_related("programme")
+        if ordering := self.field_admin_ordering(field, request, model_admin):
+            partnerships = partnerships.order_by(*ordering)
+        return [(partnership.pk, str(partnership)) for partnership in partnerships]
 
 
 class KnowledgeNeedAdminForm(forms.ModelForm):
@@ -82,7 +94,7 @@ class KnowledgeNeedAdmin(ReviewableAdmin, HistoryAdmin, ExportAdmin):
         "themes",
         "learning_formats",
         "partnership__programme",
-        ("partnership", admin.RelatedOnlyFieldListFilter),
+        ("partnership", PartnershipListFilter),
         "consent_to_publish",
         "consent_to_contact",
     ]
