@@ -15,6 +15,7 @@ process's memory for as long as the data version holds. Search is not in it: a s
 the database (the full-text index on PostgreSQL) as one more set.
 """
 
+import heapq
 import threading
 from array import array
 from collections import defaultdict
@@ -45,7 +46,7 @@ from inventory.models import (
 
 # Part of the cache key: a change to what FacetIndex holds must raise it, or processes running the new code
 # would load an index pickled by the old.
-FORMAT = 2
+FORMAT = 3
 CACHE_NAME = f"facet-index:{FORMAT}"
 # The browse page's default order (ProductFilter.order): year, then publication, newest first.
 NEWEST = (F("year").desc(nulls_last=True), F("published_at").desc(nulls_last=True), "-pk")
@@ -82,6 +83,8 @@ class FacetIndex:
     # a published product's place in the newest-first order (indexed by id): what breaks ties between
     # equally relevant search results, as the database's order does
     newest: array = field(default_factory=lambda: array("I"))
+    # the same for the most recently published first: the order among equally related products
+    recent: array = field(default_factory=lambda: array("I"))
     # param -> key -> the published products a filter on that value finds (a core theme: its sub-themes' too)
     sets: dict[str, dict[str, BitMap]] = field(default_factory=dict)
     # the published products linked to a theme itself (a sub-theme's own count)
@@ -95,6 +98,35 @@ class FacetIndex:
     def union(self, param: str, keys: Iterable[str]) -> BitMap:
         values = self.sets.get(param, {})
         return BitMap.union(BitMap(), *[values[key] for key in keys if key in values])
+
+    def related(self, pk: int, themes: Iterable[str], tags: Iterable[str], limit: int) -> list[int]:
+        """Up to `limit` other published products sharing the most of these themes and tags with product
+        `pk`, the most recently published first among equals."""
+        sets = [self.theme_direct[key] for key in themes if key in self.theme_direct]
+        sets += [self.sets["tag"][key] for key in tags if key in self.sets.get("tag", {})]
+        # at_least[j]: the products in at least j + 1 of the sets. Each set lifts the products it holds
+        # one level, from the top down, so that it counts once for each of them.
+        at_least: list[BitMap] = []
+        for products in sets:
+            for j in range(len(at_least) - 1, -1, -1):
+                lifted = at_least[j] & products
+                if j + 1 == len(at_least):
+                    if lifted:
+                        at_least.append(lifted)
+                else:
+                    at_least[j + 1] |= lifted
+            if at_least:
+                at_least[0] |= products
+            else:
+                at_least.append(BitMap(products))
+        chosen: list[int] = []
+        for j in range(len(at_least) - 1, -1, -1):
+            exactly = at_least[j] - at_least[j + 1] if j + 1 < len(at_least) else BitMap(at_least[j])
+            exactly.discard(pk)
+            chosen += heapq.nsmallest(limit - len(chosen), exactly, key=self.recent.__getitem__)
+            if len(chosen) >= limit:
+                break
+        return chosen
 
     def years_between(self, low: int | None, high: int | None) -> BitMap:
         return BitMap.union(
@@ -125,9 +157,9 @@ def build() -> FacetIndex:
         if is_featured:
             featured.append(pk)
     published = index.published = BitMap(pks)
-    index.newest = array("I", [len(pks)]) * ((max(pks) + 1) if pks else 0)
-    for position, pk in enumerate(pks):
-        index.newest[pk] = position
+    index.newest = _positions(pks)
+    recent = KnowledgeProduct.objects.published().order_by(F("published_at").desc(nulls_last=True), "pk")
+    index.recent = _positions(list(recent.values_list("pk", flat=True)))
     index.featured = BitMap(featured)
     index.years = {year: BitMap(members) for year, members in years.items()}
 
@@ -176,6 +208,14 @@ def build() -> FacetIndex:
     categories = dict(Stakeholder.objects.values_list("pk", "category"))
     index.sets["stakeholder_category"] = _grouped_by_value(involved, categories, published)
     return index
+
+
+def _positions(ordered: list[int]) -> array:
+    """Each id's place in `ordered`, looked up by id."""
+    positions = array("I", [len(ordered)]) * ((max(ordered) + 1) if ordered else 0)
+    for position, pk in enumerate(ordered):
+        positions[pk] = position
+    return positions
 
 
 def _linked(table, value_column: str, product_column: str) -> dict:

@@ -328,8 +328,8 @@ class TaggedProduct(TaggedItemBase):
             models.UniqueConstraint(fields=["content_object", "tag"], name="product_tag_once"),
         ]
         indexes = [
-            # Products with a tag, read from the index alone: the tag filter and facet counts
-            # (ProductFilter.filter_tag, facets._links) and related products (views._most_shared).
+            # Products with a tag, read from the index alone: the tag filter of the API and the CSV export
+            # (ProductFilter.filter_tag).
             models.Index(fields=["tag", "content_object"], name="product_tag_reverse"),
         ]
 

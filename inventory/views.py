@@ -4,14 +4,12 @@ Only published products are ever shown or counted here: every product query star
 """
 
 from django.core.paginator import Paginator
-from django.db import connection
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
-from django.db.models.expressions import RawSQL
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from inventory import facets
+from inventory import facet_index, facets
 from inventory.cache import cached_aggregate
 from inventory.filters import OrganisationFilter, ProductFilter, Sort
 from inventory.knowledge_map import DEFAULT_DIMENSION, DIMENSIONS, build_map
@@ -171,8 +169,7 @@ def product_detail(request, slug):
     context = {
         "product": product,
         "stakeholders": _stakeholders_by_scope(product.involvements.all()),
-        # Finding them counts shared themes and tags across the inventory: once per product and data version.
-        "related": cached_aggregate(f"related:{product.pk}", lambda: list(_related_products(product))),
+        "related": _related_products(product),
         "structured_data": product_json_ld(product, request.build_absolute_uri),
     }
     return render(request, "inventory/product_detail.html", context)
@@ -194,68 +191,18 @@ def _stakeholders_by_scope(involvements) -> list[dict]:
     ]
 
 
-def _related_products(product: KnowledgeProduct) -> QuerySet | list:
-    """Up to four other published products sharing the most themes and tags with this one (newest first
-    among equals).
-
-    Which four is decided from the link tables alone, in one grouped subquery over the rows of this
-    product's themes and tags (covering indexes, migration 0009): annotating every published product with
-    what it shares would read the whole inventory for each product page. The outer query counts again for
-    the four only, to order them."""
-    theme_ids = [t.pk for t in product.themes.all()]
-    tag_ids = [t.pk for t in product.tags.all()]
-    if not theme_ids and not tag_ids:
-        return []
-    shared_themes = _shared(KnowledgeProduct.themes.through, "theme_id", theme_ids, "knowledgeproduct_id")
-    shared_tags = _shared(KnowledgeProduct.tags.through, "tag_id", tag_ids, "content_object_id")
-    return (
-        KnowledgeProduct.objects.filter(pk__in=_most_shared(product, theme_ids, tag_ids))
-        .for_cards()
-        .annotate(shared=shared_themes + shared_tags)
-        .order_by("-shared", "-published_at", "pk")
+def _related_products(product: KnowledgeProduct) -> list[KnowledgeProduct]:
+    """Up to four other published products sharing the most themes and tags with this one, the most
+    recently published first among equals: found in the facet index (sets of products per theme and tag),
+    without counting what every product shares in the database."""
+    ids = facet_index.current().related(
+        product.pk,
+        [theme.slug for theme in product.themes.all()],
+        [tag.slug for tag in product.tags.all()],
+        RELATED_PRODUCTS,
     )
-
-
-def _most_shared(product: KnowledgeProduct, theme_ids: list[int], tag_ids: list[int]) -> RawSQL:
-    """The ids of the RELATED_PRODUCTS published products sharing the most themes and tags with `product`.
-
-    Each link table is counted per product on its own and joined to the published products: with counts
-    grouped by one column PostgreSQL knows how many products share something and joins by hashing,
-    rather than looking each one up."""
-    joins, shared, params = [], [], []
-    for alias, through, column, ids, product_column in [
-        ("by_theme", KnowledgeProduct.themes.through, "theme_id", theme_ids, "knowledgeproduct_id"),
-        ("by_tag", KnowledgeProduct.tags.through, "tag_id", tag_ids, "content_object_id"),
-    ]:
-        if ids:
-            table = connection.ops.quote_name(through._meta.db_table)
-            placeholders = ", ".join(["%s"] * len(ids))
-            joins.append(
-                f"LEFT JOIN (SELECT {product_column} AS product_id, COUNT(*) AS n FROM {table} "
-                f"WHERE {column} IN ({placeholders}) GROUP BY {product_column}) AS {alias} "
-                f"ON {alias}.product_id = product.id"
-            )
-            shared.append(alias)
-            params += ids
-    products = connection.ops.quote_name(KnowledgeProduct._meta.db_table)
-    sql = (
-        f"SELECT product.id FROM {products} AS product {' '.join(joins)} "
-        "WHERE product.status = %s AND product.id <> %s "
-        f"AND ({' OR '.join(f'{alias}.n IS NOT NULL' for alias in shared)}) "
-        f"ORDER BY {' + '.join(f'COALESCE({alias}.n, 0)' for alias in shared)} DESC, "
-        f"product.published_at DESC, product.id ASC LIMIT {RELATED_PRODUCTS}"
-    )
-    return RawSQL(sql, [*params, PUBLISHED, product.pk])
-
-
-def _shared(through, column: str, ids: list[int], product_column: str) -> Coalesce:
-    counted = (
-        through.objects.filter(**{product_column: OuterRef("pk"), f"{column}__in": ids})
-        .values(product_column)
-        .annotate(n=Count(column))
-        .values("n")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+    found = KnowledgeProduct.objects.published().for_cards().in_bulk(ids) if ids else {}
+    return [found[pk] for pk in ids if pk in found]
 
 
 @require_safe

@@ -1,8 +1,11 @@
 """A product's page: every public field, its people and places, related products; nothing private."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
+from django.utils import timezone
 
 from inventory.models import Involvement, KnowledgeProduct, Organisation, Stakeholder
 from tests.factories import (
@@ -188,7 +191,24 @@ def test_the_page_makes_the_same_queries_however_much_is_linked(client, django_a
         )
     # 1 the product with its type, prefetched: 2 themes, 3 tags, 4 countries, 5 languages,
     # 6 organisations with their countries, 7 partnerships with their programmes,
-    # 8 involvements with their stakeholders and the stakeholders' organisations;
-    # 9 related products with their types, 10 their partnerships.
-    with django_assert_num_queries(10):
+    # 8 involvements with their stakeholders and the stakeholders' organisations; 9–27 the facet index the
+    # related products are found in (built afresh here: the tests cache nothing; see
+    # test_browse.TestQueryCount); 28 the related products with their types, 29 their partnerships.
+    with django_assert_num_queries(29):
         detail(client, product)
+
+
+def test_related_products_are_those_sharing_the_most_themes_and_tags_newest_published_among_equals(client):
+    water, budget, land = ThemeFactory(), ThemeFactory(), ThemeFactory()
+    now = timezone.now()
+    product = ProductFactory(themes=[water, budget], tags=["radio", "youth"])
+    days_ago = lambda n: now - timedelta(days=n)  # noqa: E731
+    both_and_a_tag = ProductFactory(themes=[water, budget], tags=["radio"], published_at=days_ago(9))
+    three_older = ProductFactory(themes=[water], tags=["radio", "youth"], published_at=days_ago(8))
+    one_new = ProductFactory(themes=[budget], published_at=days_ago(1))
+    one_old = ProductFactory(tags=["youth"], published_at=days_ago(5))
+    ProductFactory(themes=[land], tags=["mining"], published_at=now)  # shares nothing
+    ProductFactory(themes=[water, budget], tags=["radio", "youth"], status="draft", published_at=None)
+    ProductFactory(themes=[water], published_at=days_ago(30))  # one shared, but the oldest
+    related = client.get(product.get_absolute_url()).context["related"]
+    assert related == [three_older, both_and_a_tag, one_new, one_old]
