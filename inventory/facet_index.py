@@ -46,7 +46,7 @@ from inventory.models import (
 
 # Part of the cache key: a change to what FacetIndex holds must raise it, or processes running the new code
 # would load an index pickled by the old.
-FORMAT = 3
+FORMAT = 4
 CACHE_NAME = f"facet-index:{FORMAT}"
 # The browse page's default order (ProductFilter.order): year, then publication, newest first.
 NEWEST = (F("year").desc(nulls_last=True), F("published_at").desc(nulls_last=True), "-pk")
@@ -83,6 +83,7 @@ class FacetIndex:
     # a published product's place in the newest-first order (indexed by id): what breaks ties between
     # equally relevant search results, as the database's order does
     newest: array = field(default_factory=lambda: array("I"))
+    newest_order: array = field(default_factory=lambda: array("I"))  # the published ids, newest first
     # the same for the most recently published first: the order among equally related products
     recent: array = field(default_factory=lambda: array("I"))
     # param -> key -> the published products a filter on that value finds (a core theme: its sub-themes' too)
@@ -158,6 +159,7 @@ def build() -> FacetIndex:
             featured.append(pk)
     published = index.published = BitMap(pks)
     index.newest = _positions(pks)
+    index.newest_order = array("I", pks)
     recent = KnowledgeProduct.objects.published().order_by(F("published_at").desc(nulls_last=True), "pk")
     index.recent = _positions(list(recent.values_list("pk", flat=True)))
     index.featured = BitMap(featured)

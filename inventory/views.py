@@ -93,13 +93,7 @@ def product_list(request):
     paginator = Paginator(filterset.qs, PRODUCTS_PER_PAGE)
     paginator.count = selection.count()
     page = paginator.get_page(request.GET.get("page"))
-    # The page itself is kept per set of filters, order and page: ranking a search's matches reads every
-    # one of them.
-    state = facets.filter_state_key(active)
-    page.object_list = cached_aggregate(
-        f"browse:{state}:{filterset.sort_order}:{page.number}",
-        lambda: _page_of_products(selection, page, filterset.sort_order),
-    )
+    page.object_list = _page_of_products(selection, page, filterset.sort_order)
     searching = bool(filterset.search_text)
     context = {
         "filterset": filterset,
@@ -117,14 +111,17 @@ def product_list(request):
 
 
 def _page_of_products(selection: facets.Selection, page, sort: str) -> list:
-    """The products on the page. A search's, by relevance, in the order the facet index's ranking gives,
-    fetched by id; any other order is the database's (an index serves the default one)."""
+    """The products on the page. Newest first (the default) and by relevance, the facet index says which
+    ids, and they are fetched by id; by title or oldest first, the database orders them (an index each)."""
+    ids = None
     if sort == Sort.RELEVANCE:
         ids = selection.ranked_page(page.number, PRODUCTS_PER_PAGE)
-        if ids is not None:
-            found = KnowledgeProduct.objects.published().for_cards().in_bulk(ids)
-            return [found[pk] for pk in ids if pk in found]
-    return list(page.object_list)
+    if sort == Sort.NEWEST or sort == Sort.RELEVANCE and ids is None:  # no ranking without full-text search
+        ids = selection.newest_page(page.number, PRODUCTS_PER_PAGE)
+    if ids is None:
+        return list(page.object_list)
+    found = KnowledgeProduct.objects.published().for_cards().in_bulk(ids) if ids else {}
+    return [found[pk] for pk in ids if pk in found]
 
 
 def _refused(filterset) -> list[dict]:

@@ -1,10 +1,14 @@
 """The browse page /products/: facets, search, sort, pagination, and what it does with bad input."""
 
 import re
+from datetime import timedelta
 
 import pytest
+from django.http import QueryDict
 from django.urls import reverse
+from django.utils import timezone
 
+from inventory.filters import ProductFilter
 from inventory.models import KnowledgeProduct
 from inventory.search import update_search_vectors
 from inventory.views import PRODUCTS_PER_PAGE
@@ -231,3 +235,41 @@ class TestQueryCount:
         with django_assert_num_queries(self.BROWSE_QUERIES + 1):
             response = browse(client, "q=water+product&featured=1&year_min=2000&region=sub-saharan-africa")
         assert response.context["page"].paginator.count == 10
+
+
+class TestOrderFromTheFacetIndex:
+    """Newest first, the page's ids come from the facet index; they must be the database's order exactly:
+    by year (none last), then publication (none last), then the newest row first."""
+
+    @pytest.fixture
+    def products(self):
+        now = timezone.now()
+        for n in range(70):
+            ProductFactory(
+                year=None if n % 9 == 0 else 2015 + n % 4,
+                published_at=now - timedelta(days=n % 3),  # many ties, broken by the id
+                countries=["KE"] if n % 10 == 0 else ["UG"],
+            )
+        ProductFactory(status=KnowledgeProduct.Status.DRAFT, published_at=None, year=2030, countries=["KE"])
+
+        def expected(query: str) -> list[int]:
+            return [p.pk for p in ProductFilter(QueryDict(query)).qs]
+
+        return expected
+
+    def shown(self, client, query: str) -> list[int]:
+        ids, number, last = [], 1, 1
+        while number <= last:
+            page = browse(client, f"{query}&page={number}").context["page"]
+            ids += [product.pk for product in page.object_list]
+            number, last = number + 1, page.paginator.num_pages
+        return ids
+
+    def test_all_products_page_after_page(self, client, products):
+        # Most products are results: the index's newest-first list is walked.
+        assert self.shown(client, "") == products("")
+
+    def test_a_few_products_page_after_page(self, client, products):
+        # Few results: the newest of them are picked.
+        assert self.shown(client, "country=KE") == products("country=KE")
+        assert len(products("country=KE")) == 7
