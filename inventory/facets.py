@@ -127,10 +127,16 @@ class Selection:
         orders them), or None when there is no full-text search to rank by."""
         if self.ranks is None:
             return None
-        ranks, newest = self.ranks, self.index.newest
-        start = (number - 1) * per_page
-        best = heapq.nsmallest(start + per_page, self.products(), key=lambda pk: (-ranks[pk], newest[pk]))
-        return best[start:]
+        ranks, newest, products = self.ranks, self.index.newest, self.products()
+        wanted = number * per_page
+        candidates = list(products)
+        if len(candidates) > wanted:
+            # The rank the page's last result has at least, found with a key looked up in C; then only
+            # the results that rank as high are put in order (ties newest first).
+            lowest = ranks[heapq.nlargest(wanted, candidates, key=ranks.__getitem__)[-1]]
+            candidates = [pk for pk in candidates if ranks[pk] >= lowest]
+        best = sorted(candidates, key=lambda pk: (-ranks[pk], newest[pk]))
+        return best[(number - 1) * per_page : wanted]
 
 
 def _search_matches(text: str) -> tuple[BitMap, dict[int, float] | None]:
@@ -139,13 +145,13 @@ def _search_matches(text: str) -> tuple[BitMap, dict[int, float] | None]:
     found = search_products(KnowledgeProduct.objects.published().order_by(), text)
     if not uses_full_text_search():
         return BitMap(found.values_list("pk", flat=True)), None
-    # Straight from the cursor: tens of thousands of matches through the ORM's row converters cost more
-    # than the query.
+    # Two arrays in one row, straight from the cursor: tens of thousands of matches as rows through the
+    # ORM's converters, or even as plain rows, cost more than the query itself.
     sql, params = found.values_list("pk", "rank").query.sql_with_params()
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        ranks = dict(cursor.fetchall())
-    return BitMap(ranks), ranks
+        cursor.execute(f"SELECT array_agg(pk), array_agg(rank) FROM ({sql}) AS matches(pk, rank)", params)
+        ids, ranks = cursor.fetchone()
+    return BitMap(ids or ()), dict(zip(ids or (), ranks or (), strict=True))
 
 
 def product_facets(filterset: ProductFilter, selection: Selection | None = None) -> list[Facet]:
