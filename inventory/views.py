@@ -212,10 +212,22 @@ def partnership_list(request):
                 Membership.objects.select_related("organisation").order_by("role", "organisation__name"),
             )
         )
-        .annotate(product_count=published_count("partnerships"))
         .order_by("-programme__start_year", "programme__name", "name")
     )
-    return render(request, "inventory/partnership_list.html", {"partnerships": partnerships})
+    return render(
+        request,
+        "inventory/partnership_list.html",
+        {"partnerships": _with_product_counts(list(partnerships), "partnership")},
+    )
+
+
+def _with_product_counts(rows: list, param: str) -> list:
+    """The rows (partnerships or organisations), each with how many published products it has: read from
+    the facet index, where counting in the database took seconds for a page of thousands of rows."""
+    products = facet_index.current().sets.get(param, {})
+    for row in rows:
+        row.product_count = len(products.get(row.slug, ()))
+    return rows
 
 
 @require_safe
@@ -244,11 +256,15 @@ def partnership_detail(request, slug):
 
 @require_safe
 def organisation_list(request):
-    organisations = Organisation.objects.select_related("country").annotate(
-        product_count=published_count("organisations"), partnership_count=Count("memberships")
+    organisations = Organisation.objects.select_related("country").order_by("name")
+    filterset = OrganisationFilter(request.GET, queryset=organisations)
+    paginator = Paginator(
+        filterset.qs.annotate(partnership_count=Count("memberships")), ORGANISATIONS_PER_PAGE
     )
-    filterset = OrganisationFilter(request.GET, queryset=organisations.order_by("name"))
-    page = Paginator(filterset.qs, ORGANISATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    # Counted without the annotation: the number of organisations needs no join with their memberships.
+    paginator.count = filterset.qs.count()
+    page = paginator.get_page(request.GET.get("page"))
+    page.object_list = _with_product_counts(list(page.object_list), "organisation")
     chosen = filterset.form.cleaned_data
     context = {
         "filterset": filterset,
