@@ -129,6 +129,16 @@ class FacetIndex:
                 break
         return chosen
 
+    def linked(self, param: str, pk: int) -> list[Row]:
+        """The themes, countries or languages (`param`) published product `pk` is linked to, in the order
+        the page lists them (themes as ordered, the others by name): a membership test per value, where
+        reading them from the link table would cost a query each."""
+        if param == "theme":
+            return [row for row in self.themes if pk in self.theme_direct.get(row.key, ())]
+        rows = self.rows.get(param, {})
+        found = [rows[key] for key, products in self.sets.get(param, {}).items() if pk in products]
+        return sorted(found, key=lambda row: row.name)
+
     def years_between(self, low: int | None, high: int | None) -> BitMap:
         return BitMap.union(
             BitMap(),

@@ -17,11 +17,13 @@ from inventory.models import (
     Country,
     Involvement,
     KnowledgeProduct,
+    Language,
     Membership,
     Organisation,
     Partnership,
     Programme,
     Stakeholder,
+    Theme,
 )
 from inventory.structured_data import product_json_ld
 from needs import gaps
@@ -148,10 +150,7 @@ def product_detail(request, slug):
         KnowledgeProduct.objects.published()
         .select_related("product_type")
         .prefetch_related(
-            "themes",
             "tags",
-            "countries",
-            "languages",
             Prefetch("organisations", Organisation.objects.select_related("country")),
             Prefetch("partnerships", Partnership.objects.select_related("programme")),
             Prefetch(
@@ -163,11 +162,21 @@ def product_detail(request, slug):
         ),
         slug=slug,
     )
+    # Its themes, countries and languages from the facet index, which knows them: three queries fewer.
+    index = facet_index.current()
+    themes = [Theme(slug=row.key, name=row.name) for row in index.linked("theme", product.pk)]
+    countries = [Country(code=row.key, name=row.name) for row in index.linked("country", product.pk)]
+    languages = [Language(code=row.key, name=row.name) for row in index.linked("language", product.pk)]
     context = {
         "product": product,
+        "themes": themes,
+        "countries": countries,
+        "languages": languages,
         "stakeholders": _stakeholders_by_scope(product.involvements.all()),
-        "related": _related_products(product),
-        "structured_data": product_json_ld(product, request.build_absolute_uri),
+        "related": _related_products(product, index, themes),
+        "structured_data": product_json_ld(
+            product, request.build_absolute_uri, themes=themes, countries=countries, languages=languages
+        ),
     }
     return render(request, "inventory/product_detail.html", context)
 
@@ -188,13 +197,13 @@ def _stakeholders_by_scope(involvements) -> list[dict]:
     ]
 
 
-def _related_products(product: KnowledgeProduct) -> list[KnowledgeProduct]:
+def _related_products(product: KnowledgeProduct, index, themes: list[Theme]) -> list[KnowledgeProduct]:
     """Up to four other published products sharing the most themes and tags with this one, the most
     recently published first among equals: found in the facet index (sets of products per theme and tag),
     without counting what every product shares in the database."""
-    ids = facet_index.current().related(
+    ids = index.related(
         product.pk,
-        [theme.slug for theme in product.themes.all()],
+        [theme.slug for theme in themes],
         [tag.slug for tag in product.tags.all()],
         RELATED_PRODUCTS,
     )
