@@ -217,20 +217,12 @@ class ProductFilter(django_filters.FilterSet):
     # Filtering -------------------------------------------------------------------------------------------
 
     def filter_queryset(self, queryset):
-        return self.order(self.filter_all_but(queryset))
-
-    def filter_all_but(self, queryset: QuerySet, *excluded: str) -> QuerySet:
-        """The queryset filtered by every valid parameter except `excluded` (facet counts need this)."""
+        """Every valid parameter applied (a refused one is left out), in the order asked for. The browse
+        page's counts do not come from here but from the facet index (inventory.facets)."""
         for name, value in self.form.cleaned_data.items():
-            if name in excluded or name == "sort" or value in EMPTY:
-                continue
-            queryset = self.filters[name].filter(queryset, value)
-        return queryset
-
-    def queryset_without(self, *excluded: str) -> QuerySet:
-        """Published products matching every parameter except `excluded`, unordered."""
-        self.errors  # noqa: B018  (validates the form, so cleaned_data exists)
-        return self.filter_all_but(self.queryset.all(), *excluded).order_by()
+            if name != "sort" and value not in EMPTY:
+                queryset = self.filters[name].filter(queryset, value)
+        return self.order(queryset)
 
     @property
     def search_text(self) -> str:
