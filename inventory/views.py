@@ -169,9 +169,10 @@ def product_detail(request, slug):
     languages = [Language(code=row.key, name=row.name) for row in index.linked("language", product.pk)]
     context = {
         "product": product,
-        "themes": themes,
-        "countries": countries,
-        "languages": languages,
+        # Not "languages": that is the site's own, for the language switch (a context processor).
+        "product_themes": themes,
+        "product_countries": countries,
+        "product_languages": languages,
         "stakeholders": _stakeholders_by_scope(product.involvements.all()),
         "related": _related_products(product, index, themes),
         "structured_data": product_json_ld(

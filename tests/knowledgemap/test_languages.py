@@ -39,6 +39,16 @@ def test_every_page_links_to_itself_in_the_other_language_with_its_query(client)
     assert '<link rel="alternate" hreflang="nl" href="/nl/products/?theme=land&amp;q=budget">' in english
 
 
+def test_a_product_in_other_languages_still_has_the_sites_language_switch(client):
+    # The product's own languages must not take the place of the site's in the page's context.
+    product = ProductFactory(languages=["en", "sw"])
+    english = client.get(product.get_absolute_url()).content.decode()
+    path = product.get_absolute_url()
+    assert f'<a href="/nl{path}" hreflang="nl" lang="nl">Nederlands</a>' in english
+    assert f'<link rel="alternate" hreflang="nl" href="/nl{path}">' in english
+    assert 'hreflang="sw"' not in english
+
+
 def test_the_switch_on_a_missing_page_points_to_the_same_path_in_the_other_language(client):
     response = client.get("/nl/nothing-here/")
     assert response.status_code == 404
