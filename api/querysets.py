@@ -42,8 +42,8 @@ def products() -> QuerySet[KnowledgeProduct]:
     """Published products with every relation the API and the CSV show. Unordered: the FilterSet orders."""
     return (
         KnowledgeProduct.objects.published()
-        # Never read here: the private fields (not even fetched) and the search vector (wide, for searching).
-        .defer(*PRIVATE_PRODUCT_FIELDS, "search_vector")
+        # Never read here: the private fields (not even fetched).
+        .defer(*PRIVATE_PRODUCT_FIELDS)
         .select_related("product_type")
         .prefetch_related(
             Prefetch("themes", Theme.objects.only("slug", "name", "position"), to_attr="theme_list"),

@@ -226,6 +226,8 @@ def child() -> None:
 def measure_pages() -> dict:
     from django.test import Client
 
+    import knowledgemap.wsgi  # noqa: F401  (what a server process does at start, gc.freeze() among it)
+
     client = Client()
     urls = page_urls(client)
     requests = int(os.environ.get("BENCH_REQUESTS", "30"))

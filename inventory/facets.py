@@ -10,14 +10,13 @@ the facets, and an API can return them as they are.
 import heapq
 from dataclasses import dataclass, field
 
-from django.db import connection
 from django.utils.translation import gettext
 from pyroaring import BitMap
 
 from inventory import codes, facet_index
 from inventory.filters import EMPTY, ProductFilter
 from inventory.models import KnowledgeProduct, Organisation, Region, Stakeholder
-from inventory.search import search_products, uses_full_text_search
+from inventory.search import matches_by_rank, search_products, uses_full_text_search
 
 SHOWN_BEFORE_MORE = 8
 # Facets listed by size (partnerships, organisations, countries, languages, tags) show this many values at
@@ -75,15 +74,16 @@ class Selection:
     def __init__(self, filterset: ProductFilter, index: facet_index.FacetIndex | None = None):
         self.index = index if index is not None else facet_index.current()
         self.matches: dict[str, BitMap] = {}
-        # A full-text search's matches with their relevance (PostgreSQL; None without a search)
-        self.ranks: dict[int, float] | None = None
+        # A full-text search's matches grouped by relevance, the most relevant first (PostgreSQL; None
+        # without a search)
+        self.by_rank: list[BitMap] | None = None
         filterset.errors  # noqa: B018  (validates, so cleaned_data exists)
         for param, chosen in filterset.form.cleaned_data.items():
             if param == "sort" or chosen in EMPTY:
                 continue
             if param == "q":
                 if text := chosen.strip():
-                    self.matches[param], self.ranks = _search_matches(text)
+                    self.matches[param], self.by_rank = _search_matches(text)
             elif param == "year_min":
                 self.matches[param] = self.index.years_between(chosen, None)
             elif param == "year_max":
@@ -125,33 +125,36 @@ class Selection:
     def ranked_page(self, number: int, per_page: int) -> list[int] | None:
         """The ids on page `number` of a search's results by relevance (ties newest first, as the database
         orders them), or None when there is no full-text search to rank by."""
-        if self.ranks is None:
+        if self.by_rank is None:
             return None
-        ranks, newest, products = self.ranks, self.index.newest, self.products()
-        wanted = number * per_page
-        candidates = list(products)
-        if len(candidates) > wanted:
-            # The rank the page's last result has at least, found with a key looked up in C; then only
-            # the results that rank as high are put in order (ties newest first).
-            lowest = ranks[heapq.nlargest(wanted, candidates, key=ranks.__getitem__)[-1]]
-            candidates = [pk for pk in candidates if ranks[pk] >= lowest]
-        best = sorted(candidates, key=lambda pk: (-ranks[pk], newest[pk]))
-        return best[(number - 1) * per_page : wanted]
+        products, newest = self.products(), self.index.newest
+        skip, wanted = (number - 1) * per_page, per_page
+        page: list[int] = []
+        # Groups of equal rank, best first: those wholly before the page are only counted; of the others,
+        # each result is put in order (newest first) until the page is full.
+        for group in self.by_rank:
+            found = group & products
+            if len(found) <= skip:
+                skip -= len(found)
+                continue
+            in_order = heapq.nsmallest(skip + wanted, found, key=newest.__getitem__)
+            taken = in_order[skip:]
+            page += taken
+            skip, wanted = 0, wanted - len(taken)
+            if not wanted:
+                break
+        return page
 
 
-def _search_matches(text: str) -> tuple[BitMap, dict[int, float] | None]:
-    """The published products a search finds, and on PostgreSQL how relevant each is: one query on the
-    full-text index, which reads each match once (ranking them again for the page would read them twice)."""
-    found = search_products(KnowledgeProduct.objects.published().order_by(), text)
+def _search_matches(text: str) -> tuple[BitMap, list[BitMap] | None]:
+    """The products a search finds, and on PostgreSQL the same grouped by relevance, the most relevant
+    first: one query on the full-text index. Unpublished ones among them are left out with every other
+    set of the Selection, by intersection with the published products."""
     if not uses_full_text_search():
+        found = search_products(KnowledgeProduct.objects.published().order_by(), text)
         return BitMap(found.values_list("pk", flat=True)), None
-    # Two arrays in one row, straight from the cursor: tens of thousands of matches as rows through the
-    # ORM's converters, or even as plain rows, cost more than the query itself.
-    sql, params = found.values_list("pk", "rank").query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT array_agg(pk), array_agg(rank) FROM ({sql}) AS matches(pk, rank)", params)
-        ids, ranks = cursor.fetchone()
-    return BitMap(ids or ()), dict(zip(ids or (), ranks or (), strict=True))
+    by_rank = [BitMap(ids) for ids in matches_by_rank(text)]
+    return BitMap.union(*by_rank) if by_rank else BitMap(), by_rank
 
 
 def product_facets(filterset: ProductFilter, selection: Selection | None = None) -> list[Facet]:

@@ -1,10 +1,10 @@
 """Full-text search over knowledge products.
 
-On PostgreSQL each product keeps a stored, weighted `search_vector` (GIN-indexed): the title weighs most (A);
-the summary, why it is valuable and the tags next (B); the description least (C). English stemming lets
-"toolkits" find "toolkit". Nothing updates the vector implicitly (no save() override, no signal): whoever
-changes a product's text or tags calls `update_search_vectors()` — the admin, the services, the
-`update_search_vectors` command after data is loaded.
+On PostgreSQL each product has a stored, weighted vector in its SearchDocument (GIN-indexed): the title
+weighs most (A); the summary, why it is valuable and the tags next (B); the description least (C). English
+stemming lets "toolkits" find "toolkit". Nothing updates the vector implicitly (no save() override, no
+signal): whoever changes a product's text or tags calls `update_search_vectors()` — the admin, the
+services, the `update_search_vectors` command after data is loaded.
 
 On SQLite (development, the quick test run) searching falls back to case-insensitive substring matching.
 """
@@ -14,12 +14,19 @@ from collections.abc import Iterable
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Floor, Greatest, Ln
 
 from inventory.cache import invalidate_public_aggregates
-from inventory.models import KnowledgeProduct, TaggedProduct
+from inventory.models import KnowledgeProduct, SearchDocument, TaggedProduct
 
 SEARCH_CONFIG = "english"
+# Relevance in steps: results whose ranks differ by less than about 5% are equally relevant, and shown
+# newest first. PostgreSQL's rank of a search of several words depends on how far apart they are in each
+# product, so nearly every match of a broad search ranks differently, by amounts no reader would notice;
+# in steps, tens of thousands of matches fall into a hundred or so groups (see matches_by_rank).
+RELEVANCE_STEPS_PER_E = 20  # a step is a factor e^(1/20), about 1.05
+LOWEST_RANK = 1e-30  # ranks below (a search of excluded words only ranks 0) share the lowest step
 # Words beyond this many are ignored by the SQLite fallback, which makes one condition per word.
 FALLBACK_MAX_WORDS = 10
 
@@ -46,7 +53,7 @@ def update_search_vectors(product_ids: Iterable[int] | None = None) -> int:
     invalidate_public_aggregates()
     if not uses_full_text_search():
         return 0
-    products = KnowledgeProduct.objects.all()
+    products = KnowledgeProduct.objects.order_by()
     if product_ids is not None:
         products = products.filter(pk__in=list(product_ids))
     vector = (
@@ -55,15 +62,60 @@ def update_search_vectors(product_ids: Iterable[int] | None = None) -> int:
         + SearchVector("summary", "why_valuable", _tag_names(), weight="B", config=SEARCH_CONFIG)
         + SearchVector("description", weight="C", config=SEARCH_CONFIG)
     )
-    return products.update(search_vector=vector)
+    select, params = products.annotate(vector=vector).values_list("pk", "vector").query.sql_with_params()
+    table = SearchDocument._meta.db_table
+    # One statement, new documents and changed ones alike.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (product_id, vector) {select} "
+            "ON CONFLICT (product_id) DO UPDATE SET vector = EXCLUDED.vector",
+            params,
+        )
+        return cursor.rowcount
 
 
 def search_products(products: QuerySet, text: str) -> QuerySet:
     """Products matching `text`. On PostgreSQL they carry a `rank` annotation (higher is better)."""
     if uses_full_text_search():
-        query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
-        return products.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
+        query = full_text_query(text)
+        return products.filter(search_document__vector=query).annotate(
+            rank=relevance(F("search_document__vector"), query)
+        )
     return _search_by_substring(products, text)
+
+
+def relevance(vector, query: SearchQuery):
+    """How relevant a product is to a search (higher is better), in steps of about 5% of PostgreSQL's rank."""
+    rank = Greatest(SearchRank(vector, query), Value(LOWEST_RANK))
+    return Floor(Ln(rank) * Value(RELEVANCE_STEPS_PER_E))
+
+
+def full_text_query(text: str) -> SearchQuery:
+    """What a visitor typed, read as a web search: words, "quoted phrases", -excluded words, or."""
+    return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+
+
+def matches_by_rank(text: str) -> list[list[int]]:
+    """The ids of the products (published or not) a search finds on PostgreSQL, grouped by relevance as
+    `search_products` ranks them, the most relevant group first.
+
+    For a page of results ranked in memory (inventory.facets): a broad search finds most products, and
+    tens of thousands of (id, rank) pairs cost more to carry and sort than the groups of equal relevance
+    they fall into."""
+    query = full_text_query(text)
+    found = (
+        SearchDocument.objects.filter(vector=query)
+        .annotate(rank=relevance(F("vector"), query))
+        .values_list("product_id", "rank")
+    )
+    sql, params = found.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT array_agg(product_id) FROM ({sql}) AS matches(product_id, rank) "
+            "GROUP BY rank ORDER BY rank DESC",
+            params,
+        )
+        return [ids for (ids,) in cursor.fetchall()]
 
 
 def _search_by_substring(products: QuerySet, text: str) -> QuerySet:

@@ -122,7 +122,7 @@ def _matches(word: str) -> Q:
         condition |= Q(**{f"{field}__icontains": word})
     if connection.vendor == "postgresql":
         # Stemmed: "budgets" finds "budgeting". Only products whose vector is filled match this way.
-        condition |= Q(search_vector=SearchQuery(word, config=SEARCH_CONFIG))
+        condition |= Q(search_document__vector=SearchQuery(word, config=SEARCH_CONFIG))
     return condition
 
 
@@ -131,7 +131,7 @@ def _text_rank(words: list[str]):
     if connection.vendor != "postgresql" or not words:
         return Value(0.0, output_field=FloatField())
     query = reduce(operator.or_, (SearchQuery(word, config=SEARCH_CONFIG) for word in words))
-    return SearchRank(F("search_vector"), query)
+    return SearchRank(F("search_document__vector"), query)
 
 
 def suggest_products(need: KnowledgeNeed, limit: int = 5) -> QuerySet[KnowledgeProduct]:

@@ -95,7 +95,7 @@ class TestWhatItMakes:
 
     @pytest.mark.skipif(connection.vendor != "postgresql", reason="stored search vectors are PostgreSQL's")
     def test_every_product_can_be_found_by_full_text_search(self):
-        assert not KnowledgeProduct.objects.filter(search_vector=None).exists()
+        assert not KnowledgeProduct.objects.filter(search_document=None).exists()
 
 
 def test_the_same_seed_gives_the_same_data():

@@ -259,7 +259,7 @@ class TestAfterImport:
     @pytest.mark.skipif(connection.vendor != "postgresql", reason="search vectors exist on PostgreSQL only")
     def test_imported_products_are_searchable(self, inventory):
         import_sheet(sheet([{"title": "Seed banks", "type": "Toolkit", "summary": "A.", "tags": "farming"}]))
-        assert KnowledgeProduct.objects.filter(search_vector="farming").get().title == "Seed banks"
+        assert KnowledgeProduct.objects.filter(search_document__vector="farming").get().title == "Seed banks"
 
 
 def test_an_export_asks_a_fixed_number_of_queries_however_many_products(django_assert_num_queries, inventory):

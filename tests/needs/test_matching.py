@@ -1,7 +1,6 @@
 """Published products that may help with a need: ranked by shared themes and text match."""
 
 import pytest
-from django.contrib.postgres.search import SearchVector
 from django.db import connection
 
 from inventory.models import KnowledgeProduct
@@ -99,9 +98,7 @@ def test_suggestions_take_a_fixed_number_of_queries(governance, django_assert_nu
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="stemmed search vectors are PostgreSQL's")
 def test_on_postgresql_a_filled_search_vector_matches_other_forms_of_a_word():
     product = ProductFactory(title="Tracked spending", summary="How communities monitored allocations.")
-    KnowledgeProduct.objects.filter(pk=product.pk).update(
-        search_vector=SearchVector("title", "summary", config="english")
-    )
+    update_search_vectors([product.pk])
     need = KnowledgeNeedFactory(title="Monitoring", description="monitoring")
     assert titles(suggest_products(need)) == ["Tracked spending"]
 
