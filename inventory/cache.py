@@ -70,9 +70,17 @@ def invalidate_public_aggregates() -> None:
     """Make every cached aggregate stale; call it after changing data the public pages count.
 
     The version changes at once, and again when the surrounding transaction commits: a visitor who
-    recomputed in between, from data not yet committed, does not keep the old figures."""
+    recomputed in between, from data not yet committed, does not keep the old figures. Once committed, the
+    facet index for the new data is built in the background."""
     _new_version()
-    transaction.on_commit(_new_version)
+    transaction.on_commit(_after_commit)
+
+
+def _after_commit() -> None:
+    from inventory import facet_index  # which itself reads its data version from here
+
+    _new_version()
+    facet_index.rebuild_soon()
 
 
 def _new_version() -> str:

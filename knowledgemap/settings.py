@@ -233,6 +233,10 @@ else:
         }
     }
 
+# After a change commits, the process that made it builds the browse page's facet index for the new data
+# in a background thread (inventory.facet_index.rebuild_soon), so the next visitor does not wait for it.
+REBUILD_AFTER_CHANGE = env_bool("REBUILD_AFTER_CHANGE", True)
+
 # Password guessing at /admin/: after AXES_FAILURE_LIMIT failed sign-ins for one user name from one address,
 # that pair is locked out for AXES_COOLOFF_HOURS. Attempts are counted in the database, which every worker
 # shares. `manage.py axes_reset` lifts a lockout early.

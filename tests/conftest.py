@@ -88,8 +88,10 @@ def fast_password_hashing(settings):
 @pytest.fixture(autouse=True)
 def fresh_public_aggregates(settings):
     """Pages compute their counts afresh in tests, which change data between requests without the services
-    that invalidate the cached ones; tests of the caching itself ask for `cached_public_aggregates`."""
+    that invalidate the cached ones; tests of the caching itself ask for `cached_public_aggregates`. No
+    background rebuild after a commit either, unless a test asks for it."""
     settings.CACHE_PUBLIC_AGGREGATES = False
+    settings.REBUILD_AFTER_CHANGE = False
 
 
 @pytest.fixture

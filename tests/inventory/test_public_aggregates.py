@@ -1,11 +1,13 @@
 """Counts of the public pages kept in the shared cache (inventory.cache): computed once per data version,
 stale as soon as a curator, a service or a submitter changes the data they count."""
 
+import threading
+
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from inventory import services
+from inventory import facet_index, services
 from inventory.cache import VERSION_KEY, cached_aggregate, invalidate_public_aggregates
 from inventory.models import KnowledgeProduct
 from inventory.search import update_search_vectors
@@ -118,6 +120,49 @@ class TestPagesServeCachedCounts:
         # 1 the cached map with its version.
         with django_assert_num_queries(1):
             client.get(MAP)
+
+
+@pytest.mark.django_db(transaction=True)  # the rebuild reads committed data, on its own connection
+class TestRebuildAfterAChange:
+    def test_the_facet_index_is_rebuilt_in_the_background_once_the_change_commits(
+        self, settings, client, django_assert_max_num_queries
+    ):
+        settings.REBUILD_AFTER_CHANGE = True
+        ProductFactory(countries=["KE"])
+        draft = ProductFactory(status=Status.DRAFT, published_at=None, countries=["KE"])
+        client.get(BROWSE)
+        services.product_set_status(product=draft, status=Status.PUBLISHED)  # commits at once
+        rebuilding = facet_index._rebuilder
+        assert rebuilding is not None
+        rebuilding.join(timeout=30)
+        assert not rebuilding.is_alive()
+        # The next visitor finds the new index built: the page's own queries only (the index takes 19).
+        with django_assert_max_num_queries(6):
+            response = client.get(f"{BROWSE}?country=KE")
+        assert response.context["page"].paginator.count == 2
+
+    def test_changes_in_quick_succession_make_one_rebuild_after_the_last(self, settings, monkeypatch):
+        settings.REBUILD_AFTER_CHANGE = True
+        building, go_on, builds = threading.Event(), threading.Event(), []
+
+        def build_slowly():
+            builds.append(1)
+            building.set()
+            go_on.wait(timeout=30)
+
+        monkeypatch.setattr(facet_index, "current", build_slowly)
+        first = facet_index.rebuild_soon()
+        building.wait(timeout=30)
+        # Four more changes while the first rebuild runs: one more rebuild, by the same thread.
+        assert {facet_index.rebuild_soon() for _ in range(4)} == {first}
+        go_on.set()
+        first.join(timeout=30)
+        assert len(builds) == 2 and facet_index._rebuilder is None
+
+    def test_it_is_off_when_aggregates_are_not_cached(self, settings):
+        settings.REBUILD_AFTER_CHANGE = True
+        settings.CACHE_PUBLIC_AGGREGATES = False
+        assert facet_index.rebuild_soon() is None
 
 
 class TestWritesMakeTheCountsStale:
