@@ -55,7 +55,10 @@ def update_search_vectors(product_ids: Iterable[int] | None = None) -> int:
         return 0
     products = KnowledgeProduct.objects.order_by()
     if product_ids is not None:
-        products = products.filter(pk__in=list(product_ids))
+        product_ids = list(product_ids)
+        if not product_ids:
+            return 0
+        products = products.filter(pk__in=product_ids)
     vector = (
         SearchVector("title", weight="A", config=SEARCH_CONFIG)
         # SearchVector coalesces each part to "": a product without tags or description still gets a vector.

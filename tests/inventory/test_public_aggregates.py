@@ -122,7 +122,9 @@ class TestPagesServeCachedCounts:
             client.get(MAP)
 
 
-@pytest.mark.django_db(transaction=True)  # the rebuild reads committed data, on its own connection
+# The rebuild reads committed data, on its own connection; the reference data the flush after a
+# transactional test deletes is put back (serialized_rollback), for the tests after it.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 class TestRebuildAfterAChange:
     def test_the_facet_index_is_rebuilt_in_the_background_once_the_change_commits(
         self, settings, client, django_assert_max_num_queries

@@ -104,6 +104,7 @@ class TestFullTextSearch:
         assert search("toolkit") == ["First toolkit"]
         assert update_search_vectors() == 2
         assert set(search("toolkit")) == {"First toolkit", "Second toolkit"}
+        assert update_search_vectors([]) == 0
 
     def test_publishing_through_the_service_makes_a_product_searchable(self):
         product = ProductFactory(title="Nominated toolkit", status=Status.SUBMITTED, published_at=None)

@@ -31,8 +31,9 @@ class RoomyServerThread(LiveServerThread):
 
 
 @pytest.fixture
-def server_url(transactional_db):
-    """A live server in a thread, each request on its own database connection, as behind gunicorn."""
+def server_url(transactional_db, django_db_serialized_rollback):
+    """A live server in a thread, each request on its own database connection, as behind gunicorn. The
+    reference data (learning formats) is put back first: another transactional test may have flushed it."""
     thread = RoomyServerThread("localhost", _StaticFilesHandler)
     thread.daemon = True
     thread.start()
