@@ -10,7 +10,7 @@ build a queryset per product and relation: 700,000 of them for an export of 100,
 time.
 """
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from inventory.models import (
     Country,
@@ -24,7 +24,6 @@ from inventory.models import (
     TaggedProduct,
     Theme,
 )
-from inventory.views import published_count
 from needs.models import LearningActivity
 
 PUBLISHED = KnowledgeProduct.Status.PUBLISHED
@@ -75,33 +74,20 @@ def partnerships() -> QuerySet[Partnership]:
             Prefetch("themes", Theme.objects.only("slug", "name", "position")),
             "countries",
         )
-        .annotate(product_count=published_count("partnerships"))
         .order_by("name", "pk")
     )
 
 
 def organisations() -> QuerySet[Organisation]:
-    return (
-        Organisation.objects.select_related("country")
-        .annotate(product_count=published_count("organisations"))
-        .order_by("name", "pk")
-    )
+    return Organisation.objects.select_related("country").order_by("name", "pk")
 
 
 def themes() -> QuerySet[Theme]:
-    """Themes with the published products filed directly under each (a core theme's count leaves out
-    those filed under its sub-themes; `?theme=` on products includes them)."""
-    return (
-        Theme.objects.select_related("parent")
-        .annotate(product_count=published_count("themes"))
-        .order_by("position", "name", "pk")
-    )
+    return Theme.objects.select_related("parent").order_by("position", "name", "pk")
 
 
 def product_types() -> QuerySet[ProductType]:
-    return ProductType.objects.annotate(
-        product_count=Count("products", filter=Q(products__status=PUBLISHED))
-    ).order_by("position", "name", "pk")
+    return ProductType.objects.order_by("position", "name", "pk")
 
 
 def activities() -> QuerySet[LearningActivity]:
