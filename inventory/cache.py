@@ -71,16 +71,16 @@ def invalidate_public_aggregates() -> None:
 
     The version changes at once, and again when the surrounding transaction commits: a visitor who
     recomputed in between, from data not yet committed, does not keep the old figures. Once committed, the
-    facet index for the new data is built in the background."""
+    shared figures for the new data are computed in the background (inventory.warmup)."""
     _new_version()
     transaction.on_commit(_after_commit)
 
 
 def _after_commit() -> None:
-    from inventory import facet_index  # which itself reads its data version from here
+    from inventory import warmup  # which computes through this module
 
     _new_version()
-    facet_index.rebuild_soon()
+    warmup.after_change()
 
 
 def _new_version() -> str:

@@ -16,7 +16,6 @@ the database (the full-text index on PostgreSQL) as one more set.
 """
 
 import heapq
-import logging
 import threading
 from array import array
 from collections import defaultdict
@@ -44,8 +43,6 @@ from inventory.models import (
     TaggedProduct,
     Theme,
 )
-
-logger = logging.getLogger(__name__)
 
 # Part of the cache key: a change to what FacetIndex holds must raise it, or processes running the new code
 # would load an index pickled by the old.
@@ -315,43 +312,3 @@ def current() -> FacetIndex:
         index = aggregates.cached_aggregate(CACHE_NAME, build, version=version, per_language=False)
         _memo = (version, index)
         return index
-
-
-_rebuild_lock = threading.Lock()
-_rebuild_wanted = False
-_rebuilder: threading.Thread | None = None
-
-
-def rebuild_soon() -> threading.Thread | None:
-    """After a change has committed: build the index for the new data in a background thread of this
-    process, which keeps it in memory and shares it through the cache, so that the next visitor finds it
-    built rather than waiting a second for it (at 100,000 products). Changes in quick succession make one
-    rebuild more after the last of them, not one each. Returns the thread (None when turned off)."""
-    global _rebuild_wanted, _rebuilder
-    if not (getattr(settings, "CACHE_PUBLIC_AGGREGATES", True) and settings.REBUILD_AFTER_CHANGE):
-        return None
-    with _rebuild_lock:
-        _rebuild_wanted = True
-        if _rebuilder is None:
-            _rebuilder = threading.Thread(target=_rebuild, name="facet-index-rebuild", daemon=True)
-            _rebuilder.start()
-        return _rebuilder
-
-
-def _rebuild() -> None:
-    global _rebuild_wanted, _rebuilder
-    try:
-        while True:
-            with _rebuild_lock:
-                if not _rebuild_wanted:
-                    _rebuilder = None
-                    return
-                _rebuild_wanted = False
-            try:
-                current()
-            except Exception:  # the database or the cache away: a visitor's request builds it later
-                logger.warning("Could not rebuild the facet index after a change", exc_info=True)
-    finally:
-        with _rebuild_lock:
-            _rebuilder = None
-        connection.close()  # this thread's own

@@ -57,12 +57,17 @@ def published_count(relation: str) -> Coalesce:
 def home(request):
     published = KnowledgeProduct.objects.published()
     context = {
-        **cached_aggregate("home", _home_figures),
+        **home_figures(),
         "featured": published.featured().for_cards().order_by("-published_at")[:HOME_FEATURED],
         "recent": published.exclude(featured=True).for_cards().order_by("-published_at")[:HOME_RECENT],
         "programmes": Programme.objects.annotate(partnership_count=Count("partnerships")),
     }
     return render(request, "inventory/home.html", context)
+
+
+def home_figures() -> dict:
+    """The home page's counts, once per data version."""
+    return cached_aggregate("home", _home_figures)
 
 
 def _home_figures() -> dict:
@@ -320,11 +325,16 @@ def knowledge_map(request):
         context = {"dimensions": DIMENSIONS.values(), "unknown_across": across}
         return render(request, "inventory/map.html", context, status=400)
     context = {
-        **cached_aggregate(f"map:{across}", lambda: _map_figures(across)),
+        **map_figures(across),
         "dimensions": DIMENSIONS.values(),
         "across": across,
     }
     return render(request, "inventory/map.html", context)
+
+
+def map_figures(across: str = DEFAULT_DIMENSION) -> dict:
+    """The map across one dimension, with the demand beside it, once per data version."""
+    return cached_aggregate(f"map:{across}", lambda: _map_figures(across))
 
 
 def _map_figures(across: str) -> dict:

@@ -233,8 +233,8 @@ else:
         }
     }
 
-# After a change commits, the process that made it builds the browse page's facet index for the new data
-# in a background thread (inventory.facet_index.rebuild_soon), so the next visitor does not wait for it.
+# After a change commits, the process that made it computes the facet index and the home, map and gaps
+# figures for the new data in a background thread (inventory.warmup), so the next visitor does not wait.
 REBUILD_AFTER_CHANGE = env_bool("REBUILD_AFTER_CHANGE", True)
 
 # Password guessing at /admin/: after AXES_FAILURE_LIMIT failed sign-ins for one user name from one address,

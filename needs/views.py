@@ -61,9 +61,13 @@ def need_thanks(request, token):
 
 @require_safe
 def gap_view(request):
-    # Counted once per data version (inventory.cache), and per day: activities that are over drop out.
-    figures = cached_aggregate(f"gaps:{timezone.localdate()}", gaps.gaps)
-    return render(request, "needs/gaps.html", {"gaps": figures})
+    return render(request, "needs/gaps.html", {"gaps": gap_figures()})
+
+
+def gap_figures():
+    """The gaps, counted once per data version (inventory.cache) and per day: activities that are over
+    drop out."""
+    return cached_aggregate(f"gaps:{timezone.localdate()}", gaps.gaps)
 
 
 @require_safe

@@ -7,7 +7,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from inventory import facet_index, services
+from inventory import services, warmup
 from inventory.cache import VERSION_KEY, cached_aggregate, invalidate_public_aggregates
 from inventory.models import KnowledgeProduct
 from inventory.search import update_search_vectors
@@ -19,6 +19,7 @@ Status = KnowledgeProduct.Status
 HOME = reverse("inventory:home")
 BROWSE = reverse("inventory:product-list")
 MAP = reverse("inventory:map")
+GAPS = reverse("needs:gaps")
 
 
 def product_count(client) -> int:
@@ -122,49 +123,68 @@ class TestPagesServeCachedCounts:
             client.get(MAP)
 
 
-# The rebuild reads committed data, on its own connection; the reference data the flush after a
+# The computation reads committed data, on its own connection; the reference data the flush after a
 # transactional test deletes is put back (serialized_rollback), for the tests after it.
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-class TestRebuildAfterAChange:
-    def test_the_facet_index_is_rebuilt_in_the_background_once_the_change_commits(
-        self, settings, client, django_assert_max_num_queries
+class TestComputedAgainAfterAChange:
+    def finished(self, thread):
+        assert thread is not None
+        thread.join(timeout=60)
+        assert not thread.is_alive()
+
+    def test_once_the_change_commits_the_next_visitor_finds_everything_computed(
+        self, settings, client, django_assert_num_queries, django_assert_max_num_queries
     ):
         settings.REBUILD_AFTER_CHANGE = True
-        ProductFactory(countries=["KE"])
+        ProductFactory(countries=["KE"], themes=[ThemeFactory()])
         draft = ProductFactory(status=Status.DRAFT, published_at=None, countries=["KE"])
         client.get(BROWSE)
         services.product_set_status(product=draft, status=Status.PUBLISHED)  # commits at once
-        rebuilding = facet_index._rebuilder
-        assert rebuilding is not None
-        rebuilding.join(timeout=30)
-        assert not rebuilding.is_alive()
-        # The next visitor finds the new index built: the page's own queries only (the index takes 19).
+        self.finished(warmup._worker)
+        # The browse page's own queries only (building the index takes 19).
         with django_assert_max_num_queries(6):
             response = client.get(f"{BROWSE}?country=KE")
         assert response.context["page"].paginator.count == 2
+        # The map and the gaps: the cached figures with their version, in either language.
+        for path in [MAP, "/nl/map/", GAPS]:
+            with django_assert_num_queries(1):
+                assert client.get(path).status_code == 200
+        assert product_count(client) == 2
 
-    def test_changes_in_quick_succession_make_one_rebuild_after_the_last(self, settings, monkeypatch):
+    def test_changes_in_quick_succession_make_one_computation_after_the_last(self, settings, monkeypatch):
         settings.REBUILD_AFTER_CHANGE = True
-        building, go_on, builds = threading.Event(), threading.Event(), []
+        computing, go_on, runs = threading.Event(), threading.Event(), []
 
-        def build_slowly():
-            builds.append(1)
-            building.set()
+        def compute_slowly():
+            runs.append(1)
+            computing.set()
             go_on.wait(timeout=30)
 
-        monkeypatch.setattr(facet_index, "current", build_slowly)
-        first = facet_index.rebuild_soon()
-        building.wait(timeout=30)
-        # Four more changes while the first rebuild runs: one more rebuild, by the same thread.
-        assert {facet_index.rebuild_soon() for _ in range(4)} == {first}
+        monkeypatch.setattr(warmup, "compute_public_figures", compute_slowly)
+        first = warmup.after_change()
+        computing.wait(timeout=30)
+        # Four more changes while the first computation runs: one more, by the same thread.
+        assert {warmup.after_change() for _ in range(4)} == {first}
         go_on.set()
-        first.join(timeout=30)
-        assert len(builds) == 2 and facet_index._rebuilder is None
+        self.finished(first)
+        assert len(runs) == 2 and warmup._worker is None
+
+    def test_a_failure_is_logged_and_the_next_change_tries_again(self, settings, monkeypatch, caplog):
+        settings.REBUILD_AFTER_CHANGE = True
+
+        def fail():
+            raise ConnectionError("database away")
+
+        monkeypatch.setattr(warmup, "compute_public_figures", fail)
+        self.finished(warmup.after_change())
+        assert "Could not compute the public figures" in caplog.text
+        monkeypatch.setattr(warmup, "compute_public_figures", lambda: None)
+        self.finished(warmup.after_change())
 
     def test_it_is_off_when_aggregates_are_not_cached(self, settings):
         settings.REBUILD_AFTER_CHANGE = True
         settings.CACHE_PUBLIC_AGGREGATES = False
-        assert facet_index.rebuild_soon() is None
+        assert warmup.after_change() is None
 
 
 class TestWritesMakeTheCountsStale:
