@@ -2,11 +2,11 @@
 
 from django.contrib.sitemaps import Sitemap
 
-from inventory.sitemaps import RECORDS_PER_FILE
+from inventory.sitemaps import RECORDS_PER_FILE, LatestChangeCounted
 from needs.models import LearningActivity
 
 
-class ActivitySitemap(Sitemap):
+class ActivitySitemap(LatestChangeCounted, Sitemap):
     limit = RECORDS_PER_FILE
     changefreq = "weekly"
     priority = 0.6

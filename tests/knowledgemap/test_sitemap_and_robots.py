@@ -93,6 +93,24 @@ def test_the_sitemap_costs_the_same_queries_however_many_products(client, django
         client.get("/sitemap-products.xml")
 
 
+def test_the_index_says_when_each_section_last_changed_at_a_constant_cost(client, django_assert_num_queries):
+    ProductFactory.create_batch(2)
+    latest = ProductFactory()
+    activity = LearningActivityFactory()
+    # Per section with records: the paginator's count and the latest change (products, partnerships,
+    # organisations count; products and activities ask for their latest change).
+    with django_assert_num_queries(6) as queries:
+        content = client.get("/sitemap.xml").content.decode()
+    # Counted, not read: the index never fetches the products themselves (Django's default did, all of them).
+    assert not [q for q in queries.captured_queries if '"inventory_knowledgeproduct"."slug"' in q["sql"]]
+    ProductFactory.create_batch(30)
+    with django_assert_num_queries(6):
+        client.get("/sitemap.xml")
+    sections = dict(re.findall(r"<loc>[^<]+sitemap-(\w+)\.xml</loc>\s*<lastmod>([^<]+)</lastmod>", content))
+    assert sections["products"].startswith(latest.updated_at.date().isoformat())
+    assert sections["activities"].startswith(activity.updated_at.date().isoformat())
+
+
 def test_robots_txt_points_at_the_sitemap_and_keeps_crawlers_out_of_the_private_parts(client):
     response = client.get("/robots.txt")
     assert response.status_code == 200
