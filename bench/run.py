@@ -279,7 +279,7 @@ def page_urls(client) -> dict[str, list[str]]:
         "advocacy", "land rights", "women", "budget", "climate", "toolkit", "youth", "water", "mining",
         "justice", "farmers", "radio", "lessons", "digital security", "peacebuilding", "tax", "gender",
         "accountability", "forest", "coalition", "evidence", "councils", "training", "health",
-        "journalists", "data", "fisheries", "election", "trade", "sanitation", "monitoring", "schools",
+        "journalists", "data", "fisheries", "election", "trade", "sanitation", "monitoring", "lobby",
     ]  # fmt: skip
     urls = {
         "home": ["/"],
