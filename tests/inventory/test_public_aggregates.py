@@ -5,6 +5,8 @@ import threading
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from inventory import services, warmup
@@ -12,7 +14,7 @@ from inventory.cache import VERSION_KEY, cached_aggregate, invalidate_public_agg
 from inventory.models import KnowledgeProduct
 from inventory.search import update_search_vectors
 from needs import services as need_services
-from tests.factories import PartnershipFactory, ProductFactory, ThemeFactory, curator
+from tests.factories import PartnershipFactory, ProductFactory, ProductTypeFactory, ThemeFactory, curator
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("cached_public_aggregates")]
 Status = KnowledgeProduct.Status
@@ -185,6 +187,34 @@ class TestComputedAgainAfterAChange:
         settings.REBUILD_AFTER_CHANGE = True
         settings.CACHE_PUBLIC_AGGREGATES = False
         assert warmup.after_change() is None
+
+
+class TestSearchesKept:
+    def search_queries(self, client, *urls) -> list[str]:
+        with CaptureQueriesContext(connection) as queries:
+            for url in urls:
+                assert client.get(url).status_code == 200
+        return [q["sql"] for q in queries.captured_queries if "water" in q["sql"].lower()]
+
+    def test_paging_and_narrowing_a_search_ask_for_its_matches_once(self, client):
+        toolkit = ProductTypeFactory(slug="toolkit")
+        ProductFactory.create_batch(30, title="Water toolkit", product_type=toolkit)
+        update_search_vectors()
+        assert len(self.search_queries(client, f"{BROWSE}?q=water")) == 1
+        more = [f"{BROWSE}?q=water&page=2", f"{BROWSE}?q=water&type=toolkit", f"{BROWSE}?q=water&sort=newest"]
+        assert self.search_queries(client, *more) == []
+        # Sorted by title, the page comes from the database (the index keeps no such order), its counts not.
+        assert len(self.search_queries(client, f"{BROWSE}?q=water&sort=title")) == 1
+        assert len(self.search_queries(client, f"{BROWSE}?q=toolkit+water")) == 1  # other words: asked
+
+    def test_a_change_makes_the_next_search_ask_again(self, client):
+        ProductFactory(title="Water toolkit")
+        update_search_vectors()
+        assert client.get(f"{BROWSE}?q=water").context["page"].paginator.count == 1
+        draft = ProductFactory(title="Water budgets", status=Status.DRAFT, published_at=None)
+        update_search_vectors([draft.pk])
+        services.product_set_status(product=draft, status=Status.PUBLISHED)
+        assert client.get(f"{BROWSE}?q=water").context["page"].paginator.count == 2
 
 
 class TestWritesMakeTheCountsStale:
