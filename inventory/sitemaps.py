@@ -1,15 +1,74 @@
 """The sitemap's sections for the inventory: every published product, every partnership and organisation,
-and the pages that are not records. knowledgemap/urls.py puts them together with the activities'."""
+and the pages that are not records. knowledgemap/urls.py puts them together with the activities', once per
+language (`in_every_language`)."""
 
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
 from django.urls import reverse
+from django.utils import translation
 
 from inventory.models import KnowledgeProduct, Organisation, Partnership
 
-# Addresses per sitemap file. The protocol allows 50,000, but Django takes about ten seconds to write that
-# many; at this size a file takes two and the index lists as many files as needed.
-RECORDS_PER_FILE = 10_000
+# Addresses per sitemap file. The protocol allows 50,000, but Django takes about five seconds to write that
+# many with their alternates in both languages; at this size a file takes half a second (at 100,000
+# products) and the index lists as many files as needed.
+RECORDS_PER_FILE = 5_000
+
+
+def in_language(path: str, language: str) -> str:
+    """A public page's path in `language`: the default language's paths have no prefix, the others' the
+    language code (i18n_patterns with prefix_default_language=False, knowledgemap/urls.py)."""
+    return path if language == settings.LANGUAGE_CODE else f"/{language}{path}"
+
+
+class Bilingual(Sitemap):
+    """A section in one language (`language`), each address with its alternates in every language and
+    x-default (hreflang), as search engines want for a site in two languages.
+
+    A section per language rather than Django's `i18n = True`, which pairs every item with every language
+    in one list and so reads the whole section (90,000 products) for each of its files."""
+
+    language = settings.LANGUAGE_CODE
+
+    def path(self, item) -> str:
+        """The item's page in the default language."""
+        return item.get_absolute_url()
+
+    def translated(self, item) -> bool:
+        """Whether the item has a page in every language (all but the API's documentation)."""
+        return True
+
+    def location(self, item) -> str:
+        return in_language(self.path(item), self.language)
+
+    def get_urls(self, page=1, site=None, protocol=None):
+        # Paths as the default language writes them, whatever the language of the request.
+        with translation.override(settings.LANGUAGE_CODE):
+            urls = super().get_urls(page, site, protocol)
+            for url in urls:
+                item = url["item"]
+                if not self.translated(item):
+                    continue
+                path = self.path(item)
+                site_root = url["location"].removesuffix(in_language(path, self.language))
+                url["alternates"] = [
+                    {"lang_code": code, "location": site_root + in_language(path, code)}
+                    for code, _name in settings.LANGUAGES
+                ] + [{"lang_code": "x-default", "location": site_root + path}]
+        return urls
+
+
+def in_every_language(sections: dict[str, type[Bilingual]]) -> dict[str, type[Bilingual]]:
+    """The sections once per language: the default language's under their own names, the others' as
+    "<name>-<code>" (sitemap-products-nl.xml)."""
+    return {
+        name if code == settings.LANGUAGE_CODE else f"{name}-{code}": type(
+            f"{section.__name__}{code.capitalize()}", (section,), {"language": code}
+        )
+        for code, _name in settings.LANGUAGES
+        for name, section in sections.items()
+    }
 
 
 class LatestChangeCounted:
@@ -20,7 +79,7 @@ class LatestChangeCounted:
         return self.items().aggregate(latest=Max("updated_at"))["latest"]
 
 
-class ProductSitemap(LatestChangeCounted, Sitemap):
+class ProductSitemap(LatestChangeCounted, Bilingual):
     limit = RECORDS_PER_FILE
     changefreq = "monthly"
     priority = 0.8
@@ -32,7 +91,7 @@ class ProductSitemap(LatestChangeCounted, Sitemap):
         return product.updated_at
 
 
-class PartnershipSitemap(Sitemap):
+class PartnershipSitemap(Bilingual):
     limit = RECORDS_PER_FILE
     changefreq = "monthly"
     priority = 0.6
@@ -41,7 +100,7 @@ class PartnershipSitemap(Sitemap):
         return Partnership.objects.only("slug").order_by("pk")
 
 
-class OrganisationSitemap(Sitemap):
+class OrganisationSitemap(Bilingual):
     limit = RECORDS_PER_FILE
     changefreq = "monthly"
     priority = 0.5
@@ -50,7 +109,7 @@ class OrganisationSitemap(Sitemap):
         return Organisation.objects.only("slug").order_by("pk")
 
 
-class PageSitemap(Sitemap):
+class PageSitemap(Bilingual):
     """The pages that are not a record: home, the lists, the map, the gaps, the open-data page."""
 
     changefreq = "weekly"
@@ -65,9 +124,15 @@ class PageSitemap(Sitemap):
         "needs:activity-list",
         "api:docs",
     ]
+    untranslated = {"api:docs"}  # outside the pages in two languages (knowledgemap/urls.py)
 
     def items(self):
-        return self.url_names
+        if self.language == settings.LANGUAGE_CODE:
+            return self.url_names
+        return [name for name in self.url_names if self.translated(name)]
 
-    def location(self, url_name: str) -> str:
+    def translated(self, url_name: str) -> bool:
+        return url_name not in self.untranslated
+
+    def path(self, url_name: str) -> str:
         return reverse(url_name)

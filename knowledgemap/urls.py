@@ -4,7 +4,13 @@ from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path
 
 from inventory.feeds import ProductFeed
-from inventory.sitemaps import OrganisationSitemap, PageSitemap, PartnershipSitemap, ProductSitemap
+from inventory.sitemaps import (
+    OrganisationSitemap,
+    PageSitemap,
+    PartnershipSitemap,
+    ProductSitemap,
+    in_every_language,
+)
 from knowledgemap import views
 from needs.sitemaps import ActivitySitemap
 
@@ -12,13 +18,17 @@ admin.site.site_header = "Knowledge map — curators"
 admin.site.site_title = "Knowledge map curators"
 admin.site.index_title = "The inventory, needs and learning"
 
-SITEMAPS = {
-    "pages": PageSitemap,
-    "products": ProductSitemap,
-    "partnerships": PartnershipSitemap,
-    "organisations": OrganisationSitemap,
-    "activities": ActivitySitemap,
-}
+# Each section in English (sitemap-products.xml) and in Dutch (sitemap-products-nl.xml), every address with
+# its alternates in both languages.
+SITEMAPS = in_every_language(
+    {
+        "pages": PageSitemap,
+        "products": ProductSitemap,
+        "partnerships": PartnershipSitemap,
+        "organisations": OrganisationSitemap,
+        "activities": ActivitySitemap,
+    }
+)
 
 # Addresses that are the same in every language: machines and curators use them.
 urlpatterns = [

@@ -1,12 +1,10 @@
 """The sitemap's section for learning activities: the public ones, those with a start date."""
 
-from django.contrib.sitemaps import Sitemap
-
-from inventory.sitemaps import RECORDS_PER_FILE, LatestChangeCounted
+from inventory.sitemaps import RECORDS_PER_FILE, Bilingual, LatestChangeCounted
 from needs.models import LearningActivity
 
 
-class ActivitySitemap(LatestChangeCounted, Sitemap):
+class ActivitySitemap(LatestChangeCounted, Bilingual):
     limit = RECORDS_PER_FILE
     changefreq = "weekly"
     priority = 0.6

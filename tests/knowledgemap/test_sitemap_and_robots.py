@@ -17,11 +17,50 @@ def locations(client, url) -> list[str]:
     return re.findall(r"<loc>([^<]+)</loc>", response.content.decode())
 
 
-def test_the_sitemap_is_an_index_of_its_sections(client):
+SECTIONS = ["pages", "products", "partnerships", "organisations", "activities"]
+
+
+def test_the_sitemap_is_an_index_of_its_sections_in_each_language(client):
     assert locations(client, "/sitemap.xml") == [
-        f"http://testserver/sitemap-{section}.xml"
-        for section in ["pages", "products", "partnerships", "organisations", "activities"]
+        *[f"http://testserver/sitemap-{section}.xml" for section in SECTIONS],
+        *[f"http://testserver/sitemap-{section}-nl.xml" for section in SECTIONS],
     ]
+
+
+def alternates(client, url) -> dict[str, dict[str, str]]:
+    """{location: {language: alternate location}} of a sitemap file."""
+    content = client.get(url).content.decode()
+    found = {}
+    for entry in re.findall(r"<url>(.*?)</url>", content, re.S):
+        [location] = re.findall(r"<loc>([^<]+)</loc>", entry)
+        found[location] = dict(re.findall(r'hreflang="([^"]+)" href="([^"]+)"', entry))
+    return found
+
+
+def test_every_record_is_listed_in_english_and_dutch_each_with_both_as_alternates(client):
+    product = ProductFactory()
+    english = f"http://testserver{product.get_absolute_url()}"
+    dutch = f"http://testserver/nl{product.get_absolute_url()}"
+    both = {"en": english, "nl": dutch, "x-default": english}
+    assert alternates(client, "/sitemap-products.xml") == {english: both}
+    assert alternates(client, "/sitemap-products-nl.xml") == {dutch: both}
+    page = client.get(dutch.removeprefix("http://testserver"))
+    assert page.status_code == 200 and '<html lang="nl"' in page.content.decode()
+
+
+def test_a_page_in_one_language_only_is_listed_once_without_alternates(client):
+    english = alternates(client, "/sitemap-pages.xml")
+    dutch = alternates(client, "/sitemap-pages-nl.xml")
+    assert english["http://testserver/api/docs/"] == {}
+    assert not [location for location in dutch if "/api/" in location]
+    assert english["http://testserver/map/"]["nl"] == "http://testserver/nl/map/"
+    assert set(dutch) == {
+        alternate["nl"]
+        for location, alternate in english.items()
+        if location != "http://testserver/api/docs/"
+    }
+    for location in dutch:
+        assert client.get(location.removeprefix("http://testserver")).status_code == 200, location
 
 
 def test_it_lists_every_published_product_partnership_and_organisation(client):
@@ -97,14 +136,14 @@ def test_the_index_says_when_each_section_last_changed_at_a_constant_cost(client
     ProductFactory.create_batch(2)
     latest = ProductFactory()
     activity = LearningActivityFactory()
-    # Per section with records: the paginator's count and the latest change (products, partnerships,
-    # organisations count; products and activities ask for their latest change).
-    with django_assert_num_queries(6) as queries:
+    # Per section with records, in each language: the paginator's count and the latest change (products,
+    # partnerships, organisations count; products and activities ask for their latest change).
+    with django_assert_num_queries(12) as queries:
         content = client.get("/sitemap.xml").content.decode()
     # Counted, not read: the index never fetches the products themselves (Django's default did, all of them).
     assert not [q for q in queries.captured_queries if '"inventory_knowledgeproduct"."slug"' in q["sql"]]
     ProductFactory.create_batch(30)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(12):
         client.get("/sitemap.xml")
     sections = dict(re.findall(r"<loc>[^<]+sitemap-(\w+)\.xml</loc>\s*<lastmod>([^<]+)</lastmod>", content))
     assert sections["products"].startswith(latest.updated_at.date().isoformat())
