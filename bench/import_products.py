@@ -37,6 +37,7 @@ from inventory.models import (  # noqa: E402
     Partnership,
     ProductType,
     Programme,
+    Stakeholder,
     Theme,
 )
 from inventory.resources import ProductResource  # noqa: E402
@@ -67,6 +68,7 @@ def reference_data(rng: random.Random) -> dict[str, list[str]]:
         Partnership.objects.create(name=f"Partnership {n}", acronym=f"P{n}", programme=programmes[n % 2])
         for n in range(46)
     ]
+    stakeholders = [Stakeholder.objects.create(name=f"Stakeholder {n}") for n in range(200)]
     return {
         "themes": [t.name for t in themes],
         "types": [t.name for t in types],
@@ -75,6 +77,7 @@ def reference_data(rng: random.Random) -> dict[str, list[str]]:
         "countries": countries,
         "languages": list(Language.objects.values_list("code", flat=True)[:40]),
         "tags": [f"{a} {b}" for a in WORDS[:15] for b in WORDS[15:]],
+        "stakeholders": [f"{s.name} ({role})" for s in stakeholders for role in ("audience", "co-creator")],
     }
 
 
@@ -101,6 +104,7 @@ def build_sheet(rows: int, names: dict[str, list[str]], rng: random.Random) -> t
             "organisations": some("organisations", 1, 3),
             "countries": some("countries", 1, 3),
             "languages": some("languages", 1, 2),
+            "stakeholders": some("stakeholders", 0, 2),
             "year": rng.randint(2012, 2025),
             "url": f"https://example.org/products/{n}",
             "status": rng.choice(["published"] * 4 + ["draft"]),

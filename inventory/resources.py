@@ -3,6 +3,9 @@
 Nominators' names and e-mail addresses are private and stay out of every sheet.
 """
 
+import re
+
+from django.db.models import Prefetch
 from django.utils import timezone
 from import_export import widgets
 from taggit.models import Tag
@@ -11,12 +14,14 @@ from inventory import search
 from inventory.codes import country_aliases
 from inventory.models import (
     Country,
+    Involvement,
     KnowledgeProduct,
     Language,
     Organisation,
     Partnership,
     ProductType,
     Programme,
+    Stakeholder,
     Theme,
 )
 from knowledgemap.spreadsheets import (
@@ -33,6 +38,7 @@ from knowledgemap.spreadsheets import (
     column,
     normalise,
     relation,
+    split_cell,
     tidy,
 )
 
@@ -70,6 +76,87 @@ def partnerships() -> Lookup:
     return Lookup(Partnership, keys=("name", "acronym", "slug"), noun="partnership")
 
 
+# "Radio Kaya (co-creator)", "Land Commission (external) (reviewer)": a stakeholder and, last, its role.
+ROLE_AT_END = re.compile(r"(?P<who>.+?)\s*\((?P<role>[^()]+)\)")
+
+
+class InvolvementsWidget(RelatedSetWidget):
+    """The stakeholders involved in a product, each with its role: "Ministry of Finance (audience); Radio
+    Kaya (co-creator)". A name two stakeholders share (one internal, one external) is written with the scope,
+    as the admin shows it: "Land Commission (external) (reviewer)". Without a role, audience. The
+    stakeholders must exist: curators add them in the admin, where their scope and category are asked."""
+
+    def __init__(self, **kwargs):
+        keys = ("name", lambda stakeholder: [str(stakeholder)])
+        super().__init__(Lookup(Stakeholder, keys=keys, noun="stakeholder"), **kwargs)
+        self.roles = ChoiceWidget(Involvement.Role, "role")
+
+    def clean(self, value, row=None, **kwargs) -> list[tuple[Stakeholder, str]]:
+        found, problems = {}, []
+        for entry in split_cell(value):
+            try:
+                stakeholder, role = self._involvement(entry)
+            except ValueError as error:
+                problems.append(str(error))
+            else:
+                found.setdefault((stakeholder.pk, role), (stakeholder, role))
+        if problems:
+            raise ValueError("; ".join(problems))
+        return list(found.values())
+
+    def _involvement(self, entry: str) -> tuple[Stakeholder, str]:
+        match = ROLE_AT_END.fullmatch(entry)
+        if match:
+            try:
+                role = self.roles.clean(match["role"])
+            except ValueError:
+                pass  # "(external)": the scope, part of how the stakeholder is named
+            else:
+                return self.lookup.find(match["who"]), role
+        try:
+            return self.lookup.find(entry), Involvement.Role.AUDIENCE
+        except ValueError:
+            if not match:
+                raise
+            roles = ", ".join(Involvement.Role.values)
+            raise ValueError(f"unknown stakeholder or role in “{entry}” (roles: {roles})") from None
+
+    def render(self, value, obj=None, **kwargs):
+        return self.render_cleaned(self.stored(value)) if value is not None else ""
+
+    def render_cleaned(self, cleaned: list[tuple[Stakeholder, str]]) -> str:
+        return SEPARATOR.join(f"{self._label(stakeholder)} ({role})" for stakeholder, role in cleaned)
+
+    def _label(self, stakeholder: Stakeholder) -> str:
+        found = self.lookup.index.get(normalise(stakeholder.name))
+        return stakeholder.name if getattr(found, "pk", None) == stakeholder.pk else str(stakeholder)
+
+    def stored(self, manager) -> list[tuple[Stakeholder, str]]:
+        # The product's involvements (prefetched, without their stakeholders: import-export deep-copies each
+        # record it updates, prefetched rows included), the stakeholders from the table the lookup reads once.
+        by_pk = self._stakeholders_by_pk()
+        return [(by_pk[i.stakeholder_id], i.role) for i in manager.instance.involvements.all()]
+
+    def _stakeholders_by_pk(self) -> dict[int, Stakeholder]:
+        index = self.lookup.index
+        if getattr(self, "_by_pk_of", None) is not index:
+            self._by_pk = {s.pk: s for s in index.values() if isinstance(s, Stakeholder)}
+            # a name two stakeholders share is in the index as AMBIGUOUS: their "name (scope)" keys are not
+            self._by_pk_of = index
+        return self._by_pk
+
+    def same(self, cleaned: list, stored: list) -> bool:
+        return {(s.pk, role) for s, role in cleaned} == {(s.pk, role) for s, role in stored}
+
+    def write(self, manager, cleaned: list[tuple[Stakeholder, str]]) -> None:
+        product = manager.instance
+        Involvement.objects.filter(product=product).delete()
+        Involvement.objects.bulk_create(self.through_rows(None, product, cleaned))
+
+    def through_rows(self, model_field, instance, cleaned: list) -> list[Involvement]:
+        return [Involvement(product_id=instance.pk, stakeholder=s, role=role) for s, role in cleaned]
+
+
 def _first(model, label="name", count=1) -> str:
     """Names of real rows for a template's example, so the example imports as it is."""
     return SEPARATOR.join(str(getattr(obj, label)) for obj in model.objects.all()[:count])
@@ -88,6 +175,7 @@ class ProductResource(SheetResource):
     organisations = relation("organisations", RelatedSetWidget(organisations()))
     countries = relation("countries", RelatedSetWidget(countries()))
     languages = relation("languages", RelatedSetWidget(languages()))
+    stakeholders = relation("stakeholders", InvolvementsWidget())
     year = column("year", widgets.IntegerWidget())
     url = column("url", TextWidget())
     status = column("status", ChoiceWidget(KnowledgeProduct.Status, "status"), keep_when_blank=True)
@@ -111,6 +199,7 @@ class ProductResource(SheetResource):
             "organisations",
             "countries",
             "languages",
+            "stakeholders",
             "year",
             "url",
             "status",
@@ -120,7 +209,13 @@ class ProductResource(SheetResource):
 
     def get_queryset(self):
         return KnowledgeProduct.objects.select_related("product_type").prefetch_related(
-            "themes", "partnerships", "organisations", "countries", "languages", "tags"
+            "themes",
+            "partnerships",
+            "organisations",
+            "countries",
+            "languages",
+            "tags",
+            Prefetch("involvements", Involvement.objects.only("product_id", "stakeholder_id", "role")),
         )
 
     def natural_key_of(self, obj) -> tuple:
@@ -154,6 +249,7 @@ class ProductResource(SheetResource):
             "organisations": _first(Organisation, count=2),
             "countries": "UG; KE",
             "languages": "en; fr",
+            "stakeholders": f"{_first(Stakeholder)} (audience)" if Stakeholder.objects.exists() else "",
             "year": 2019,
             "url": "https://example.org/budget-tracking-toolkit",
             "status": KnowledgeProduct.Status.DRAFT,

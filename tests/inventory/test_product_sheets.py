@@ -5,7 +5,7 @@ import tablib
 from django.db import connection
 from taggit.models import Tag
 
-from inventory.models import KnowledgeProduct
+from inventory.models import Involvement, KnowledgeProduct, Stakeholder
 from inventory.resources import ProductResource
 from tests.factories import (
     OrganisationFactory,
@@ -13,6 +13,7 @@ from tests.factories import (
     ProductFactory,
     ProductTypeFactory,
     ProgrammeFactory,
+    StakeholderFactory,
     ThemeFactory,
     country,
     language,
@@ -264,9 +265,89 @@ class TestAfterImport:
 
 def test_an_export_asks_a_fixed_number_of_queries_however_many_products(django_assert_num_queries, inventory):
     for n in range(12):
-        ProductFactory(title=f"More {n}", themes=[ThemeFactory()], tags=[f"tag {n}"])
-    # 1 count and 1 page of products (pages of 100), 6 prefetched relations (themes, partnerships,
-    # organisations, countries, languages, tags), and 6 lookup tables read once (type, themes, partnerships,
-    # organisations, countries, languages) to tell an ambiguous name from a unique one.
-    with django_assert_num_queries(14):
+        product = ProductFactory(title=f"More {n}", themes=[ThemeFactory()], tags=[f"tag {n}"])
+        Involvement.objects.create(product=product, stakeholder=StakeholderFactory(), role="funder")
+    # 1 count and 1 page of products (pages of 100), 7 prefetched relations (themes, partnerships,
+    # organisations, countries, languages, tags, involvements with their stakeholders), and 7 lookup tables
+    # read once (type, themes, partnerships, organisations, countries, languages, stakeholders) to tell an
+    # ambiguous name from a unique one.
+    with django_assert_num_queries(16):
         export()
+
+
+class TestStakeholders:
+    """The stakeholders involved in a product, each with its role, as "Name (role)" in one cell."""
+
+    @pytest.fixture
+    def stakeholders(self, inventory):
+        ministry = StakeholderFactory(name="Ministry of Finance")
+        radio = StakeholderFactory(name="Radio Kaya", category=Stakeholder.Category.MEDIA)
+        internal = StakeholderFactory(name="Land Commission", scope=Stakeholder.Scope.INTERNAL)
+        external = StakeholderFactory(name="Land Commission", scope=Stakeholder.Scope.EXTERNAL)
+        return {"ministry": ministry, "radio": radio, "internal": internal, "external": external}
+
+    def involvements(self, title: str) -> set[tuple[str, str]]:
+        product = KnowledgeProduct.objects.get(title=title)
+        return {(str(i.stakeholder), i.role) for i in product.involvements.all()}
+
+    def test_they_are_exported_with_their_roles_and_a_shared_name_with_its_scope(
+        self, inventory, stakeholders
+    ):
+        Involvement.objects.create(
+            product=inventory[0], stakeholder=stakeholders["ministry"], role="audience"
+        )
+        Involvement.objects.create(product=inventory[0], stakeholder=stakeholders["radio"], role="co-creator")
+        Involvement.objects.create(
+            product=inventory[1], stakeholder=stakeholders["external"], role="reviewer"
+        )
+        rows = export().dict
+        assert rows[0]["stakeholders"] == "Ministry of Finance (audience); Radio Kaya (co-creator)"
+        assert rows[1]["stakeholders"] == "Land Commission (external) (reviewer)"
+        assert rows[2]["stakeholders"] == ""
+
+    def test_an_import_links_them_with_their_roles_by_name_whatever_the_case(self, inventory, stakeholders):
+        row = {"title": "Guide 1", "type": "Toolkit", "summary": "A."}
+        cell = "ministry of finance; RADIO KAYA (Co-creator); Land Commission (internal) (funder)"
+        result = import_sheet(sheet([{**row, "stakeholders": cell}]))
+        assert not result.has_errors() and not result.has_validation_errors(), result.problems
+        assert self.involvements("Guide 1") == {
+            ("Ministry of Finance (external)", "audience"),  # no role: audience
+            ("Radio Kaya (external)", "co-creator"),
+            ("Land Commission (internal)", "funder"),
+        }
+
+    def test_a_new_product_gets_them_too(self, stakeholders):
+        ProductTypeFactory(name="Toolkit")
+        row = {"title": "New guide", "type": "Toolkit", "summary": "A.", "stakeholders": "Radio Kaya (user)"}
+        result = import_sheet(sheet([row]))
+        assert not result.has_errors() and not result.has_validation_errors(), result.problems
+        assert self.involvements("New guide") == {("Radio Kaya (external)", "user")}
+
+    def test_reimporting_an_export_changes_nothing_and_a_changed_role_is_saved(self, inventory, stakeholders):
+        Involvement.objects.create(product=inventory[0], stakeholder=stakeholders["radio"], role="user")
+        result = import_sheet(export())
+        assert [row.import_type for row in result.rows] == ["skip", "skip", "skip"]
+        rows = export().dict
+        rows[0]["stakeholders"] = "Radio Kaya (funder)"
+        result = import_sheet(sheet(rows))
+        assert [row.import_type for row in result.rows] == ["update", "skip", "skip"]
+        assert self.involvements("Guide 1") == {("Radio Kaya (external)", "funder")}
+
+    def test_a_sheet_without_the_column_leaves_them_as_they_are(self, inventory, stakeholders):
+        Involvement.objects.create(product=inventory[0], stakeholder=stakeholders["radio"], role="user")
+        import_sheet(sheet([{"title": "Guide 1", "type": "Toolkit", "summary": "Shorter."}]))
+        assert KnowledgeProduct.objects.get(title="Guide 1").summary == "Shorter."
+        assert self.involvements("Guide 1") == {("Radio Kaya (external)", "user")}
+
+    def test_an_unknown_stakeholder_or_role_and_a_shared_name_are_refused_with_the_reason(self, stakeholders):
+        ProductTypeFactory(name="Toolkit")
+        row = {"title": "New guide", "type": "Toolkit", "summary": "A."}
+        cells = ["Nobody (audience)", "Radio Kaya (boss)", "Land Commission (reviewer)"]
+        result = import_sheet(
+            sheet([{**row, "title": f"Guide {n}", "stakeholders": c} for n, c in enumerate(cells)])
+        )
+        problems = " ".join(result.problems)
+        assert "unknown stakeholder “Nobody”" in problems
+        assert "unknown stakeholder or role in “Radio Kaya (boss)” (roles: co-creator, user" in problems
+        assert "“Land Commission” names more than one stakeholder" in problems
+        assert not KnowledgeProduct.objects.filter(title__startswith="Refused").exists()
