@@ -4,8 +4,7 @@ Only published products are ever shown or counted here: every product query star
 """
 
 from django.core.paginator import Paginator
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
@@ -37,20 +36,6 @@ RELATED_PRODUCTS = 4
 PRODUCTS_ON_OWNER_PAGE = 12
 
 PUBLISHED = KnowledgeProduct.Status.PUBLISHED
-
-
-def published_count(relation: str) -> Coalesce:
-    """For annotating partnerships or organisations with how many published products they have: a
-    subquery on the products' link table, so that counts on other relations are not multiplied."""
-    field = KnowledgeProduct._meta.get_field(relation)
-    through, column = field.remote_field.through, field.m2m_reverse_name()
-    counted = (
-        through.objects.filter(**{column: OuterRef("pk"), "knowledgeproduct__status": PUBLISHED})
-        .values(column)
-        .annotate(n=Count("knowledgeproduct_id"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 @require_safe
