@@ -46,7 +46,7 @@ serve: $(VENV)/.installed $(SERVE_SECRET_KEY_FILE)
 # 50 clients for 60 s against `make serve`, which the script starts and stops on a throwaway SQLite file
 # (bench/) or on LOADTEST_DATABASE_URL. Arguments: LOADTEST_ARGS="--clients 10 --duration 20".
 loadtest: $(VENV)/.installed
-	$(BIN)/python scripts/loadtest.py $(LOADTEST_ARGS)
+	$(BIN)/python bench/loadtest.py $(LOADTEST_ARGS)
 
 # A benchmark, not a test: server-side latency and queries of the public pages at 1,000, 10,000 and 100,000
 # products on SQLite and PostgreSQL; prints a table and writes bench/results.json. Settings: BENCH_SIZES=1000,10000

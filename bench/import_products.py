@@ -29,6 +29,7 @@ import tablib  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
+from core.spreadsheets import SEPARATOR  # noqa: E402
 from inventory.models import (  # noqa: E402
     Country,
     KnowledgeProduct,
@@ -41,7 +42,6 @@ from inventory.models import (  # noqa: E402
     Theme,
 )
 from inventory.resources import ProductResource  # noqa: E402
-from knowledgemap.spreadsheets import SEPARATOR  # noqa: E402
 
 _TEXT = (
     "budget tracking community score cards advocacy land rights women youth climate finance dialogue civic "

@@ -343,7 +343,10 @@ def measure(client, urls: list[str], requests: int, warmup: int, cold_requests: 
     URLs never asked for before, each once: what a visitor meets who asks something new, with nothing of
     that page cached. Pages with one URL (home, map, gaps, the API list) are asked again and again. Cold:
     every request follows an invalidation of everything cached, as right after a curator's change."""
-    from inventory.cache import invalidate_public_aggregates
+    from core import freshness
+
+    def invalidate_public_aggregates():
+        freshness.changed("inventory.knowledgeproduct")  # as a curator's change does
 
     first_visits = len(urls) > requests
     if first_visits:
@@ -393,10 +396,10 @@ def count_queries(client, url: str) -> tuple[int, int]:
 
 
 def timed_get(client, url: str) -> float:
-    from inventory.facets import forget_searches
+    from search.facets import forget_searches
 
     # Each search timed as if never made before: "search and a facet" uses the words of "search", which a
-    # process keeps the matches of (inventory.facets), as it does for a visitor who narrows a search.
+    # process keeps the matches of (search.facets), as it does for a visitor who narrows a search.
     forget_searches()
     started = time.perf_counter()
     response = client.get(url)

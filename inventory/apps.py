@@ -4,3 +4,21 @@ from django.apps import AppConfig
 class InventoryConfig(AppConfig):
     name = "inventory"
     verbose_name = "Inventory"
+    # What the public pages show or count: a committed change to any of these moves the data version
+    # (core.freshness). Many-to-many links are followed through their owners.
+    public_data = [
+        "Programme",
+        "Theme",
+        "ProductType",
+        "Country",
+        "Language",
+        "Organisation",
+        "Partnership",
+        "Membership",
+        "Stakeholder",
+        "KnowledgeProduct",
+        "Nomination",
+        "Involvement",
+        "TaggedProduct",
+        "taggit.Tag",
+    ]

@@ -12,9 +12,9 @@ from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.submissions import PublicForm
 from inventory.models import FIRST_YEAR, Country, Language, Partnership, ProductType, Theme
 from inventory.uploads import DOCUMENT_ACCEPT, validate_document
-from knowledgemap.submissions import PublicForm
 
 NO_NUL = ProhibitNullCharactersValidator()
 HOLD_CTRL = _("Hold Ctrl (⌘ on a Mac) to choose more than one.")

@@ -4,8 +4,8 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
-from django.db.models.functions import Lower
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -13,8 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from core.history import History
+from core.workflow import Workflow
 from inventory import codes
-from knowledgemap.history import History
 
 FIRST_YEAR = 1990
 LAST_YEAR = 2100
@@ -78,6 +79,32 @@ class Programme(SluggedModel):
             raise ValidationError({"end_year": "The programme cannot end before it starts."})
 
 
+class ThemeQuerySet(models.QuerySet):
+    def with_sub_themes(self):
+        """These themes and the sub-themes of each: what a theme stands for wherever products or needs are
+        filtered or counted by theme (a core theme takes in its sub-themes)."""
+        return Theme.objects.filter(Q(pk__in=self.values("pk")) | Q(parent__in=self.values("pk")))
+
+    def in_tree_order(self) -> list["Theme"]:
+        """Core themes, each followed by its sub-themes, each level in its own order."""
+        themes = list(self.select_related("parent"))
+        children: dict[int, list[Theme]] = {}
+        for theme in themes:
+            if theme.parent_id:
+                children.setdefault(theme.parent_id, []).append(theme)
+        ordered = []
+        for theme in themes:
+            if theme.parent_id is None:
+                ordered.extend([theme, *children.get(theme.pk, [])])
+        return ordered
+
+
+def core_theme(path: str = "themes"):
+    """The core theme of the theme at `path` (itself when it is one): what products or needs are grouped by
+    to count a core theme with its sub-themes."""
+    return Coalesce(f"{path}__parent_id", f"{path}__id")
+
+
 class Theme(SluggedModel):
     """A curated theme. Top-level themes (the four core themes) may have sub-themes; two levels at most."""
 
@@ -93,6 +120,8 @@ class Theme(SluggedModel):
     )
     description = models.TextField(blank=True)
     position = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first.")
+
+    objects = ThemeQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "name"]
@@ -208,7 +237,7 @@ class Organisation(SluggedModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("inventory:organisation-detail", args=[self.slug])
+        return reverse("pages:organisation-detail", args=[self.slug])
 
     @property
     def is_southern(self) -> bool:
@@ -245,7 +274,7 @@ class Partnership(SluggedModel):
         return f"{self.name} ({self.programme.name})" if self.programme_id else self.name
 
     def get_absolute_url(self):
-        return reverse("inventory:partnership-detail", args=[self.slug])
+        return reverse("pages:partnership-detail", args=[self.slug])
 
 
 class Membership(models.Model):
@@ -337,6 +366,17 @@ class TaggedProduct(TaggedItemBase):
         return f"{self.content_object_id}: {self.tag}"
 
 
+# The orders products are listed in, by the browse page's `sort` names. Newest first is the default: by year,
+# then by publication. The facet index keeps each (search.index), so it must be an order the database gives.
+PRODUCT_ORDERS = {
+    "newest": (F("year").desc(nulls_last=True), F("published_at").desc(nulls_last=True), F("pk").desc()),
+    "oldest": (F("year").asc(nulls_last=True), F("published_at").asc(), F("pk").asc()),
+    "title": (Lower("title"), F("pk").asc()),
+}
+# The most recently published first: the home page, a partnership's or organisation's page, the feed.
+RECENTLY_PUBLISHED = (F("published_at").desc(nulls_last=True), F("pk").asc())
+
+
 class KnowledgeProductQuerySet(models.QuerySet):
     def published(self):
         """What the public may see. Every public view starts here."""
@@ -345,9 +385,12 @@ class KnowledgeProductQuerySet(models.QuerySet):
     def featured(self):
         return self.filter(featured=True)
 
-    def for_theme(self, theme: Theme):
-        """Products of a theme, or of any of its sub-themes when it is a core theme."""
-        return self.filter(Q(themes=theme) | Q(themes__parent=theme)).distinct()
+    def in_order(self, name: str = "newest"):
+        """In one of PRODUCT_ORDERS."""
+        return self.order_by(*PRODUCT_ORDERS[name])
+
+    def recently_published(self):
+        return self.order_by(*RECENTLY_PUBLISHED)
 
     def for_cards(self):
         """What a product card (templates/includes/product_card.html) shows beside the product's own
@@ -364,7 +407,7 @@ class KnowledgeProductQuerySet(models.QuerySet):
 RESERVED_PRODUCT_SLUGS = frozenset({"nominate"})
 
 
-class KnowledgeProduct(models.Model):
+class KnowledgeProduct(Workflow):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted (awaiting review)")
@@ -378,6 +421,7 @@ class KnowledgeProduct(models.Model):
         Status.PUBLISHED: {Status.ARCHIVED, Status.DRAFT},
         Status.ARCHIVED: {Status.PUBLISHED, Status.DRAFT},
     }
+    refusal = "A {stored} product cannot become {status} directly."
 
     title = models.CharField(max_length=250)
     slug = models.SlugField(max_length=80, unique=True, blank=True)
@@ -476,36 +520,16 @@ class KnowledgeProduct(models.Model):
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         super().save(*args, **kwargs)
-        self._stored_status = self.status
 
     def get_absolute_url(self):
-        return reverse("inventory:product-detail", args=[self.slug])
-
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
-        # Remember the stored status, so a change can be checked against the workflow.
-        instance._stored_status = instance.__dict__.get("status")
-        return instance
+        return reverse("pages:product-detail", args=[self.slug])
 
     def clean(self):
         if self.slug in RESERVED_PRODUCT_SLUGS:
             raise ValidationError({"slug": f"“{self.slug}” is the address of a page; choose another slug."})
         if self.year is not None and not FIRST_YEAR <= self.year <= LAST_YEAR:
             raise ValidationError({"year": f"Give a year between {FIRST_YEAR} and {LAST_YEAR}."})
-        stored = getattr(self, "_stored_status", None)
-        if stored and self.status != stored and self.status not in self.TRANSITIONS[self.Status(stored)]:
-            raise ValidationError(
-                {
-                    "status": f"A {self.Status(stored).label.lower()} product cannot become "
-                    f"{self.Status(self.status).label.lower()} directly."
-                }
-            )
-
-    def can_move_to(self, status: str) -> bool:
-        """Whether the stored status may change to `status` (draft → submitted → published → archived)."""
-        current = getattr(self, "_stored_status", None) or self.status
-        return status == current or status in self.TRANSITIONS[self.Status(current)]
+        self.clean_status()
 
     @property
     def is_public(self) -> bool:
@@ -540,7 +564,7 @@ class Involvement(models.Model):
 
 class SearchDocument(models.Model):
     """What full-text search reads of a product (PostgreSQL): its weighted vector (title > summary, why
-    valuable, tags > description), kept up to date by inventory.search.
+    valuable, tags > description), kept up to date by search.fulltext.
 
     A row of its own rather than a column of the product: a broad search reads the vector of most products,
     and reading it from a narrow table (GIN-indexed, in migration 0010 on PostgreSQL only) costs half as

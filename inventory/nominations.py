@@ -7,11 +7,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_safe
 
+from core import submissions
 from inventory import services
 from inventory.forms import NominationForm
 from inventory.models import KnowledgeProduct
 from inventory.uploads import max_upload_bytes
-from knowledgemap import submissions
 
 NOMINATION_THANKS_SALT = "inventory.nomination-thanks"
 # Room for the form's text fields beside the file in one multipart request.

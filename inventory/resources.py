@@ -10,21 +10,7 @@ from django.utils import timezone
 from import_export import widgets
 from taggit.models import Tag
 
-from inventory import search
-from inventory.codes import country_aliases
-from inventory.models import (
-    Country,
-    Involvement,
-    KnowledgeProduct,
-    Language,
-    Organisation,
-    Partnership,
-    ProductType,
-    Programme,
-    Stakeholder,
-    Theme,
-)
-from knowledgemap.spreadsheets import (
+from core.spreadsheets import (
     SEPARATOR,
     ChoiceWidget,
     KeepWhenBlankTextWidget,
@@ -40,6 +26,19 @@ from knowledgemap.spreadsheets import (
     relation,
     split_cell,
     tidy,
+)
+from inventory.codes import country_aliases
+from inventory.models import (
+    Country,
+    Involvement,
+    KnowledgeProduct,
+    Language,
+    Organisation,
+    Partnership,
+    ProductType,
+    Programme,
+    Stakeholder,
+    Theme,
 )
 
 
@@ -232,9 +231,6 @@ class ProductResource(SheetResource):
             # A product imported as published needs its publication date before it is validated.
             if instance.status == KnowledgeProduct.Status.PUBLISHED and instance.published_at is None:
                 instance.published_at = timezone.now()
-
-    def after_rows_saved(self, ids: list) -> None:
-        search.update_search_vectors(ids)
 
     def example_row(self) -> dict:
         return {

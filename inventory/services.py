@@ -17,8 +17,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from taggit.models import Tag
 
-from inventory import search
-from inventory.cache import invalidate_public_aggregates
+from core.spreadsheets import normalise
+from core.submissions import one_line, send_after_commit
 from inventory.models import (
     Country,
     KnowledgeProduct,
@@ -26,11 +26,8 @@ from inventory.models import (
     Organisation,
     Partnership,
     ProductType,
-    TaggedProduct,
     Theme,
 )
-from knowledgemap.spreadsheets import normalise
-from knowledgemap.submissions import one_line, send_after_commit
 
 Status = KnowledgeProduct.Status
 
@@ -48,10 +45,6 @@ def product_set_status(*, product: KnowledgeProduct, status: str) -> KnowledgePr
         product.published_at = timezone.now()
     product.full_clean()
     product.save()
-    invalidate_public_aggregates()  # it appears on, or leaves, the public pages' counts
-    if status == Status.PUBLISHED:
-        # Whatever wrote the product (an import, a nomination), it is searchable once the public sees it.
-        search.update_search_vectors([product.pk])
     return product
 
 
@@ -227,7 +220,6 @@ def products_add_tag(*, products: Iterable[KnowledgeProduct], name: str) -> int:
     changed = [product for product in products if tag not in product.tags.all()]
     for product in changed:
         product.tags.add(tag)
-    search.update_search_vectors([product.pk for product in changed])
     return len(changed)
 
 
@@ -236,7 +228,6 @@ def products_remove_tag(*, products: Iterable[KnowledgeProduct], tag: Tag) -> in
     changed = [product for product in products if tag in product.tags.all()]
     for product in changed:
         product.tags.remove(tag)
-    search.update_search_vectors([product.pk for product in changed])
     return len(changed)
 
 
@@ -250,20 +241,16 @@ def tags_merge(*, tags: Iterable[Tag], into: Tag) -> int:
     """Give everything tagged with `tags` the tag `into` instead, then delete `tags`; returns how many
     tags went. What already carried both keeps one."""
     others = [tag for tag in tags if tag.pk != into.pk]
-    touched_products = set()
     for through in _tag_through_models():
         owner = [f.attname for f in through._meta.concrete_fields if f.name not in ("id", "tag")]
         for item in through.objects.filter(tag__in=others):
             same_owner = {name: getattr(item, name) for name in owner}
-            if through is TaggedProduct:
-                touched_products.add(item.content_object_id)
             if through.objects.filter(tag=into, **same_owner).exists():
                 item.delete()
             else:
                 item.tag = into
                 item.save(update_fields=["tag"])
     Tag.objects.filter(pk__in=[tag.pk for tag in others]).delete()
-    search.update_search_vectors(touched_products)
     return len(others)
 
 

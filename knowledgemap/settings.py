@@ -94,8 +94,14 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "axes",
+    # The layers, lowest first (docs/architecture.md): each imports only those before it.
+    "core",
     "inventory",
+    "search",
     "needs",
+    "pages",
+    "knowledgemap",
+    "bench",
 ]
 
 MIDDLEWARE = [
@@ -227,15 +233,11 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "knowledgemap_cache",
-            # The counts of the public pages are kept per set of filters (inventory.cache): room for many
+            # The counts of the public pages are kept per set of filters (core.freshness): room for many
             # (the default, 300, would cull them all the time).
             "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 20000)},
         }
     }
-
-# After a change commits, the process that made it computes the facet index and the home, map and gaps
-# figures for the new data in a background thread (inventory.warmup), so the next visitor does not wait.
-REBUILD_AFTER_CHANGE = env_bool("REBUILD_AFTER_CHANGE", True)
 
 # Password guessing at /admin/: after AXES_FAILURE_LIMIT failed sign-ins for one user name from one address,
 # that pair is locked out for AXES_COOLOFF_HOURS. Attempts are counted in the database, which every worker
@@ -346,7 +348,7 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "api.schema.describe_parameters",
+        "opendata.schema.describe_parameters",
     ],
 }
 

@@ -3,16 +3,16 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path
 
-from inventory.feeds import ProductFeed
-from inventory.sitemaps import (
+from knowledgemap import views
+from opendata.feeds import ProductFeed
+from opendata.sitemaps import (
+    ActivitySitemap,
     OrganisationSitemap,
     PageSitemap,
     PartnershipSitemap,
     ProductSitemap,
     in_every_language,
 )
-from knowledgemap import views
-from needs.sitemaps import ActivitySitemap
 
 admin.site.site_header = "Knowledge map — curators"
 admin.site.site_title = "Knowledge map curators"
@@ -43,14 +43,17 @@ urlpatterns = [
     ),
     path("sitemap-<section>.xml", sitemaps.sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),
     path("admin/", admin.site.urls),
-    path("api/", include("api.urls")),
+    path("api/", include("opendata.api_urls")),
     path("feeds/products/", ProductFeed(), name="product-feed"),
 ]
 
-# The public pages: English at the paths of DESIGN.md, Dutch at the same paths under /nl/.
+# The public pages: English at their paths, Dutch at the same paths under /nl/. The forms before the pages:
+# /products/nominate/ is not a product.
 urlpatterns += i18n_patterns(
     path("", include("inventory.urls")),
     path("", include("needs.urls")),
+    path("", include("opendata.urls")),
+    path("", include("pages.urls")),
     prefix_default_language=False,
 )
 

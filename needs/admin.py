@@ -9,9 +9,9 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 
+from core.admin import ExportAdmin, HistoryAdmin, ReviewableAdmin
+from core.spreadsheets import readable_export_resource
 from inventory.models import KnowledgeProduct, Partnership
-from knowledgemap.admin import ExportAdmin, HistoryAdmin, ReviewableAdmin
-from knowledgemap.spreadsheets import readable_export_resource
 from needs import services
 from needs.matching import suggest_products
 from needs.models import KnowledgeNeed, LearningActivity, LearningFormat

@@ -6,12 +6,11 @@ reported by the form and left out, as on the browse page; the view answers 400 w
 """
 
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from inventory.filters import KeyedChoiceFilter, ValuesChoiceFilter
 from inventory.models import Theme
 from needs.models import LearningActivity, LearningFormat
+from search.filters import KeyedChoiceFilter, ValuesChoiceFilter
 
 
 class ActivityFilter(django_filters.FilterSet):
@@ -41,7 +40,8 @@ class ActivityFilter(django_filters.FilterSet):
 
     def filter_theme(self, queryset, name, value: list[Theme]):
         # A subquery on the link table rather than a join, so that no activity comes back twice.
-        linked = LearningActivity.themes.through.objects.filter(
-            Q(theme__in=value) | Q(theme__parent__in=value)
-        ).values("learningactivity_id")
+        themes = Theme.objects.filter(pk__in=[theme.pk for theme in value]).with_sub_themes()
+        linked = LearningActivity.themes.through.objects.filter(theme__in=themes).values(
+            "learningactivity_id"
+        )
         return queryset.filter(pk__in=linked)

@@ -1,9 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.submissions import PublicForm
 from inventory.forms import PartnershipChoiceField, ThemeChoiceField, countries_field
 from inventory.models import Region
-from knowledgemap.submissions import PublicForm
 from needs.models import KnowledgeNeed, LearningFormat
 
 

@@ -22,9 +22,8 @@ from dataclasses import dataclass, field
 from math import inf
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
-from django.db.models.functions import Coalesce
 
-from inventory.models import KnowledgeProduct, Theme
+from inventory.models import KnowledgeProduct, Theme, core_theme
 from needs.models import KnowledgeNeed, LearningActivity, LearningFormat, is_answered
 
 # Shown by title on the page, newest first; the rest are counted.
@@ -131,7 +130,7 @@ def _by_theme(rows: QuerySet, **counts) -> dict:
     of those counts; without, the number of rows."""
     counts = counts or {"n": Count("pk", distinct=True)}
     themed = rows.filter(themes__isnull=False).order_by()
-    by_core = themed.values(theme=Coalesce("themes__parent_id", "themes__id")).annotate(**counts)
+    by_core = themed.values(theme=core_theme()).annotate(**counts)
     by_sub = themed.filter(themes__parent__isnull=False).values(theme=F("themes__id")).annotate(**counts)
     result = {}
     for row in by_core.union(by_sub, all=True):

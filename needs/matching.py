@@ -111,9 +111,9 @@ def related_theme_ids(themes: list[Theme]) -> set[int]:
     """The need's themes, their core themes and their sub-themes: a product on "land rights" may help a
     need on the core theme "resource management", and the other way round."""
     ids = {t.pk for t in themes} | {t.parent_id for t in themes if t.parent_id}
-    if ids:
-        ids |= set(Theme.objects.filter(parent_id__in=ids).values_list("pk", flat=True))
-    return ids
+    return (
+        set(Theme.objects.filter(pk__in=ids).with_sub_themes().values_list("pk", flat=True)) if ids else ids
+    )
 
 
 def _matches(word: str) -> Q:

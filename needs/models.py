@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.history import History
+from core.workflow import Workflow
 from inventory.models import (
     Country,
     KnowledgeProduct,
@@ -17,7 +19,6 @@ from inventory.models import (
     SluggedModel,
     Theme,
 )
-from knowledgemap.history import History
 
 
 class LearningFormat(SluggedModel):
@@ -63,7 +64,7 @@ def is_answered() -> Exists:
     )
 
 
-class KnowledgeNeed(models.Model):
+class KnowledgeNeed(Workflow):
     """What a partnership still needs to learn, in its own words. Private: staff only, except the
     anonymised text of needs whose submitters consented."""
 
@@ -86,6 +87,7 @@ class KnowledgeNeed(models.Model):
         Status.ADDRESSED: {Status.IN_REVIEW, Status.MATCHED, Status.CLOSED},
         Status.CLOSED: {Status.IN_REVIEW},
     }
+    refusal = "A need that is {stored} cannot become {status} directly."
 
     class Urgency(models.TextChoices):
         LOW = "low", _("Not urgent: within a year or later")
@@ -163,7 +165,6 @@ class KnowledgeNeed(models.Model):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        self._stored_status = self.status
         if not self.reference:
             # Made from the primary key, so two needs saved at the same instant never share one.
             self.reference = f"KN-{self.created_at:%Y}-{self.pk:04d}"
@@ -171,30 +172,12 @@ class KnowledgeNeed(models.Model):
             # The history's "+" entry was written before the reference existed.
             self.history.filter(reference="").update(reference=self.reference)
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
-        # Remember the stored status, so a change can be checked against the workflow.
-        instance._stored_status = instance.__dict__.get("status")
-        return instance
-
     def clean(self):
         if self.partnership_id is None and not self.partnership_name.strip():
             raise ValidationError(
                 {"partnership_name": "Choose the partnership from the list, or type its name."}
             )
-        stored = getattr(self, "_stored_status", None)
-        if stored and not self.can_move_to(self.status):
-            raise ValidationError(
-                {
-                    "status": f"A need that is {self.Status(stored).label.lower()} cannot become "
-                    f"{self.Status(self.status).label.lower()} directly."
-                }
-            )
-
-    def can_move_to(self, status: str) -> bool:
-        current = getattr(self, "_stored_status", None) or self.status
-        return status == current or status in self.TRANSITIONS[self.Status(current)]
+        self.clean_status()
 
     @property
     def partnership_display(self) -> str:
@@ -313,7 +296,7 @@ class LearningActivity(SluggedModel):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("needs:activity-detail", args=[self.slug])
+        return reverse("pages:activity-detail", args=[self.slug])
 
     def clean(self):
         errors = {}

@@ -11,10 +11,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from inventory.cache import invalidate_public_aggregates
+from core.history import one_history_entry
+from core.submissions import one_line, send_after_commit
 from inventory.models import Country, KnowledgeProduct, Partnership, Theme
-from knowledgemap.history import one_history_entry
-from knowledgemap.submissions import one_line, send_after_commit
 from needs.models import KnowledgeNeed, LearningActivity, LearningFormat
 
 Status = KnowledgeNeed.Status
@@ -64,7 +63,6 @@ def need_submit(
         need.themes.set(themes)
         need.learning_formats.set(learning_formats)
         need.countries.set(countries)
-    invalidate_public_aggregates()  # the gaps and the map count needs
     send_after_commit(need_mails(need=need, site_url=site_url))
     return need
 
@@ -109,7 +107,6 @@ def need_set_status(*, need: KnowledgeNeed, status: str) -> KnowledgeNeed:
     need.status = status
     need.full_clean()
     need.save()
-    invalidate_public_aggregates()
     return need
 
 
@@ -135,7 +132,6 @@ def need_match_product(*, need: KnowledgeNeed, product: KnowledgeProduct) -> boo
     # One history entry for the product matched and the status it brings.
     with one_history_entry(need, created=False):
         need.matched_products.add(product)
-        invalidate_public_aggregates()  # the gaps count needs no product answers
         if need.status in (Status.NEW, Status.IN_REVIEW):
             need_set_status(need=need, status=Status.MATCHED)
             return True

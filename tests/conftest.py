@@ -1,7 +1,12 @@
+import uuid
+
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import translation
 
+from search import facets
+from search import index as facet_index
 from tests.factories import (
     PartnershipFactory,
     ProductTypeFactory,
@@ -86,17 +91,26 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
-def fresh_public_aggregates(settings):
-    """Pages compute their counts afresh in tests, which change data between requests without the services
-    that invalidate the cached ones; tests of the caching itself ask for `cached_public_aggregates`. No
-    background rebuild after a commit either, unless a test asks for it."""
-    settings.CACHE_PUBLIC_AGGREGATES = False
-    settings.REBUILD_AFTER_CHANGE = False
+def isolated_cache(settings):
+    """The cache on, as in production, and empty for each test: a cache in this process's memory of its own
+    (tests of the database cache or Redis ask for theirs), and none of the values a process keeps of the
+    data (the facet index, the searches) from a test before."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"test-{uuid.uuid4().hex}",
+        }
+    }
+    facet_index.forget()
+    facets.forget_searches()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
-def cached_public_aggregates(settings):
-    settings.CACHE_PUBLIC_AGGREGATES = True
+def uncached(settings):
+    """Every figure computed afresh, for the few tests that count what a computation costs."""
+    settings.CACHE_PUBLIC_AGGREGATES = False
 
 
 @pytest.fixture(autouse=True)

@@ -12,8 +12,8 @@ from xml.etree import ElementTree
 from django.utils import timezone
 
 from inventory.models import KnowledgeProduct, Organisation, Stakeholder
-from inventory.search import update_search_vectors
 from needs.models import LearningActivity
+from search.fulltext import update_search_vectors
 from tests.factories import (
     InvolvementFactory,
     KnowledgeNeedFactory,

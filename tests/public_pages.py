@@ -16,11 +16,11 @@ from django.test import RequestFactory
 from django.utils import translation
 from django.views import defaults
 
+from core.submissions import thanks_token
 from inventory.models import KnowledgeProduct, Organisation, Partnership, ProductType, Theme
 from inventory.nominations import NOMINATION_THANKS_SALT
 from knowledgemap import views
 from knowledgemap.errors import database_unavailable
-from knowledgemap.submissions import thanks_token
 from needs.models import KnowledgeNeed, LearningActivity
 from needs.views import THANKS_SALT as NEED_THANKS_SALT
 

@@ -3,9 +3,9 @@
 from django.contrib import admin
 from django.db.models import Count
 
+from core.admin import CuratorAdmin
 from inventory.models import Membership, Organisation, Partnership
 from inventory.resources import OrganisationResource, PartnershipResource
-from knowledgemap.admin import CuratorAdmin
 
 
 class MembershipInline(admin.TabularInline):

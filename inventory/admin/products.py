@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from taggit.models import Tag
 
-from inventory import search, services
+from core.admin import CuratorAdmin, ReviewableAdmin
+from inventory import services
 from inventory.models import Involvement, KnowledgeProduct, Nomination, Theme
 from inventory.resources import ProductResource
-from knowledgemap.admin import CuratorAdmin, ReviewableAdmin
 
 Status = KnowledgeProduct.Status
 # What a reviewer may do with a nomination: publish it, or return it to draft.
@@ -93,11 +93,6 @@ class KnowledgeProductAdmin(ReviewableAdmin, CuratorAdmin):
         ),
         ("Record", {"fields": ["published_at", "created_at", "updated_at"]}),
     ]
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        # The tags are saved only now, and they are part of the search vector.
-        search.update_search_vectors([form.instance.pk])
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).prefetch_related("tags")

@@ -3,9 +3,9 @@
 from django.contrib import admin
 from django.db.models import Count, Q
 
+from core.admin import ExportAdmin
+from core.spreadsheets import readable_export_resource
 from inventory.models import Country, KnowledgeProduct, Language, ProductType, Programme, Stakeholder, Theme
-from knowledgemap.admin import ExportAdmin
-from knowledgemap.spreadsheets import readable_export_resource
 
 PUBLISHED = Q(products__status=KnowledgeProduct.Status.PUBLISHED)
 

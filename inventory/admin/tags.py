@@ -9,10 +9,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from taggit.models import Tag
 
-from inventory import search, services
-from inventory.models import TaggedProduct
-from knowledgemap.admin import ExportAdmin
-from knowledgemap.spreadsheets import readable_export_resource
+from core.admin import ExportAdmin
+from core.spreadsheets import readable_export_resource
+from inventory import services
 
 # taggit's own admin merges only its generic tagged items, not the products' tags: replace it.
 admin.site.unregister(Tag)
@@ -41,25 +40,6 @@ class TagAdmin(ExportAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(product_count=Count("inventory_taggedproduct_items"))
-
-    # Tag names are part of the products' search vectors: renaming or deleting a tag updates them.
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        search.update_search_vectors(self._tagged_product_ids([obj.pk]))
-
-    def delete_model(self, request, obj):
-        product_ids = self._tagged_product_ids([obj.pk])
-        super().delete_model(request, obj)
-        search.update_search_vectors(product_ids)
-
-    def delete_queryset(self, request, queryset):
-        product_ids = self._tagged_product_ids(queryset.values("pk"))
-        super().delete_queryset(request, queryset)
-        search.update_search_vectors(product_ids)
-
-    @staticmethod
-    def _tagged_product_ids(tag_ids) -> list[int]:
-        return list(TaggedProduct.objects.filter(tag__in=tag_ids).values_list("content_object_id", flat=True))
 
     @admin.display(description="products", ordering="product_count")
     def product_count(self, obj):

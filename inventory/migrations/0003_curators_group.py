@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from knowledgemap.groups import grant
+from core.groups import grant
 
 ALL = ["add", "change", "delete", "view"]
 

@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-from knowledgemap.groups import grant
+from core.groups import grant
 
 
 class Migration(migrations.Migration):

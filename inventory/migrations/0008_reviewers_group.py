@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from knowledgemap.groups import CURATORS, REVIEW, REVIEWERS, grant, revoke
+from core.groups import CURATORS, REVIEW, REVIEWERS, grant, revoke
 
 # Reviewers see the products and move nominations along (publish, return to draft); they edit nothing.
 REVIEWER_PERMISSIONS = {"inventory.knowledgeproduct": REVIEW}

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from knowledgemap.groups import ALL, CURATORS, grant, revoke
+from core.groups import ALL, CURATORS, grant, revoke
 
 CURATOR_PERMISSIONS = {"needs.learningactivity": ALL}
 

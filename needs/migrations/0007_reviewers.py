@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from knowledgemap.groups import CURATORS, REVIEW, REVIEWERS, grant, revoke
+from core.groups import CURATORS, REVIEW, REVIEWERS, grant, revoke
 
 # Reviewers read the needs and move them along the workflow; they edit no need and see no activity.
 REVIEWER_PERMISSIONS = {"needs.knowledgeneed": REVIEW}

@@ -7,8 +7,8 @@ import pytest
 from playwright.sync_api import expect
 
 from inventory.models import KnowledgeProduct
-from inventory.search import update_search_vectors
 from needs.models import KnowledgeNeed
+from search.fulltext import update_search_vectors
 from tests.factories import PartnershipFactory, ProductFactory, ProductTypeFactory, ThemeFactory, curator
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

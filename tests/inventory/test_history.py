@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from inventory.search import update_search_vectors
+from search.fulltext import update_search_vectors
 from tests.factories import OrganisationFactory, PartnershipFactory, ProductFactory, ThemeFactory, curator
 
 pytestmark = pytest.mark.django_db

@@ -51,14 +51,19 @@ class TestPublished:
             ProductFactory(status=status, published_at=None)
         assert list(KnowledgeProduct.objects.published()) == [shown]
 
-    def test_for_theme_includes_sub_themes(self):
+    def test_a_core_theme_stands_for_itself_and_its_sub_themes(self):
         core = ThemeFactory(name="Environmental rights")
         sub = ThemeFactory(name="Land rights", parent=core)
-        on_core = ProductFactory(themes=[core])
-        on_sub = ProductFactory(themes=[sub])
-        ProductFactory(themes=[ThemeFactory()])
-        assert set(KnowledgeProduct.objects.for_theme(core)) == {on_core, on_sub}
-        assert list(KnowledgeProduct.objects.for_theme(sub)) == [on_sub]
+        other = ThemeFactory()
+        assert set(Theme.objects.filter(pk=core.pk).with_sub_themes()) == {core, sub}
+        assert set(Theme.objects.filter(pk__in=[sub.pk, other.pk]).with_sub_themes()) == {sub, other}
+
+    def test_the_tree_order_puts_each_core_theme_before_its_sub_themes(self):
+        second = ThemeFactory(name="B core", position=2)
+        first = ThemeFactory(name="A core", position=1)
+        sub_of_second = ThemeFactory(name="A sub", parent=second)
+        sub_of_first = ThemeFactory(name="Z sub", parent=first)
+        assert Theme.objects.in_tree_order() == [first, sub_of_first, second, sub_of_second]
 
 
 class TestStatusWorkflow:

@@ -72,7 +72,7 @@ class TestAGoodNomination:
         assert (product.nominator_name, product.nominator_email) == ("Grace Banda", "grace@example.org")
         # Invisible until a curator publishes it.
         assert client.get(product.get_absolute_url()).status_code == 404
-        assert product.title not in client.get(reverse("inventory:home")).content.decode()
+        assert product.title not in client.get(reverse("pages:home")).content.decode()
 
     def test_the_thank_you_page_names_the_product(self, client, nomination):
         response = client.post(URL, nomination(), follow=True)

@@ -258,7 +258,8 @@ class TestAfterImport:
         assert [t.theme.name for t in entry.themes.all()] == ["Civic space"]
 
     @pytest.mark.skipif(connection.vendor != "postgresql", reason="search vectors exist on PostgreSQL only")
-    def test_imported_products_are_searchable(self, inventory):
+    @pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the import commits
+    def test_imported_products_are_searchable_once_the_import_commits(self, inventory):
         import_sheet(sheet([{"title": "Seed banks", "type": "Toolkit", "summary": "A.", "tags": "farming"}]))
         assert KnowledgeProduct.objects.filter(search_document__vector="farming").get().title == "Seed banks"
 

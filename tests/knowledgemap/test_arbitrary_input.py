@@ -10,10 +10,10 @@ from django.core.files.base import ContentFile
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from inventory.filters import OrganisationFilter, ProductFilter
 from inventory.forms import NominationForm
 from needs.filters import ActivityFilter
 from needs.forms import NeedForm
+from search.filters import OrganisationFilter, ProductFilter
 from tests.factories import (
     LearningActivityFactory,
     OrganisationFactory,

@@ -57,7 +57,7 @@ def test_healthz_answers_503_while_the_database_is_down_and_200_when_it_is_back(
 
 
 PAGES = {
-    "home": lambda: reverse("inventory:home"),
+    "home": lambda: reverse("pages:home"),
     "product": lambda: ProductFactory().get_absolute_url(),
     "partnership": lambda: PartnershipFactory().get_absolute_url(),
     "organisation": lambda: OrganisationFactory().get_absolute_url(),

@@ -7,8 +7,8 @@ from django.template.loader import render_to_string
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from inventory import views as inventory_views
 from knowledgemap.views import server_error, too_many_requests
+from pages import views as inventory_views
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +36,7 @@ def test_an_unknown_address_gets_the_friendly_404_page(client):
 
 
 def test_a_request_for_another_host_gets_the_friendly_400_page(client):
-    response = client.get(reverse("inventory:home"), headers={"host": "attacker.example"})
+    response = client.get(reverse("pages:home"), headers={"host": "attacker.example"})
     assert_friendly(response, 400, "We could not understand that request")
 
 
@@ -47,7 +47,7 @@ def test_a_form_without_its_csrf_token_gets_the_friendly_403_page():
 
 def test_a_forbidden_page_gets_the_friendly_403_page_without_the_reason(client, monkeypatch):
     monkeypatch.setattr(inventory_views, "render", raising(PermissionDenied("internal detail")))
-    response = client.get(reverse("inventory:home"))
+    response = client.get(reverse("pages:home"))
     assert_friendly(response, 403, "You may not see this page")
     assert "internal detail" not in response.content.decode()
 
@@ -62,7 +62,7 @@ def test_too_many_requests_gets_the_friendly_429_page_with_a_retry_time(rf):
 def test_an_error_in_a_view_gets_the_friendly_500_page_without_the_error(client, monkeypatch):
     monkeypatch.setattr(inventory_views, "render", raising(RuntimeError("secret internal detail")))
     client.raise_request_exception = False
-    response = client.get(reverse("inventory:home"))
+    response = client.get(reverse("pages:home"))
     assert_friendly(response, 500, "Something went wrong on our side")
     assert "secret internal detail" not in response.content.decode()
 

@@ -10,7 +10,7 @@ from knowledgemap.settings import BASE_DIR
 pytestmark = pytest.mark.django_db
 
 PAGES = {
-    "a public page": lambda: reverse("inventory:home"),
+    "a public page": lambda: reverse("pages:home"),
     "the admin": lambda: reverse("admin:login"),
     "a 404 page": lambda: "/no-such-page/",
 }

@@ -30,17 +30,17 @@ def pages():
     )
     InvolvementFactory(product=product)
     return [
-        reverse("inventory:home"),
-        reverse("inventory:product-list"),
-        reverse("inventory:product-list") + "?theme=land&q=product",
-        reverse("inventory:product-list") + "?theme=unknown",
+        reverse("pages:home"),
+        reverse("pages:product-list"),
+        reverse("pages:product-list") + "?theme=land&q=product",
+        reverse("pages:product-list") + "?theme=unknown",
         product.get_absolute_url(),
-        reverse("inventory:partnership-list"),
+        reverse("pages:partnership-list"),
         membership.partnership.get_absolute_url(),
-        reverse("inventory:organisation-list"),
+        reverse("pages:organisation-list"),
         membership.organisation.get_absolute_url(),
-        reverse("inventory:map"),
-        reverse("inventory:map") + "?across=region",
+        reverse("pages:map"),
+        reverse("pages:map") + "?across=region",
     ]
 
 
@@ -74,9 +74,9 @@ def test_the_current_section_is_marked_in_the_header(client, pages):
         page = client.get(url).content.decode()
         return re.findall(r'<a[^>]*href="([^"]+)"[^>]*aria-current="page"', page[: page.index("</header>")])
 
-    assert current(reverse("inventory:product-list")) == ["/products/"]
-    assert current(reverse("inventory:map")) == ["/map/"]
-    assert current(reverse("inventory:home")) == []
+    assert current(reverse("pages:product-list")) == ["/products/"]
+    assert current(reverse("pages:map")) == ["/map/"]
+    assert current(reverse("pages:home")) == []
 
 
 def test_no_page_has_inline_script_or_style_or_loads_from_another_host(client, pages):

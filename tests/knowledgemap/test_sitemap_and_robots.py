@@ -5,7 +5,7 @@ import re
 import pytest
 from django.utils import timezone
 
-from inventory.sitemaps import ProductSitemap
+from opendata.sitemaps import ProductSitemap
 from tests.factories import LearningActivityFactory, OrganisationFactory, PartnershipFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,7 @@ AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
 def ics(client, activity):
-    return client.get(reverse("needs:activity-ics", args=[activity.slug]))
+    return client.get(reverse("pages:activity-ics", args=[activity.slug]))
 
 
 def event_of(response):

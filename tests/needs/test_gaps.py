@@ -10,10 +10,10 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
-from inventory.filters import ProductFilter
 from inventory.models import KnowledgeProduct
 from needs.gaps import gaps
 from needs.models import KnowledgeNeed, LearningActivity
+from search.filters import ProductFilter
 from tests.factories import (
     KnowledgeNeedFactory,
     LearningActivityFactory,
@@ -24,7 +24,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 Status = KnowledgeNeed.Status
-GAPS = reverse("needs:gaps")
+GAPS = reverse("pages:gaps")
 
 
 @pytest.fixture

@@ -4,8 +4,8 @@ import pytest
 from django.db import connection
 
 from inventory.models import KnowledgeProduct
-from inventory.search import update_search_vectors
 from needs.matching import keywords, suggest_products
+from search.fulltext import update_search_vectors
 from tests.factories import KnowledgeNeedFactory, ProductFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db

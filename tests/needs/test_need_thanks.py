@@ -41,7 +41,7 @@ def test_a_link_signed_for_a_nomination_does_not_open_a_need(client):
 def test_a_link_expires_after_a_week(client, settings, monkeypatch):
     need = KnowledgeNeedFactory()
     url = thanks_url(need.pk)
-    monkeypatch.setattr("knowledgemap.submissions.THANKS_MAX_AGE", -1)
+    monkeypatch.setattr("core.submissions.THANKS_MAX_AGE", -1)
     assert client.get(url).status_code == 404
 
 

@@ -108,7 +108,7 @@ class TestNeedMails:
             response = client.post(NEED_URL, need_form())
         assert response.status_code == 302
         assert KnowledgeNeed.objects.count() == 1
-        failures = [r for r in caplog.records if r.name == "knowledgemap.submissions"]
+        failures = [r for r in caplog.records if r.name == "core.submissions"]
         assert len(failures) == 2
         assert "Could not send the mail" in failures[0].getMessage()
         assert failures[0].exc_info[0] is smtplib.SMTPServerDisconnected

@@ -1,0 +1,274 @@
+"""The data version, and the figures computed once per version.
+
+What the public pages count and list (the facet index, the home page's figures, the map, the gaps) is
+computed once per version of the data and kept in the shared cache. The version moves on any committed
+change to a model an app names in its `public_data` (see the apps' `apps.py`), whoever makes it: the admin,
+a service, an import, `manage.py shell`, a data migration, `loaddata`. Saves, deletes and many-to-many
+changes are recorded on the database connection as they happen; when the transaction commits, the
+listeners (`on_change`: the search documents, for one) hear which rows changed, then the version moves.
+`update()` and `bulk_create()` send no signals: code that uses them calls `changed()`.
+
+Until the commit only the connection that made a change can see it. For that connection the version carries
+a suffix of its own, so that a request or a test reading in the same transaction sees its own change.
+"""
+
+import logging
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache, caches
+from django.core.cache.backends.db import DatabaseCache
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+from django.utils import translation
+
+T = TypeVar("T")
+logger = logging.getLogger(__name__)
+
+VERSION_KEY = "public-data:version"
+# A safety net only: every change moves the version; a value is also computed again after this long.
+TIMEOUT = 6 * 60 * 60
+# While one process computes a value (about a second at 100,000 products), the others serve the previous
+# version's, or wait for it when there is none, polling the cache; past WAIT_SECONDS they compute it too.
+LOCK_SECONDS = 60
+WAIT_SECONDS = 10
+POLL_SECONDS = 0.05
+
+_watched: set[str] = set()
+_listeners: list[Callable[["Changes"], None]] = []
+
+
+@dataclass
+class Changes:
+    """What a transaction changed, by model label ("inventory.knowledgeproduct"): the rows saved or deleted,
+    and the rows whose links changed (both ends of a many-to-many change, what a saved link row points to)."""
+
+    saved: dict[str, set] = field(default_factory=dict)
+    linked: dict[str, set] = field(default_factory=dict)
+
+    def touched(self, label: str) -> set:
+        """The rows of `label` saved, deleted or linked anew."""
+        return self.saved.get(label, set()) | self.linked.get(label, set())
+
+    def add(self, kind: dict, label: str, pks: Iterable) -> None:
+        kind.setdefault(label, set()).update(pk for pk in pks if pk is not None)
+
+
+@dataclass
+class _Pending:
+    """The changes of a connection's open transaction, and the hook that publishes them at commit."""
+
+    hook: Callable[[], None]
+    token: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
+    count: int = 0
+    changes: Changes = field(default_factory=Changes)
+
+
+# --- watching ---------------------------------------------------------------------------------------------
+
+
+def connect() -> None:
+    """Watch the models the apps name in `public_data`; core's AppConfig calls this once. Signals are
+    connected per model (not for every model: that would slow every other delete). A data migration's
+    models are not these classes; `migrate` moves the version when it ends."""
+    for app_config in apps.get_app_configs():
+        for name in getattr(app_config, "public_data", ()):
+            model = apps.get_model(name if "." in name else f"{app_config.label}.{name}")
+            _watched.add(_label(model))
+            post_save.connect(_saved, sender=model, dispatch_uid=f"freshness-saved-{_label(model)}")
+            post_delete.connect(_deleted, sender=model, dispatch_uid=f"freshness-deleted-{_label(model)}")
+            for field_ in model._meta.many_to_many:
+                through = field_.remote_field.through
+                uid = f"freshness-links-{through._meta.label_lower}"
+                m2m_changed.connect(_links_changed, sender=through, dispatch_uid=uid)
+    post_migrate.connect(_migrated, dispatch_uid="freshness-migrated")
+
+
+def on_change(listener: Callable[[Changes], None]) -> Callable[[Changes], None]:
+    """Call `listener(changes)` after each commit that changed public data, before the version moves."""
+    _listeners.append(listener)
+    return listener
+
+
+def changed(model: type[models.Model] | str, pks: Iterable = (), *, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Record a change that sent no signal (`update()`, `bulk_create()`, SQL) to rows of `model`."""
+    label = model if isinstance(model, str) else model._meta.label_lower
+    _record(using, saved={label: pks})
+
+
+def _label(model) -> str:
+    """The model's label; a proxy's is its concrete model's (a nomination is a product)."""
+    return model._meta.concrete_model._meta.label_lower
+
+
+def _saved(sender, instance, using=DEFAULT_DB_ALIAS, **kwargs):
+    _record_row(instance, using)
+
+
+def _deleted(sender, instance, using=DEFAULT_DB_ALIAS, **kwargs):
+    _record_row(instance, using)
+
+
+def _record_row(instance: models.Model, using: str) -> None:
+    """The row itself, and the watched rows it points to (a product's tag link names the product)."""
+    linked: dict[str, list] = {}
+    for field_ in instance._meta.concrete_fields:
+        if field_.many_to_one and _label(field_.related_model) in _watched:
+            linked.setdefault(_label(field_.related_model), []).append(getattr(instance, field_.attname))
+    _record(using, saved={_label(type(instance)): [instance.pk]}, linked=linked)
+
+
+def _links_changed(sender, instance, action, model, pk_set, using=DEFAULT_DB_ALIAS, **kwargs):
+    if action.startswith("post_"):
+        _record(using, linked={_label(type(instance)): [instance.pk], _label(model): pk_set or ()})
+
+
+def _migrated(sender, using=DEFAULT_DB_ALIAS, **kwargs):
+    # A migration may have changed rows with SQL of its own.
+    _record(using)
+
+
+# --- the open transaction ---------------------------------------------------------------------------------
+
+
+def _record(using: str, saved: dict | None = None, linked: dict | None = None) -> None:
+    """Add to the open transaction's record of changes, made (with its commit hook) at the first change.
+    Outside a transaction the change is committed already, and the hook runs at once."""
+    connection = connections[using]
+    pending = _pending(connection)
+    first = pending is None
+    if first:
+        pending = _Pending(hook=lambda: _publish(connection))
+        connection.public_data_changes = pending
+    for kind, rows in ((pending.changes.saved, saved), (pending.changes.linked, linked)):
+        for label, pks in (rows or {}).items():
+            pending.changes.add(kind, label, pks)
+    pending.count += 1
+    if first:
+        transaction.on_commit(pending.hook, using=using)
+
+
+def _pending(connection) -> _Pending | None:
+    """The changes recorded in the connection's open transaction. None when there are none, or when the
+    transaction that made them was rolled back: the rollback dropped their commit hook."""
+    pending = getattr(connection, "public_data_changes", None)
+    if pending is not None and not any(entry[1] is pending.hook for entry in connection.run_on_commit):
+        connection.public_data_changes = pending = None
+    return pending
+
+
+def _publish(connection) -> None:
+    """After a commit: the listeners hear of the changes, then the version moves."""
+    pending = getattr(connection, "public_data_changes", None)
+    connection.public_data_changes = None
+    changes = pending.changes if pending is not None else Changes()
+    for listener in _listeners:
+        try:
+            listener(changes)
+        except Exception:
+            logger.exception("A listener failed after a change to public data: %r", listener)
+    _cache_call(cache.set, VERSION_KEY, uuid.uuid4().hex, None)
+
+
+# --- the version and the values kept per version ----------------------------------------------------------
+
+
+def current_version() -> str:
+    """The data version the cached values are computed at (one cache read)."""
+    return _local(_shared_version(_cache_call(cache.get, VERSION_KEY)))
+
+
+def _shared_version(found: str | None) -> str:
+    if found is not None:
+        return found
+    # A new cache (or one that lost the key): every process must agree on one version.
+    new = uuid.uuid4().hex
+    if _cache_call(cache.add, VERSION_KEY, new, None, default=False):
+        return new
+    return _cache_call(cache.get, VERSION_KEY) or new
+
+
+def _local(shared: str) -> str:
+    pending = _pending(connections[DEFAULT_DB_ALIAS])
+    return f"{shared}.{pending.token}.{pending.count}" if pending is not None else shared
+
+
+def cached(
+    name: str,
+    compute: Callable[[], T],
+    *,
+    per_language: bool = True,
+    timeout: int = TIMEOUT,
+) -> T:
+    """What `compute()` returns, computed once per data version across processes.
+
+    `name` says everything the value depends on besides the data ("map:type"). Values holding no translated
+    text may be shared by the languages (`per_language=False`). While another process computes the value
+    for a new version, the previous version's is served."""
+    if not getattr(settings, "CACHE_PUBLIC_AGGREGATES", True):
+        return compute()
+    key = _key(name, per_language)
+    found = _cache_call(cache.get_many, [VERSION_KEY, key], default={})
+    version = _local(_shared_version(found.get(VERSION_KEY)))
+    return _value(key, version, found.get(key), compute, None, timeout)[0]
+
+
+def cached_at(
+    name: str, compute: Callable[[], T], *, version: str, previous: T | None = None, timeout: int = TIMEOUT
+) -> tuple[T, bool]:
+    """`cached` for a caller that read the version already (`current_version()`) and keeps values in its
+    own memory: the value, and whether it is this version's (False: `previous`, or the previous version's
+    from the cache, served while another process computes this one). Shared by the languages."""
+    key = _key(name, per_language=False)
+    return _value(key, version, _cache_call(cache.get, key), compute, previous, timeout)
+
+
+def _key(name: str, per_language: bool) -> str:
+    return f"public-data:{translation.get_language() if per_language else 'all'}:{name}"
+
+
+def _value(key, version, entry, compute, previous, timeout) -> tuple:
+    if entry is not None and entry[0] == version:
+        return entry[1], True
+    lock = f"{key}:computing:{version}"
+    if _cache_call(cache.add, lock, 1, LOCK_SECONDS, default=True):
+        try:
+            value = compute()
+            _cache_call(cache.set, key, (version, value), timeout)
+            return value, True
+        finally:
+            _cache_call(cache.delete, lock)
+    # Another process is computing this version: the previous one meanwhile, or wait for it.
+    if previous is not None:
+        return previous, False
+    if entry is not None:
+        return entry[1], False
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(POLL_SECONDS)
+        entry = _cache_call(cache.get, key)
+        if entry is not None and entry[0] == version:
+            return entry[1], True
+        if not _cache_call(cache.get, lock):
+            break  # the other process gave up
+    return compute(), True
+
+
+def _cache_call(method: Callable[..., T], *args, default=None) -> T:
+    """A cache operation that never fails its caller: the site works, uncached, while the cache is away.
+    The database cache, inside a transaction, runs in a savepoint of its own, so that its failure cannot
+    abort the caller's transaction."""
+    try:
+        connection = connections[DEFAULT_DB_ALIAS]
+        if isinstance(caches["default"], DatabaseCache) and connection.in_atomic_block:
+            with transaction.atomic():
+                return method(*args)
+        return method(*args)
+    except Exception:
+        logger.warning("The cache is unusable (%s); going on without it", method.__name__, exc_info=True)
+        return default

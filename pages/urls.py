@@ -1,0 +1,20 @@
+from django.urls import path
+
+from pages import activities, views
+
+app_name = "pages"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("products/", views.product_list, name="product-list"),
+    path("products/<slug:slug>/", views.product_detail, name="product-detail"),
+    path("partnerships/", views.partnership_list, name="partnership-list"),
+    path("partnerships/<slug:slug>/", views.partnership_detail, name="partnership-detail"),
+    path("organisations/", views.organisation_list, name="organisation-list"),
+    path("organisations/<slug:slug>/", views.organisation_detail, name="organisation-detail"),
+    path("map/", views.knowledge_map, name="map"),
+    path("gaps/", views.gap_view, name="gaps"),
+    path("activities/", activities.activity_list, name="activity-list"),
+    path("activities/<slug:slug>/", activities.activity_detail, name="activity-detail"),
+    path("activities/<slug:slug>/calendar.ics", activities.activity_ics, name="activity-ics"),
+]

@@ -1,0 +1,302 @@
+"""The public pages: home, browse, products, partnerships, organisations, the map and the gaps.
+
+Only published products are ever shown or counted here: every product query starts from `published()`.
+"""
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from core.freshness import cached
+from inventory.models import (
+    Country,
+    Involvement,
+    KnowledgeProduct,
+    Language,
+    Membership,
+    Organisation,
+    Partnership,
+    Programme,
+    Stakeholder,
+    Theme,
+)
+from needs import gaps
+from pages.knowledge_map import DEFAULT_DIMENSION, DIMENSIONS, build_map
+from pages.structured_data import product_json_ld
+from search import facets
+from search import index as facet_index
+from search.browse import browse, sort_choices
+from search.filters import OrganisationFilter, ProductFilter
+
+HOME_FEATURED = 6
+HOME_RECENT = 4
+ORGANISATIONS_PER_PAGE = 48
+RELATED_PRODUCTS = 4
+# A partnership's or organisation's page lists this many products and links to the browse page for all.
+PRODUCTS_ON_OWNER_PAGE = 12
+
+PUBLISHED = KnowledgeProduct.Status.PUBLISHED
+
+
+@require_safe
+def home(request):
+    published = KnowledgeProduct.objects.published()
+    context = {
+        **home_figures(),
+        "featured": published.featured().for_cards().order_by("-published_at")[:HOME_FEATURED],
+        "recent": published.exclude(featured=True).for_cards().order_by("-published_at")[:HOME_RECENT],
+        "programmes": Programme.objects.annotate(partnership_count=Count("partnerships")),
+    }
+    return render(request, "pages/home.html", context)
+
+
+def home_figures() -> dict:
+    """The home page's counts, once per data version."""
+    return cached("home", _home_figures)
+
+
+def _home_figures() -> dict:
+    published = KnowledgeProduct.objects.published()
+    counts = {
+        "products": published.count(),
+        "partnerships": Partnership.objects.count(),
+        "organisations": Organisation.objects.count(),
+        "southern_organisations": Organisation.objects.filter(kind=Organisation.Kind.SOUTHERN_CSO).count(),
+        # From the link table: exclude(countries=None) would cost a NOT EXISTS per product.
+        "countries": KnowledgeProduct.countries.through.objects.filter(knowledgeproduct__status=PUBLISHED)
+        .values("country_id")
+        .distinct()
+        .count(),
+    }
+    return {
+        "counts": counts,
+        # Core themes with their product counts, sub-themes included, as the browse page counts them.
+        "themes": facets.theme_facet(ProductFilter({}), include_empty=True).values,
+    }
+
+
+@require_safe
+def product_list(request):
+    results = browse(request.GET, page=request.GET.get("page"))
+    page = results.page
+    context = {
+        "filterset": results.filterset,
+        "page": page,
+        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        "facets": results.facets,
+        "active_filters": results.active,
+        "search_text": results.search_text,
+        "sort": results.sort,
+        "sort_choices": sort_choices(results),
+        "errors": results.errors,
+        "widen": results.widen,
+    }
+    return render(request, "pages/product_list.html", context, status=400 if results.errors else 200)
+
+
+def _refused(filterset) -> list[dict]:
+    """The parameters the filter refused, and why, for the page to show."""
+    return [{"param": param, "messages": messages} for param, messages in filterset.errors.items()]
+
+
+@require_safe
+def product_detail(request, slug):
+    product = get_object_or_404(
+        KnowledgeProduct.objects.published()
+        .select_related("product_type")
+        .prefetch_related(
+            "tags",
+            Prefetch("organisations", Organisation.objects.select_related("country")),
+            Prefetch("partnerships", Partnership.objects.select_related("programme")),
+            Prefetch(
+                "involvements",
+                Involvement.objects.select_related("stakeholder__organisation").order_by(
+                    "stakeholder__name", "role"
+                ),
+            ),
+        ),
+        slug=slug,
+    )
+    # Its themes, countries and languages from the facet index, which knows them: three queries fewer.
+    index = facet_index.current()
+    themes = [Theme(slug=row.key, name=row.name) for row in index.linked("theme", product.pk)]
+    countries = [Country(code=row.key, name=row.name) for row in index.linked("country", product.pk)]
+    languages = [Language(code=row.key, name=row.name) for row in index.linked("language", product.pk)]
+    context = {
+        "product": product,
+        # Not "languages": that is the site's own, for the language switch (a context processor).
+        "product_themes": themes,
+        "product_countries": countries,
+        "product_languages": languages,
+        "stakeholders": _stakeholders_by_scope(product.involvements.all()),
+        "related": _related_products(product, index, themes),
+        "structured_data": product_json_ld(
+            product, request.build_absolute_uri, themes=themes, countries=countries, languages=languages
+        ),
+    }
+    return render(request, "pages/product_detail.html", context)
+
+
+def _stakeholders_by_scope(involvements) -> list[dict]:
+    """[{scope label, [(stakeholder, [role labels])]}], internal first; one line per stakeholder."""
+    roles: dict[Stakeholder, list[str]] = {}
+    for involvement in involvements:
+        roles.setdefault(involvement.stakeholder, []).append(involvement.get_role_display())
+    return [
+        {
+            "scope": scope,
+            "label": label,
+            "stakeholders": [(s, r) for s, r in roles.items() if s.scope == scope],
+        }
+        for scope, label in Stakeholder.Scope.choices
+        if any(s.scope == scope for s in roles)
+    ]
+
+
+def _related_products(product: KnowledgeProduct, index, themes: list[Theme]) -> list[KnowledgeProduct]:
+    """Up to four other published products sharing the most themes and tags with this one, the most
+    recently published first among equals: found in the facet index (sets of products per theme and tag),
+    without counting what every product shares in the database."""
+    ids = index.related(
+        product.pk,
+        [theme.slug for theme in themes],
+        [tag.slug for tag in product.tags.all()],
+        RELATED_PRODUCTS,
+    )
+    found = KnowledgeProduct.objects.published().for_cards().in_bulk(ids) if ids else {}
+    return [found[pk] for pk in ids if pk in found]
+
+
+@require_safe
+def partnership_list(request):
+    partnerships = (
+        Partnership.objects.select_related("programme", "lead_organisation")
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                Membership.objects.select_related("organisation").order_by("role", "organisation__name"),
+            )
+        )
+        .order_by("-programme__start_year", "programme__name", "name")
+    )
+    return render(
+        request,
+        "pages/partnership_list.html",
+        {"partnerships": _with_product_counts(list(partnerships), "partnership")},
+    )
+
+
+def _with_product_counts(rows: list, param: str) -> list:
+    """The rows (partnerships or organisations), each with how many published products it has: read from
+    the facet index, where counting in the database took seconds for a page of thousands of rows."""
+    products = facet_index.current().sets.get(param, {})
+    for row in rows:
+        row.product_count = len(products.get(row.slug, ()))
+    return rows
+
+
+@require_safe
+def partnership_detail(request, slug):
+    partnership = get_object_or_404(
+        Partnership.objects.select_related("programme", "lead_organisation").prefetch_related(
+            Prefetch(
+                "memberships",
+                Membership.objects.select_related("organisation__country").order_by(
+                    "role", "organisation__name"
+                ),
+            ),
+            "themes",
+            "countries",
+        ),
+        slug=slug,
+    )
+    products = partnership.products.published()
+    context = {
+        "partnership": partnership,
+        "products": products.for_cards().order_by("-published_at")[:PRODUCTS_ON_OWNER_PAGE],
+        "product_count": products.count(),
+    }
+    return render(request, "pages/partnership_detail.html", context)
+
+
+@require_safe
+def organisation_list(request):
+    organisations = Organisation.objects.select_related("country").order_by("name")
+    filterset = OrganisationFilter(request.GET, queryset=organisations)
+    paginator = Paginator(
+        filterset.qs.annotate(partnership_count=Count("memberships")), ORGANISATIONS_PER_PAGE
+    )
+    # Counted without the annotation: the number of organisations needs no join with their memberships.
+    paginator.count = filterset.qs.count()
+    page = paginator.get_page(request.GET.get("page"))
+    page.object_list = _with_product_counts(list(page.object_list), "organisation")
+    chosen = filterset.form.cleaned_data
+    context = {
+        "filterset": filterset,
+        "kinds": Organisation.Kind.choices,
+        "countries": Country.objects.filter(organisations__isnull=False).distinct().order_by("name"),
+        "chosen_kinds": chosen.get("kind") or [],
+        "chosen_countries": [country.code for country in chosen.get("country") or []],
+        "page": page,
+        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        "errors": _refused(filterset),
+    }
+    return render(request, "pages/organisation_list.html", context, status=400 if context["errors"] else 200)
+
+
+@require_safe
+def organisation_detail(request, slug):
+    organisation = get_object_or_404(Organisation.objects.select_related("country"), slug=slug)
+    products = organisation.products.published()
+    context = {
+        "organisation": organisation,
+        "memberships": organisation.memberships.select_related("partnership__programme").order_by(
+            "-partnership__programme__start_year", "partnership__name"
+        ),
+        "products": products.for_cards().order_by("-published_at")[:PRODUCTS_ON_OWNER_PAGE],
+        "product_count": products.count(),
+    }
+    return render(request, "pages/organisation_detail.html", context)
+
+
+def demand_by_theme() -> dict[int, int] | None:
+    """How many open knowledge needs ask for each theme ({theme id: count}, counted as the gap view counts
+    them), for the map to show demand beside supply. None while no open need names a theme: the map then
+    shows supply alone."""
+    return gaps.demand_by_theme() or None
+
+
+@require_safe
+def knowledge_map(request):
+    across = request.GET.get("across") or DEFAULT_DIMENSION
+    if across not in DIMENSIONS:
+        context = {"dimensions": DIMENSIONS.values(), "unknown_across": across}
+        return render(request, "pages/map.html", context, status=400)
+    context = {
+        **map_figures(across),
+        "dimensions": DIMENSIONS.values(),
+        "across": across,
+    }
+    return render(request, "pages/map.html", context)
+
+
+def map_figures(across: str = DEFAULT_DIMENSION) -> dict:
+    """The map across one dimension, with the demand beside it, once per data version."""
+    return cached(f"map:{across}", lambda: _map_figures(across))
+
+
+def _map_figures(across: str) -> dict:
+    demand = demand_by_theme()
+    return {"map": build_map(DIMENSIONS[across], demand), "demand_by_theme": demand}
+
+
+@require_safe
+def gap_view(request):
+    return render(request, "pages/gaps.html", {"gaps": gap_figures()})
+
+
+def gap_figures():
+    """The gaps, counted once per data version and per day: activities that are over drop out."""
+    return cached(f"gaps:{timezone.localdate()}", gaps.gaps)

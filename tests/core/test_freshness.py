@@ -1,0 +1,315 @@
+"""The data version (core.freshness): the figures of the public pages are computed once per version, and any
+committed change to public data moves it, whoever makes it and however."""
+
+import threading
+import time
+
+import pytest
+from django.core.cache import cache, caches
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from taggit.models import Tag
+
+from core import freshness
+from core.freshness import VERSION_KEY, cached, current_version
+from inventory import services
+from inventory.models import KnowledgeProduct, TaggedProduct
+from needs import services as need_services
+from search import index as facet_index
+from search.fulltext import update_search_vectors, uses_full_text_search
+from tests.factories import PartnershipFactory, ProductFactory, ProductTypeFactory, ThemeFactory, curator
+
+pytestmark = pytest.mark.django_db
+Status = KnowledgeProduct.Status
+HOME = reverse("pages:home")
+BROWSE = reverse("pages:product-list")
+MAP = reverse("pages:map")
+GAPS = reverse("pages:gaps")
+
+
+def product_count(client) -> int:
+    return client.get(HOME).context["counts"]["products"]
+
+
+def counter():
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    return compute, calls
+
+
+class TestCached:
+    def test_it_computes_once_until_the_data_changes(self):
+        compute, calls = counter()
+        assert cached("sum", compute) == 1
+        assert cached("sum", compute) == 1
+        ProductFactory()
+        assert cached("sum", compute) == 2
+        assert len(calls) == 2
+
+    def test_each_name_has_its_own_value(self):
+        assert cached("one", lambda: "first") == "first"
+        assert cached("two", lambda: "second") == "second"
+        assert cached("one", lambda: "changed") == "first"
+
+    def test_it_computes_every_time_when_caching_is_off(self, settings):
+        settings.CACHE_PUBLIC_AGGREGATES = False
+        values = iter([1, 2])
+        assert cached("off", lambda: next(values)) == 1
+        assert cached("off", lambda: next(values)) == 2
+
+    def test_a_value_being_computed_elsewhere_is_served_from_the_previous_version(self):
+        assert cached("figures", lambda: "old") == "old"
+        ProductFactory()
+        version = current_version()
+        # Another process holds the lock for this version's computation.
+        cache.add(f"public-data:en:figures:computing:{version}", 1, 60)
+        assert cached("figures", lambda: "new") == "old"
+        cache.delete(f"public-data:en:figures:computing:{version}")
+        assert cached("figures", lambda: "new") == "new"
+
+    def test_with_nothing_to_serve_it_waits_for_the_other_process(self, monkeypatch):
+        monkeypatch.setattr(freshness, "POLL_SECONDS", 0.01)
+        version = current_version()
+        key = "public-data:en:slow"
+        cache.add(f"{key}:computing:{version}", 1, 60)
+
+        def other_process_finishes():
+            time.sleep(0.1)
+            cache.set(key, (version, "theirs"))
+
+        threading.Thread(target=other_process_finishes).start()
+        assert cached("slow", lambda: "mine") == "theirs"
+
+    def test_when_the_other_process_gives_up_it_computes_itself(self, monkeypatch):
+        monkeypatch.setattr(freshness, "POLL_SECONDS", 0.01)
+        lock = f"public-data:en:abandoned:computing:{current_version()}"
+        cache.add(lock, 1, 60)
+        threading.Timer(0.05, cache.delete, [lock]).start()
+        assert cached("abandoned", lambda: "mine") == "mine"
+
+    def test_the_site_works_uncached_when_the_cache_is_away(self, monkeypatch, client, caplog):
+        ProductFactory()
+
+        def away(*args, **kwargs):
+            raise ConnectionError("the cache is away")
+
+        backend = caches["default"]
+        for method in ("get", "get_many", "set", "add", "delete"):
+            monkeypatch.setattr(backend, method, away)
+        assert product_count(client) == 1
+        ProductFactory()
+        assert product_count(client) == 2
+        assert "The cache is unusable" in caplog.text
+
+
+class TestAnyChangeMovesTheVersion:
+    """Tests run in a transaction: the test's own connection sees its change at once (the version's local
+    part); other processes see it once it commits (TestCommittedChanges below)."""
+
+    def test_a_plain_orm_save_shows_on_the_pages_at_once(self, client):
+        product = ProductFactory(title="Water toolkit")
+        assert product_count(client) == 1
+        ProductFactory()
+        assert product_count(client) == 2
+        product.status = Status.ARCHIVED
+        product.save()
+        assert product_count(client) == 1
+
+    def test_a_many_to_many_change_shows_at_once(self, client):
+        theme = ThemeFactory(slug="water")
+        product = ProductFactory()
+        assert client.get(f"{BROWSE}?theme=water").context["page"].paginator.count == 0
+        product.themes.add(theme)
+        assert client.get(f"{BROWSE}?theme=water").context["page"].paginator.count == 1
+        product.themes.remove(theme)
+        assert client.get(f"{BROWSE}?theme=water").context["page"].paginator.count == 0
+
+    def test_a_delete_shows_at_once(self, client):
+        product = ProductFactory()
+        assert product_count(client) == 1
+        product.delete()
+        assert product_count(client) == 0
+
+    def test_a_bulk_update_shows_once_it_says_so(self, client):
+        ProductFactory.create_batch(2)
+        assert product_count(client) == 2
+        KnowledgeProduct.objects.update(status=Status.ARCHIVED)
+        freshness.changed(KnowledgeProduct)
+        assert product_count(client) == 0
+
+    def test_services_and_the_admin_need_no_call_of_their_own(self, client):
+        product = ProductFactory()
+        featured = f"{BROWSE}?featured=1"
+        assert client.get(featured).context["page"].paginator.count == 0
+        client.force_login(curator())
+        changelist = reverse("admin:inventory_knowledgeproduct_changelist")
+        response = client.post(changelist, {"action": "mark_featured", "_selected_action": [product.pk]})
+        assert response.status_code == 302
+        assert client.get(featured).context["page"].paginator.count == 1
+        services.product_set_status(product=product, status=Status.ARCHIVED)
+        assert client.get(featured).context["page"].paginator.count == 0
+
+    def test_a_submitted_need_moves_the_version(self, need_form):
+        before = current_version()
+        data = need_form()
+        need_services.need_submit(
+            organisation_name=data["organisation_name"],
+            contact_name=data["contact_name"],
+            contact_email=data["contact_email"],
+            title=data["title"],
+            description=data["description"],
+            partnership=PartnershipFactory(),
+        )
+        assert current_version() != before
+
+    def test_a_change_rolled_back_leaves_the_version_as_it_was(self):
+        before = current_version()
+        with pytest.raises(RuntimeError), transaction.atomic():
+            ProductFactory()
+            assert current_version() != before
+            raise RuntimeError("rolled back")
+        assert current_version() == before
+
+    def test_changes_to_data_the_public_never_sees_do_not(self):
+        before = current_version()
+        curator()
+        assert current_version() == before
+
+
+# Committed for real: what other processes see. The flush after a transactional test deletes the reference
+# data, which serialized_rollback puts back for the tests after it.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+class TestCommittedChanges:
+    def test_a_commit_moves_the_shared_version_once(self):
+        before = cache.get(VERSION_KEY)
+        with transaction.atomic():
+            product = ProductFactory()
+            product.themes.add(ThemeFactory())
+            product.tags.add("water")
+            assert cache.get(VERSION_KEY) == before  # the other processes see nothing yet
+        after = cache.get(VERSION_KEY)
+        assert after not in (None, before)
+
+    def test_listeners_hear_which_rows_changed(self):
+        heard = []
+        freshness.on_change(heard.append)
+        try:
+            with transaction.atomic():
+                product = ProductFactory()
+                product.tags.add("water")
+        finally:
+            freshness._listeners.remove(heard.append)
+        assert len(heard) == 1
+        assert product.pk in heard[0].touched("inventory.knowledgeproduct")
+        assert Tag.objects.get(name="water").pk in heard[0].linked["taggit.tag"]
+
+    def test_migrate_moves_the_version(self):
+        before = cache.get(VERSION_KEY)
+        call_command("migrate", verbosity=0)
+        assert cache.get(VERSION_KEY) != before
+
+    @pytest.mark.skipif(not uses_full_text_search(), reason="stored search documents are PostgreSQL's")
+    def test_search_documents_follow_a_plain_save_and_a_tag_renamed(self, client):
+        product = ProductFactory(title="Budget toolkit")
+        assert client.get(f"{BROWSE}?q=water").context["page"].paginator.count == 0
+        product.title = "Water toolkit"
+        product.save()
+        assert client.get(f"{BROWSE}?q=water").context["page"].paginator.count == 1
+        product.tags.add("drought")
+        assert client.get(f"{BROWSE}?q=drought").context["page"].paginator.count == 1
+        tag = Tag.objects.get(name="drought")
+        tag.name = "aquifers"
+        tag.save()
+        assert client.get(f"{BROWSE}?q=aquifers").context["page"].paginator.count == 1
+        tag.delete()
+        assert not TaggedProduct.objects.exists()
+        assert client.get(f"{BROWSE}?q=aquifers").context["page"].paginator.count == 0
+
+    def test_once_committed_another_process_computes_the_new_figures(self, client):
+        ProductFactory(countries=["KE"])
+        assert client.get(f"{BROWSE}?country=KE").context["page"].paginator.count == 1
+        facet_index.forget()  # as in another process, which has no index in its memory
+        ProductFactory(countries=["KE"])
+        assert client.get(f"{BROWSE}?country=KE").context["page"].paginator.count == 2
+
+
+class TestPagesServeCachedFigures:
+    def test_the_home_page_counts_once_per_data_version(self, client, django_assert_max_num_queries):
+        ProductFactory.create_batch(3, themes=[ThemeFactory()])
+        assert product_count(client) == 3
+        # 1 the cached figures with their version; 2 featured, 3 their partnerships; 4 recent,
+        # 5 their partnerships; 6 programmes.
+        with django_assert_max_num_queries(6):
+            client.get(HOME)
+
+    def test_browsing_with_filters_counts_nothing_in_the_database(self, client, django_assert_num_queries):
+        theme = ThemeFactory(slug="water")
+        ProductFactory.create_batch(30, themes=[theme], countries=["KE"])
+        client.get(BROWSE)  # builds the facet index once for this data version
+        # 1–2 the theme and country named in the link exist; 3 the page's products by id, 4 their
+        # partnerships. The index, which gives the count, the facets and the ids, is in this process's
+        # memory. The order of the parameters and the case of codes do not matter.
+        with django_assert_num_queries(4):
+            response = client.get(f"{BROWSE}?country=ke&page=2&theme=water")
+        assert response.context["page"].paginator.count == 30
+        assert len(response.context["page"].object_list) == 6
+
+    def test_filters_never_asked_for_before_are_counted_without_a_query_per_facet(
+        self, client, django_assert_num_queries
+    ):
+        water, budget = ThemeFactory(slug="water"), ThemeFactory(slug="budget")
+        ProductFactory.create_batch(12, themes=[water], countries=["KE"])
+        ProductFactory.create_batch(5, themes=[water, budget], countries=["UG"])
+        client.get(BROWSE)
+        with django_assert_num_queries(4):
+            response = client.get(f"{BROWSE}?theme=water&country=UG")
+        assert response.context["page"].paginator.count == 5
+        themes = {f.param: f for f in response.context["facets"]}["theme"]
+        assert {v.value: v.count for v in themes.values} == {"water": 5, "budget": 5}
+        countries = {f.param: f for f in response.context["facets"]}["country"]
+        assert {v.value: v.count for v in countries.values} == {"KE": 12, "UG": 5}
+
+    def test_the_map_and_the_gaps_are_computed_once_per_data_version(self, client, django_assert_num_queries):
+        ProductFactory.create_batch(3, themes=[ThemeFactory()])
+        for path in [MAP, GAPS, "/nl/map/"]:
+            client.get(path)
+            with django_assert_num_queries(0):  # the cached figures, from the cache (not the database)
+                assert client.get(path).status_code == 200
+
+
+class TestSearchesKept:
+    def search_queries(self, client, *urls) -> list[str]:
+        with CaptureQueriesContext(connection) as queries:
+            for url in urls:
+                assert client.get(url).status_code == 200
+        return [q["sql"] for q in queries.captured_queries if "water" in q["sql"].lower()]
+
+    def test_paging_sorting_and_narrowing_a_search_ask_for_its_matches_once(self, client):
+        toolkit = ProductTypeFactory(slug="toolkit")
+        ProductFactory.create_batch(30, title="Water toolkit", product_type=toolkit)
+        update_search_vectors()
+        assert len(self.search_queries(client, f"{BROWSE}?q=water")) == 1
+        more = [
+            f"{BROWSE}?q=water&page=2",
+            f"{BROWSE}?q=water&type=toolkit",
+            f"{BROWSE}?q=water&sort=newest",
+            f"{BROWSE}?q=water&sort=title",
+            f"{BROWSE}?q=water&sort=oldest",
+        ]
+        assert self.search_queries(client, *more) == []
+        assert len(self.search_queries(client, f"{BROWSE}?q=toolkit+water")) == 1  # other words: asked
+
+    def test_a_change_makes_the_next_search_ask_again(self, client):
+        ProductFactory(title="Water toolkit")
+        update_search_vectors()
+        assert client.get(f"{BROWSE}?q=water").context["page"].paginator.count == 1
+        draft = ProductFactory(title="Water budgets", status=Status.DRAFT, published_at=None)
+        update_search_vectors([draft.pk])
+        services.product_set_status(product=draft, status=Status.PUBLISHED)
+        assert client.get(f"{BROWSE}?q=water").context["page"].paginator.count == 2

@@ -1,0 +1,163 @@
+"""What search engines and shared links see: schema.org JSON-LD on product pages, allowed by the content
+security policy through the request's nonce, and OpenGraph and Twitter card tags on every page."""
+
+import json
+import re
+
+import pytest
+
+from pages.structured_data import product_json_ld
+from tests.factories import (
+    MembershipFactory,
+    OrganisationFactory,
+    PartnershipFactory,
+    ProductFactory,
+    ThemeFactory,
+)
+
+pytestmark = pytest.mark.django_db
+JSON_LD = re.compile(r'<script type="application/ld\+json" nonce="([^"]+)">(.*?)</script>', re.S)
+
+
+def json_ld(response) -> tuple[str, dict]:
+    (match,) = JSON_LD.findall(response.content.decode())
+    return match[0], json.loads(match[1])
+
+
+def meta(response) -> dict[str, str]:
+    page = response.content.decode()
+    tags = re.findall(r'<meta (?:property|name)="((?:og|twitter):[a-z_]+)" content="([^"]*)">', page)
+    return dict(tags)
+
+
+@pytest.fixture
+def product():
+    membership = MembershipFactory(partnership__name="Green Alliance")
+    return ProductFactory(
+        slug="budget-toolkit",
+        title="Budget toolkit",
+        summary="How to follow the money.",
+        themes=[ThemeFactory(name="Land rights")],
+        tags=["budget", "audit"],
+        partnerships=[membership.partnership],
+        organisations=[membership.organisation],
+        countries=["KE"],
+        languages=["en", "sw"],
+        year=2019,
+        url="https://example.org/toolkit",
+    )
+
+
+def test_a_product_page_describes_the_product_as_a_learning_resource(client, product):
+    _nonce, data = json_ld(client.get(product.get_absolute_url()))
+    organisation = product.organisations.get()
+    assert data == {
+        "@context": "https://schema.org",
+        "@type": "LearningResource",
+        "@id": "http://testserver/products/budget-toolkit/",
+        "url": "http://testserver/products/budget-toolkit/",
+        "name": "Budget toolkit",
+        "description": "How to follow the money.",
+        "learningResourceType": product.product_type.name,
+        "about": [{"@type": "Thing", "name": "Land rights"}],
+        "keywords": "audit, budget",
+        "creator": [
+            {
+                "@type": "Organization",
+                "name": organisation.name,
+                "url": f"http://testserver/organisations/{organisation.slug}/",
+            }
+        ],
+        "sourceOrganization": [
+            {
+                "@type": "Organization",
+                "name": "Green Alliance",
+                "url": f"http://testserver{product.partnerships.get().get_absolute_url()}",
+            }
+        ],
+        "spatialCoverage": [{"@type": "Country", "name": "Kenya", "identifier": "KE"}],
+        "inLanguage": ["en", "sw"],
+        "dateCreated": "2019",
+        "datePublished": product.published_at.date().isoformat(),
+        "dateModified": product.updated_at.isoformat(),
+        "isAccessibleForFree": True,
+        "sameAs": "https://example.org/toolkit",
+    }
+
+
+def test_the_json_ld_script_carries_the_nonce_the_policy_allows(client, product):
+    response = client.get(product.get_absolute_url())
+    nonce, _data = json_ld(response)
+    script_src = re.search(r"script-src ([^;]+)", response["Content-Security-Policy"]).group(1).split()
+    assert script_src == ["'self'", f"'nonce-{nonce}'"]
+    assert "unsafe-inline" not in response["Content-Security-Policy"]
+    # A new nonce for every response.
+    assert json_ld(client.get(product.get_absolute_url()))[0] != nonce
+
+
+def test_pages_without_json_ld_keep_the_policy_without_a_nonce(client, product):
+    for url in ["/", "/products/", product.partnerships.get().get_absolute_url()]:
+        assert re.search(r"script-src 'self'(;|$)", client.get(url)["Content-Security-Policy"]), url
+
+
+def test_text_cannot_break_out_of_the_script_element(client):
+    product = ProductFactory(title="</script><script>alert(1)</script>", summary="<!-- & -->")
+    response = client.get(product.get_absolute_url())
+    page = response.content.decode()
+    assert "</script><script>alert(1)" not in page
+    _nonce, data = json_ld(response)
+    assert data["name"] == "</script><script>alert(1)</script>" and data["description"] == "<!-- & -->"
+
+
+def test_empty_facts_are_left_out(client):
+    product = ProductFactory(year=None, url="")
+    data = product_json_ld(product, lambda path: f"https://map.example{path}")
+    for absent in [
+        "about",
+        "keywords",
+        "creator",
+        "sourceOrganization",
+        "spatialCoverage",
+        "inLanguage",
+        "dateCreated",
+        "sameAs",
+    ]:
+        assert absent not in data
+
+
+def test_a_shared_product_link_shows_its_title_summary_and_address(client, product):
+    response = client.get(product.get_absolute_url())
+    assert meta(response) == {
+        "og:site_name": "Partos knowledge map",
+        "og:type": "article",
+        "og:title": "Budget toolkit",
+        "og:description": "How to follow the money.",
+        "og:url": "http://testserver/products/budget-toolkit/",
+        "twitter:card": "summary",
+        "twitter:title": "Budget toolkit",
+        "twitter:description": "How to follow the money.",
+    }
+    assert (
+        '<link rel="canonical" href="http://testserver/products/budget-toolkit/">'
+        in response.content.decode()
+    )
+
+
+def test_partnership_and_organisation_pages_give_their_own_title(client):
+    partnership = PartnershipFactory(name="Green Alliance", summary="Forests and rights.")
+    organisation = OrganisationFactory(name="Delta NGO", description="")
+    tags = meta(client.get(partnership.get_absolute_url()))
+    assert (tags["og:title"], tags["og:description"], tags["og:type"]) == (
+        "Green Alliance",
+        "Forests and rights.",
+        "website",
+    )
+    tags = meta(client.get(organisation.get_absolute_url()))
+    assert (tags["og:title"], tags["og:description"]) == ("Delta NGO", "Delta NGO")
+
+
+def test_other_pages_share_as_the_site_with_their_own_address(client):
+    tags = meta(client.get("/map/?across=region"))
+    assert tags["og:title"] == "Partos knowledge map"
+    assert tags["og:description"].startswith("What the Strategic Partnerships learned")
+    assert tags["og:url"] == "http://testserver/map/"

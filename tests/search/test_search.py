@@ -1,0 +1,203 @@
+"""Full-text search: stored, weighted vectors with English stemming on PostgreSQL; substring matching on
+SQLite. The vectors are kept current by the admin, the services and a command, never by save() or signals."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.http import QueryDict
+from django.urls import reverse
+
+from inventory import services
+from inventory.models import KnowledgeProduct
+from search.filters import ProductFilter
+from search.fulltext import _search_by_substring, update_search_vectors
+from tests.factories import ProductFactory, ProductTypeFactory, ProgrammeFactory, ThemeFactory
+
+pytestmark = pytest.mark.django_db
+Status = KnowledgeProduct.Status
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="stored vectors, stemming and ranking are PostgreSQL full-text search; SQLite matches substrings",
+)
+
+
+def search(text: str, **params) -> list[str]:
+    query = QueryDict(mutable=True)
+    query.update({"q": text, **params})
+    return [p.title for p in ProductFilter(query).qs]
+
+
+@postgresql_only
+class TestFullTextSearch:
+    def test_english_stemming_finds_toolkit_when_asked_for_toolkits(self):
+        ProductFactory(title="Budget monitoring toolkit")
+        ProductFactory(title="Land rights guide")
+        update_search_vectors()
+        assert search("toolkits") == ["Budget monitoring toolkit"]
+        assert search("monitored budgets") == ["Budget monitoring toolkit"]
+
+    def test_a_match_in_the_title_ranks_above_summary_and_tags_above_description(self):
+        ProductFactory(title="Community radio", description="How to lobby a district council.")
+        ProductFactory(title="Score cards", summary="Lobby the council with evidence.")
+        ProductFactory(title="Lobby guide for councils")
+        ProductFactory(title="Case files", tags=["lobby"])
+        ProductFactory(title="Unrelated", summary="Nothing to see.")
+        update_search_vectors()
+        ranked = search("lobby")
+        assert ranked[0] == "Lobby guide for councils"
+        assert set(ranked[1:3]) == {"Score cards", "Case files"}
+        assert ranked[3] == "Community radio"
+        assert "Unrelated" not in ranked
+
+    def test_why_it_is_valuable_and_tags_are_searched(self):
+        ProductFactory(title="One", why_valuable="Partners reused the scorecards elsewhere.")
+        ProductFactory(title="Two", tags=["pastoralism"])
+        update_search_vectors()
+        assert search("scorecard") == ["One"]
+        assert search("pastoralism") == ["Two"]
+
+    def test_web_search_syntax_phrases_and_exclusions(self):
+        ProductFactory(title="Gender budget toolkit")
+        ProductFactory(title="Budget for gender work")
+        update_search_vectors()
+        assert search('"gender budget"') == ["Gender budget toolkit"]
+        assert search("budget -toolkit") == ["Budget for gender work"]
+
+    def test_sorting_by_title_overrides_relevance(self):
+        ProductFactory(title="Zebra crossing water", description="water")
+        ProductFactory(title="Apple water water", summary="water water")
+        update_search_vectors()
+        assert search("water", sort="title") == ["Apple water water", "Zebra crossing water"]
+
+    def test_a_query_of_only_stop_words_or_symbols_finds_nothing_and_does_not_fail(self):
+        ProductFactory(title="The toolkit")
+        update_search_vectors()
+        assert search("the") == []
+        assert search("!!! & | :*") == []
+
+    def test_drafts_are_never_found(self):
+        ProductFactory(title="Public toolkit")
+        ProductFactory(title="Draft toolkit", status=Status.DRAFT, published_at=None)
+        update_search_vectors()
+        assert search("toolkit") == ["Public toolkit"]
+
+    def test_a_product_without_a_vector_is_not_found_until_vectors_are_updated(self):
+        ProductFactory(title="Fresh toolkit")
+        assert search("toolkit") == []
+        call_command("update_search_vectors", verbosity=0)
+        assert search("toolkit") == ["Fresh toolkit"]
+
+    def test_setting_up_a_development_database_brings_the_vectors_up_to_date(self, settings):
+        settings.DEBUG = True
+        ProgrammeFactory()  # reference and demo data are "already there": nothing is loaded
+        ProductFactory(title="Loaded toolkit")
+        call_command("setup_dev", stdout=StringIO())
+        assert search("toolkit") == ["Loaded toolkit"]
+
+    def test_update_search_vectors_can_update_only_some_products(self):
+        first = ProductFactory(title="First toolkit")
+        ProductFactory(title="Second toolkit")
+        assert update_search_vectors([first.pk]) == 1
+        assert search("toolkit") == ["First toolkit"]
+        assert update_search_vectors() == 2
+        assert set(search("toolkit")) == {"First toolkit", "Second toolkit"}
+        assert update_search_vectors([]) == 0
+
+    def test_publishing_through_the_service_makes_a_product_searchable(
+        self, django_capture_on_commit_callbacks
+    ):
+        # The documents follow once the change commits (the test's transaction never does).
+        with django_capture_on_commit_callbacks(execute=True):
+            product = ProductFactory(title="Nominated toolkit", status=Status.SUBMITTED, published_at=None)
+            services.product_set_status(product=product, status=Status.PUBLISHED)
+        assert search("toolkit") == ["Nominated toolkit"]
+
+    def test_saving_in_the_admin_updates_the_vector_with_the_tags(
+        self, curator_client, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            product = ProductFactory(title="Score cards", product_type=ProductTypeFactory(name="Toolkit"))
+            theme = ThemeFactory()
+        form = {
+            "title": "Score cards",
+            "slug": product.slug,
+            "product_type": product.product_type_id,
+            "status": Status.PUBLISHED,
+            "summary": product.summary,
+            "tags": "pastoralism",
+            "themes": [theme.pk],
+            "involvements-TOTAL_FORMS": "0",
+            "involvements-INITIAL_FORMS": "0",
+            "involvements-MIN_NUM_FORMS": "0",
+            "involvements-MAX_NUM_FORMS": "1000",
+        }
+        with django_capture_on_commit_callbacks(execute=True):
+            response = curator_client.post(
+                reverse("admin:inventory_knowledgeproduct_change", args=[product.pk]), form
+            )
+        assert response.status_code == 302
+        assert search("pastoralism") == ["Score cards"]
+
+    def test_renaming_a_tag_in_the_admin_updates_the_vectors_of_its_products(
+        self, curator_client, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            product = ProductFactory(title="Score cards", tags=["pastoralism"])
+        assert search("pastoralism") == ["Score cards"]
+        tag = product.tags.get()
+        with django_capture_on_commit_callbacks(execute=True):
+            response = curator_client.post(
+                reverse("admin:taggit_tag_change", args=[tag.pk]), {"name": "nomadism", "slug": "nomadism"}
+            )
+        assert response.status_code == 302
+        assert search("nomadism") == ["Score cards"]
+        assert search("pastoralism") == []
+
+
+class TestSubstringFallback:
+    """SQLite's search; the function is plain Django, so it is checked on both databases."""
+
+    def found(self, text: str) -> set[str]:
+        return {p.title for p in _search_by_substring(KnowledgeProduct.objects.published(), text)}
+
+    def test_every_word_must_occur_in_a_searched_field_or_a_tag(self):
+        ProductFactory(title="Budget toolkit", description="For district councils.")
+        ProductFactory(title="Council guide", why_valuable="Tracks the budget.")
+        ProductFactory(title="Radio", tags=["Budget"])
+        assert self.found("budget") == {"Budget toolkit", "Council guide", "Radio"}
+        assert self.found("BUDGET council") == {"Budget toolkit", "Council guide"}
+        assert self.found("budget radio nothing") == set()
+
+    def test_it_is_used_for_q_on_sqlite(self):
+        if connection.vendor != "sqlite":
+            pytest.skip("on PostgreSQL `q` uses full-text search, tested above")
+        ProductFactory(title="Toolkits for all")
+        assert search("toolkit") == ["Toolkits for all"]
+        assert update_search_vectors() == 0
+
+
+@postgresql_only
+def test_the_browse_page_orders_a_search_as_the_database_ranks_it_page_after_page(client):
+    """The browse page ranks a search from the matches the facet index was given (search.facets); its
+    pages must follow the database's order, ties (equal rank) newest first, exactly as the API and CSV do."""
+    for n in range(45):
+        ProductFactory(
+            title=f"Lobby {'toolkit' if n % 3 else 'guide'} {n}",
+            summary="Lobby the council." if n % 2 else "Work with councils.",
+            year=2016 + n % 5,
+            tags=["lobby"] if n % 4 == 0 else [],
+        )
+    ProductFactory(title="Unrelated")
+    update_search_vectors()
+    expected = [p.pk for p in ProductFilter(QueryDict("q=lobby")).qs]
+    assert len(expected) == 45
+    shown, number, last = [], 1, 1
+    while number <= last:
+        page = client.get(reverse("pages:product-list"), {"q": "lobby", "page": number}).context["page"]
+        shown += [product.pk for product in page.object_list]
+        number, last = number + 1, page.paginator.num_pages
+    assert last > 1
+    assert shown == expected
