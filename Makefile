@@ -71,9 +71,11 @@ test: $(VENV)/.installed node_modules/.installed
 test-postgres: $(VENV)/.installed node_modules/.installed
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/knowledgemap} $(BIN)/python -m pytest
 
+# ruff, and the layers contract (pyproject.toml, docs/architecture.md): no package imports one above it.
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .

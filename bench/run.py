@@ -13,8 +13,10 @@ Warm: the data unchanged since the figures every page shares were computed (the 
 the gaps' counts). Pages with many URLs (browse pages, searches, filter combinations, products) are timed on
 BENCH_REQUESTS URLs never asked for before, each once, so nothing of that page is cached; pages with one URL
 (home, map, gaps, the API list) are asked BENCH_REQUESTS times. The queries are those of one more request.
-Cold: BENCH_COLD_REQUESTS (10) requests, each right after everything cached was invalidated, as right after
-a curator's change, with no background rebuild of the facet index (REBUILD_AFTER_CHANGE=0): the worst case.
+Cold: BENCH_COLD_REQUESTS (10) requests, each the first after a change (the data version moved, as a
+curator's edit moves it): the request computes the figures it needs (the facet index, the page's counts) and
+shares them; nothing is computed in the background. Shared: the same, but the figures were computed by
+another process already and are read from the shared cache, as every other process meets them once.
 Pages that answer 404 (not built yet) are reported as not available. The CSV export is timed and, in a
 separate request, its peak Python memory measured with tracemalloc.
 
@@ -124,9 +126,6 @@ def run_child(database_url: str, size: int) -> dict:
         "ALLOWED_HOSTS": "testserver",
         "ACCESS_LOG": "0",
         "DJANGO_LOG_LEVEL": "ERROR",
-        # Cold is the worst case: a visitor in a process that has not rebuilt the facet index in the
-        # background after the change (the server does; a visitor arriving after it sees warm figures).
-        "REBUILD_AFTER_CHANGE": "0",
         "BENCH_CHILD_SIZE": str(size),
     }
     result_file = BENCH_DIR / f".result-{os.getpid()}.json"
@@ -147,8 +146,9 @@ def machine() -> dict:
     }
 
 
-def table(results: dict, cold: bool = False) -> str:
-    """A Markdown table: a row per page, a column per database and size: p50 / p95 ms (queries)."""
+def table(results: dict, cold: bool | str = False) -> str:
+    """A Markdown table: a row per page, a column per database and size: p50 / p95 ms (queries). `cold`:
+    True for the first request after a change, "shared" for the first in a process after another computed."""
     runs = results["runs"]
     head = ["page", *[f"{r['database']} {r['size']:,}" for r in runs]]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
@@ -161,17 +161,22 @@ def table(results: dict, cold: bool = False) -> str:
     return "\n".join(lines)
 
 
-def cell(key: str, run: dict, cold: bool = False) -> str:
+def cell(key: str, run: dict, cold: bool | str = False) -> str:
     page = run["pages"].get(key)
     if not page or page.get("status") == 404:
         return "n/a"
     if key == "csv":
         return f"{page['seconds'] * 1000:.0f} ms ({page['rows']:,} rows), {page['peak_mib']:.1f} MiB"
+    if cold == "shared":
+        if "shared_p50_ms" not in page:
+            return "n/a"
+        return f"{page['shared_p50_ms']:.0f} / {page['shared_p95_ms']:.0f}"
     prefix = "cold_" if cold else ""
     p50, p95, queries = page[f"{prefix}p50_ms"], page[f"{prefix}p95_ms"], page[f"{prefix}queries"]
     over = ""
     budget = BUDGETS_MS.get(key)
-    if run["database"] == "postgresql" and run["size"] >= 100_000 and budget and p95 > budget:
+    # The budgets are for requests after the figures are computed; the first after a change may take longer.
+    if not cold and run["database"] == "postgresql" and run["size"] >= 100_000 and budget and p95 > budget:
         over = " ⚠"
     return f"{p50:.0f} / {p95:.0f}{over} ({queries})"
 
@@ -185,10 +190,15 @@ def report(results: dict) -> str:
             "",
             table(results),
             "",
-            f"Cold: p50 / p95 in ms over {results['cold_requests_per_page']} requests, each right after the "
-            "cached figures were invalidated (queries per request).",
+            f"Cold: p50 / p95 in ms over {results['cold_requests_per_page']} requests, each the first after "
+            "a change, computing the figures it needs (queries per request).",
             "",
             table(results, cold=True),
+            "",
+            "Shared: p50 / p95 in ms, the first request in a process after a change whose figures another "
+            "process computed (read from the shared cache).",
+            "",
+            table(results, cold="shared"),
             "",
             f"⚠: over the budget. Load average at the end: {results['machine']['load_average_at_end']} "
             f"on {results['machine']['cpus']} CPUs.",
@@ -250,7 +260,8 @@ def measure_pages() -> dict:
         page = pages[key]
         warm = f"warm {page['p50_ms']:7.1f} / {page['p95_ms']:7.1f} ms ({page['queries']:2} queries)"
         cold = f"cold {page['cold_p50_ms']:7.1f} / {page['cold_p95_ms']:7.1f} ms ({page['cold_queries']:2})"
-        print(f"  {label:<20} {warm}   {cold}", flush=True)
+        shared = f"shared {page['shared_p50_ms']:6.1f} / {page['shared_p95_ms']:6.1f} ms"
+        print(f"  {label:<20} {warm}   {cold}   {shared}", flush=True)
     return pages
 
 
@@ -342,8 +353,10 @@ def measure(client, urls: list[str], requests: int, warmup: int, cold_requests: 
     map's and the gaps' counts). Pages with many URLs (browse, searches, filters, products) are timed on
     URLs never asked for before, each once: what a visitor meets who asks something new, with nothing of
     that page cached. Pages with one URL (home, map, gaps, the API list) are asked again and again. Cold:
-    every request follows an invalidation of everything cached, as right after a curator's change."""
+    every request is the first after a change. Shared: the first after a change in this process, another
+    having computed the figures already."""
     from core import freshness
+    from search import index
 
     def invalidate_public_aggregates():
         freshness.changed("inventory.knowledgeproduct")  # as a curator's change does
@@ -367,6 +380,12 @@ def measure(client, urls: list[str], requests: int, warmup: int, cold_requests: 
         cold.append(timed_get(client, urls[n % len(urls)]))
     invalidate_public_aggregates()
     cold_queries, _status = count_queries(client, urls[0])
+    shared = []
+    for n in range(cold_requests):
+        invalidate_public_aggregates()
+        timed_get(client, urls[(n + 1) % len(urls)])  # "another process" computes and shares
+        index.forget()  # this one has nothing in its memory
+        shared.append(timed_get(client, urls[n % len(urls)]))
     return {
         "url": urls[0],
         "urls": len(urls),
@@ -376,6 +395,7 @@ def measure(client, urls: list[str], requests: int, warmup: int, cold_requests: 
         "queries": warm_queries,
         **{f"cold_{key}": value for key, value in percentiles(cold).items()},
         "cold_queries": cold_queries,
+        **{f"shared_{key}": value for key, value in percentiles(shared).items()},
     }
 
 

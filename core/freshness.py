@@ -33,8 +33,9 @@ logger = logging.getLogger(__name__)
 VERSION_KEY = "public-data:version"
 # A safety net only: every change moves the version; a value is also computed again after this long.
 TIMEOUT = 6 * 60 * 60
-# While one process computes a value (about a second at 100,000 products), the others serve the previous
-# version's, or wait for it when there is none, polling the cache; past WAIT_SECONDS they compute it too.
+# While one process computes a value (the facet index takes about a second at 100,000 products), the others
+# serve the previous version's, or wait for it when there is none, polling the cache; past WAIT_SECONDS they
+# compute it too.
 LOCK_SECONDS = 60
 WAIT_SECONDS = 10
 POLL_SECONDS = 0.05

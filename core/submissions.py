@@ -10,10 +10,9 @@ from django.core import signing
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django_ratelimit.core import get_usage
-
-from knowledgemap.views import too_many_requests
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +55,14 @@ def submission_rate_limited(request: HttpRequest) -> tuple[bool, int]:
     if usage is None:
         return False, 0
     return usage["should_limit"], max(usage["time_left"], 0)
+
+
+def too_many_requests(request, retry_after: int = 60, *, submission: bool = False) -> HttpResponse:
+    """The 429 page, for views that limit how often someone may ask or submit."""
+    context = {"retry_after": retry_after, "submission": submission}
+    response = render(request, "429.html", context, status=429)
+    response["Retry-After"] = str(retry_after)
+    return response
 
 
 def too_many_submissions(request: HttpRequest, retry_after: int) -> HttpResponse:

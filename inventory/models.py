@@ -374,7 +374,7 @@ PRODUCT_ORDERS = {
     "title": (Lower("title"), F("pk").asc()),
 }
 # The most recently published first: the home page, a partnership's or organisation's page, the feed.
-RECENTLY_PUBLISHED = (F("published_at").desc(nulls_last=True), F("pk").asc())
+RECENTLY_PUBLISHED = (F("published_at").desc(), F("pk").desc())
 
 
 class KnowledgeProductQuerySet(models.QuerySet):

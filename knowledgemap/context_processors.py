@@ -14,8 +14,8 @@ class NavItem:
     call_to_action: bool = False
 
 
-# The header of every page. Paths are the public contract of DESIGN.md (in English; other languages add
-# their prefix); the longest matching one is current.
+# The header of every page. The paths are the public pages' addresses, which people share (in English; other
+# languages add their prefix); the longest matching one is current.
 NAV_ITEMS = [
     NavItem("/products/", _("Browse")),
     NavItem("/map/", _("Map")),

@@ -1,10 +1,11 @@
-"""Middleware for running in production: an access log, and a kind page when the database is away."""
+"""Middleware for running in production: an access log, a kind page when the database is away, and a 400
+for addresses no page has."""
 
 import logging
 import time
 
 from django.conf import settings
-from django.core.exceptions import MiddlewareNotUsed
+from django.core.exceptions import MiddlewareNotUsed, SuspiciousOperation
 
 from knowledgemap.errors import database_unavailable, is_database_unavailable
 
@@ -49,3 +50,22 @@ class DatabaseUnavailableMiddleware:
             "Database unavailable while serving %s %s: %s", request.method, request.path, exception
         )
         return database_unavailable()
+
+
+class NulBytesMiddleware:
+    """A NUL byte in a path is never a real address, nor in a query string of the admin (whose filters and
+    searches go to the database as they are): 400, before PostgreSQL, which refuses NUL in text, turns it into
+    a 500. The public pages validate their parameters themselves and say what was wrong."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        query = ((key, *values) for key, values in request.GET.lists()) if _is_admin(request) else ()
+        if "\x00" in request.path or any("\x00" in text for item in query for text in item):
+            raise SuspiciousOperation("A NUL byte in the address")
+        return self.get_response(request)
+
+
+def _is_admin(request) -> bool:
+    return request.path_info.startswith("/admin/")

@@ -1,7 +1,7 @@
 import sys
 
 from django.db import DatabaseError, connection
-from django.http import HttpResponse, HttpResponseServerError, JsonResponse
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -44,11 +44,3 @@ def server_error(request):
 def csrf_failure(request, reason=""):
     """A form sent without its CSRF token, or from another site: the site's own 403 page, with a hint."""
     return render(request, "403_csrf.html", status=403)
-
-
-def too_many_requests(request, retry_after: int = 60, *, submission: bool = False) -> HttpResponse:
-    """The 429 page, for views that limit how often someone may ask or submit."""
-    context = {"retry_after": retry_after, "submission": submission}
-    response = render(request, "429.html", context, status=429)
-    response["Retry-After"] = str(retry_after)
-    return response

@@ -15,10 +15,9 @@ from django.db.models import Case, Count, F, FloatField, Q, QuerySet, Value, Whe
 
 from inventory.models import KnowledgeProduct, Theme
 from needs.models import KnowledgeNeed
+from search.fulltext import SEARCH_CONFIG
 
 MAX_KEYWORDS = 8
-# The text search configuration the products' search vector is built with.
-SEARCH_CONFIG = "english"
 TEXT_FIELDS = ["title", "summary", "why_valuable", "description"]
 # Words too common in this field to say what a need is about.
 STOPWORDS = {

@@ -137,9 +137,8 @@ class OpenDataViewSet(ReadOnlyModelViewSet):
 
 class ProductCounts:
     """Each record's `product_count`, its published products, from the facet index (search.index)
-    rather than a count per record in the database, which took half a second per page of themes at 100,000
-    products. A theme counts the products filed under it directly; `?theme=` on products adds its
-    sub-themes' (the browse page's own facet counts work the same way)."""
+    rather than a count per record in the database. A theme counts the products filed under it directly;
+    `?theme=` on products adds its sub-themes' (the browse page's own facet counts work the same way)."""
 
     count_param = ""  # the browse page's parameter for these records: "partnership", "theme", …
 

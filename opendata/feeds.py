@@ -52,7 +52,7 @@ class ProductFeed(Feed):
         return (
             filterset.qs.select_related("product_type")
             .prefetch_related("themes")
-            .order_by("-published_at", "-pk")[:FEED_ITEMS]
+            .recently_published()[:FEED_ITEMS]
         )
 
     def item_title(self, product: KnowledgeProduct) -> str:

@@ -5,9 +5,8 @@ and types with their published products counted) and how it is fetched: each rel
 CSV column reads is prefetched here, so a page of 100 products costs the same few queries as a page of 2.
 
 A product's relations are prefetched into plain lists (`product.theme_list`, …: `to_attr`), which the
-serializers and the CSV read. Prefetching into the managers instead (`product.themes.all()`) makes Django
-build a queryset per product and relation: 700,000 of them for an export of 100,000 products, most of its
-time.
+serializers and the CSV read: prefetching into the managers (`product.themes.all()`) would make Django build
+a queryset per product and relation.
 """
 
 from django.db.models import Prefetch, QuerySet

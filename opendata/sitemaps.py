@@ -11,9 +11,8 @@ from django.utils import translation
 from inventory.models import KnowledgeProduct, Organisation, Partnership
 from needs.models import LearningActivity
 
-# Addresses per sitemap file. The protocol allows 50,000, but Django takes about five seconds to write that
-# many with their alternates in both languages; at this size a file takes half a second (at 100,000
-# products) and the index lists as many files as needed.
+# Addresses per sitemap file (the protocol allows 50,000): small enough that a file with its alternates in
+# every language is written quickly; the index lists as many files as needed.
 RECORDS_PER_FILE = 5_000
 
 
@@ -73,8 +72,8 @@ def in_every_language(sections: dict[str, type[Bilingual]]) -> dict[str, type[Bi
 
 
 class LatestChangeCounted:
-    """The index's <lastmod> for a section: its latest change, in one aggregate query. Django's default asks
-    each item for its own, which read all 90,000 products at every request of the index (one second)."""
+    """The index's <lastmod> for a section: its latest change, in one aggregate query (Django's default asks
+    each item for its own, reading the whole section)."""
 
     def get_latest_lastmod(self):
         return self.items().aggregate(latest=Max("updated_at"))["latest"]

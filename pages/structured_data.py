@@ -58,12 +58,3 @@ def product_json_ld(
         "sameAs": product.url or None,
     }
     return {key: value for key, value in data.items() if value not in (None, "", [])}
-
-
-def _organisation(organisation, absolute: Callable[[str], str]) -> dict:
-    """An organisation or a partnership (an alliance of organisations), with its page on the map."""
-    return {
-        "@type": "Organization",
-        "name": organisation.name,
-        "url": absolute(organisation.get_absolute_url()),
-    }

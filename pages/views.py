@@ -45,8 +45,8 @@ def home(request):
     published = KnowledgeProduct.objects.published()
     context = {
         **home_figures(),
-        "featured": published.featured().for_cards().order_by("-published_at")[:HOME_FEATURED],
-        "recent": published.exclude(featured=True).for_cards().order_by("-published_at")[:HOME_RECENT],
+        "featured": published.featured().for_cards().recently_published()[:HOME_FEATURED],
+        "recent": published.exclude(featured=True).for_cards().recently_published()[:HOME_RECENT],
         "programmes": Programme.objects.annotate(partnership_count=Count("partnerships")),
     }
     return render(request, "pages/home.html", context)
@@ -189,8 +189,8 @@ def partnership_list(request):
 
 
 def _with_product_counts(rows: list, param: str) -> list:
-    """The rows (partnerships or organisations), each with how many published products it has: read from
-    the facet index, where counting in the database took seconds for a page of thousands of rows."""
+    """The rows (partnerships or organisations), each with how many published products it has, read from
+    the facet index rather than counted in the database."""
     products = facet_index.current().sets.get(param, {})
     for row in rows:
         row.product_count = len(products.get(row.slug, ()))
@@ -215,7 +215,7 @@ def partnership_detail(request, slug):
     products = partnership.products.published()
     context = {
         "partnership": partnership,
-        "products": products.for_cards().order_by("-published_at")[:PRODUCTS_ON_OWNER_PAGE],
+        "products": products.for_cards().recently_published()[:PRODUCTS_ON_OWNER_PAGE],
         "product_count": products.count(),
     }
     return render(request, "pages/partnership_detail.html", context)
@@ -255,7 +255,7 @@ def organisation_detail(request, slug):
         "memberships": organisation.memberships.select_related("partnership__programme").order_by(
             "-partnership__programme__start_year", "partnership__name"
         ),
-        "products": products.for_cards().order_by("-published_at")[:PRODUCTS_ON_OWNER_PAGE],
+        "products": products.for_cards().recently_published()[:PRODUCTS_ON_OWNER_PAGE],
         "product_count": products.count(),
     }
     return render(request, "pages/organisation_detail.html", context)

@@ -16,6 +16,7 @@ from django.test import RequestFactory
 from django.utils import translation
 from django.views import defaults
 
+from core import submissions
 from core.submissions import thanks_token
 from inventory.models import KnowledgeProduct, Organisation, Partnership, ProductType, Theme
 from inventory.nominations import NOMINATION_THANKS_SALT
@@ -63,8 +64,8 @@ def error_pages(language: str) -> dict[str, bytes]:
             "400 bad request": defaults.bad_request(request, SuspiciousOperation()).content,
             "403 forbidden": defaults.permission_denied(request, PermissionDenied()).content,
             "403 form expired": views.csrf_failure(request).content,
-            "429 too many submissions": views.too_many_requests(request, 60, submission=True).content,
-            "429 too many requests": views.too_many_requests(request, 60).content,
+            "429 too many submissions": submissions.too_many_requests(request, 60, submission=True).content,
+            "429 too many requests": submissions.too_many_requests(request, 60).content,
             "500 server error": views.server_error(request).content,
             "503 unavailable": database_unavailable().content,
         }

@@ -41,6 +41,14 @@ def test_the_table_has_a_column_per_run_and_a_row_per_page():
     assert "| generate data | 12.3 s | 12.3 s |" in lines
 
 
-def test_the_cold_table_shows_the_requests_after_an_invalidation():
+def test_the_cold_table_shows_the_first_requests_after_a_change_against_no_budget():
     results = {"requests_per_page": 30, "runs": [run(home=page())]}
-    assert "| home | 300 / 400 ⚠ (15) |" in table(results, cold=True).splitlines()
+    assert "| home | 300 / 400 (15) |" in table(results, cold=True).splitlines()
+
+
+def test_the_shared_table_shows_the_first_request_in_another_process():
+    results = {
+        "requests_per_page": 30,
+        "runs": [run(home={**page(), "shared_p50_ms": 40, "shared_p95_ms": 55})],
+    }
+    assert "| home | 40 / 55 |" in table(results, cold="shared").splitlines()

@@ -134,3 +134,17 @@ def test_no_form_answers_500_to_arbitrary_text(client, fast_password_hashing, se
     values = {field: data.draw(text | st.lists(text, max_size=3), label=field) for field in fields}
     response = client.post(path, values)
     assert response.status_code < 500
+
+
+@pytest.mark.parametrize("path", ["/api/products/%00/", "/products/a%00b/", "/partnerships/%00/"])
+def test_a_nul_byte_in_an_address_answers_400_on_either_database(client, path):
+    assert client.get(path).status_code == 400
+
+
+def test_a_nul_byte_in_an_admin_filter_or_search_answers_400(curator_client):
+    for path in [
+        "/admin/inventory/knowledgeproduct/?status__exact=%00",
+        "/admin/inventory/knowledgeproduct/?q=%00",
+        "/admin/autocomplete/?app_label=inventory&model_name=knowledgeproduct&field_name=themes&term=%00",
+    ]:
+        assert curator_client.get(path).status_code == 400, path

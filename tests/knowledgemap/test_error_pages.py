@@ -7,7 +7,8 @@ from django.template.loader import render_to_string
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from knowledgemap.views import server_error, too_many_requests
+from core.submissions import too_many_requests
+from knowledgemap.views import server_error
 from pages import views as inventory_views
 
 pytestmark = pytest.mark.django_db

@@ -42,12 +42,14 @@ def test_env_helpers_refuse_values_they_cannot_read(monkeypatch):
     assert env_list("SOME_LIST") == ["a", "b", "c"]
 
 
+@pytest.mark.slow  # a fresh interpreter each
 def test_debug_is_off_by_default_and_then_a_secret_key_is_required():
     result = read_settings()
     assert result.returncode != 0
     assert "SECRET_KEY is required when DEBUG is off" in result.stderr
 
 
+@pytest.mark.slow  # a fresh interpreter each
 def test_sqlite_is_set_up_for_several_writing_workers():
     result = read_settings(DEBUG="1")
     found = json.loads(result.stdout)
@@ -57,6 +59,7 @@ def test_sqlite_is_set_up_for_several_writing_workers():
     assert "journal_mode=WAL" in found["options"]["init_command"]
 
 
+@pytest.mark.slow  # a fresh interpreter each
 def test_the_cache_is_shared_by_workers():
     assert (
         json.loads(read_settings(DEBUG="1").stdout)["cache"] == "django.core.cache.backends.db.DatabaseCache"
@@ -65,6 +68,7 @@ def test_the_cache_is_shared_by_workers():
     assert with_redis["cache"] == "django.core.cache.backends.redis.RedisCache"
 
 
+@pytest.mark.slow  # a fresh interpreter each
 def test_postgres_comes_from_database_url():
     found = json.loads(read_settings(DEBUG="1", DATABASE_URL="postgres://u:p@db.example:5432/km").stdout)
     assert found["engine"] == "django.db.backends.postgresql"
