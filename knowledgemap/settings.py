@@ -53,6 +53,15 @@ if not SECRET_KEY:
     SECRET_KEY = get_random_secret_key()
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
+# The site's own address, for every absolute URL it writes (canonical links, feeds, mails, calendar files):
+# never taken from a request, whose Host or path a client chooses. Without it, https:// and the first of
+# ALLOWED_HOSTS (http://127.0.0.1:8000 in development).
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+if not SITE_URL:
+    _host = next((host for host in ALLOWED_HOSTS if host not in ("*", "")), "127.0.0.1").lstrip(".")
+    SITE_URL = "http://127.0.0.1:8000" if DEBUG else f"https://{_host}"
+if not re.fullmatch(r"https?://[^/\s]+", SITE_URL):
+    raise ImproperlyConfigured(f"SITE_URL must be a scheme and a host, like https://example.org, not {SITE_URL!r}")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 # HTTPS: secure by default. With DEBUG off the site redirects to https, sends HSTS and marks its cookies
