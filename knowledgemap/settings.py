@@ -61,7 +61,7 @@ if not SITE_URL:
     _host = next((host for host in ALLOWED_HOSTS if host not in ("*", "")), "127.0.0.1").lstrip(".")
     SITE_URL = "http://127.0.0.1:8000" if DEBUG else f"https://{_host}"
 if not re.fullmatch(r"https?://[^/\s]+", SITE_URL):
-    raise ImproperlyConfigured(f"SITE_URL must be a scheme and a host, like https://example.org, not {SITE_URL!r}")
+    raise ImproperlyConfigured(f"SITE_URL must be a scheme and a host (https://example.org): {SITE_URL!r}")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 # HTTPS: secure by default. With DEBUG off the site redirects to https, sends HSTS and marks its cookies
