@@ -87,7 +87,8 @@ def connect() -> None:
                 through = field_.remote_field.through
                 uid = f"freshness-links-{through._meta.label_lower}"
                 m2m_changed.connect(_links_changed, sender=through, dispatch_uid=uid)
-    post_migrate.connect(_migrated, dispatch_uid="freshness-migrated")
+    # Once per `migrate` (the signal comes once per app): core's.
+    post_migrate.connect(_migrated, sender=apps.get_app_config("core"), dispatch_uid="freshness-migrated")
 
 
 def on_change(listener: Callable[[Changes], None]) -> Callable[[Changes], None]:
@@ -270,6 +271,7 @@ def _cache_call(method: Callable[..., T], *args, default=None) -> T:
             with transaction.atomic():
                 return method(*args)
         return method(*args)
-    except Exception:
-        logger.warning("The cache is unusable (%s); going on without it", method.__name__, exc_info=True)
+    except Exception as error:
+        logger.warning("The cache is unusable (%s: %r); going on without it", method.__name__, error)
+        logger.debug("The cache's failure", exc_info=True)
         return default
