@@ -87,8 +87,9 @@ def connect() -> None:
                 through = field_.remote_field.through
                 uid = f"freshness-links-{through._meta.label_lower}"
                 m2m_changed.connect(_links_changed, sender=through, dispatch_uid=uid)
-    # Once per `migrate` (the signal comes once per app): core's.
-    post_migrate.connect(_migrated, sender=apps.get_app_config("core"), dispatch_uid="freshness-migrated")
+    # Once per `migrate` (the signal comes once per app with models): the catalogue's.
+    catalogue = apps.get_app_config("inventory")
+    post_migrate.connect(_migrated, sender=catalogue, dispatch_uid="freshness-migrated")
 
 
 def on_change(listener: Callable[[Changes], None]) -> Callable[[Changes], None]:
