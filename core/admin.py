@@ -2,10 +2,10 @@
 
 - `ExportAdmin`: the list (filtered, or only the selected rows) as CSV or Excel, relations as names.
 - `HistoryAdmin`: the record's history with revert, for those who may change the record.
-- `CuratorAdmin`: export, history, plus import with a preview. A model gets it with
+- `SheetAdmin`: export, plus import with a preview; `CuratorAdmin` adds the history. A model gets it with
   `class PartnershipAdmin(CuratorAdmin)` and `resource_classes = [...]`; a list that is exported but never
-  imported (the needs) takes `HistoryAdmin, ExportAdmin` instead.
-- `ReviewableAdmin`: the "review" permission that Reviewers hold (see knowledgemap/groups.py); actions
+  imported takes `HistoryAdmin, ExportAdmin` instead.
+- `ReviewableAdmin`: the "review" permission that Reviewers hold (see core/groups.py); actions
   declared with `permissions=["review"]` are theirs.
 """
 
@@ -49,8 +49,8 @@ class HistoryAdmin(SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
-class CuratorAdmin(HistoryAdmin, ImportMixin, ExportAdmin):
-    """Import (CSV, Excel) with a row-by-row preview, export, and history with revert."""
+class SheetAdmin(ImportMixin, ExportAdmin):
+    """Import (CSV, Excel) with a row-by-row preview, and export."""
 
     import_template_name = "admin/knowledgemap/import.html"
 
@@ -103,6 +103,10 @@ class CuratorAdmin(HistoryAdmin, ImportMixin, ExportAdmin):
             self.message_user(request, _("Nothing was imported. %s") % problems, messages.ERROR)
             return HttpResponseRedirect(reverse(f"admin:{self.url_name('import')}"))
         return super().process_result(result, request)
+
+
+class CuratorAdmin(HistoryAdmin, SheetAdmin):
+    """Import with a preview, export, and history with revert."""
 
 
 class ReviewableAdmin(admin.ModelAdmin):

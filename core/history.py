@@ -70,6 +70,8 @@ def record_created(instances: list[models.Model]) -> None:
     history = getattr(model, model._meta.simple_history_manager_attribute)
     entries = {entry.id: entry for entry in history.bulk_history_create(instances, batch_size=500)}
     for field, m2m_history_model in records.m2m_models.items():
+        if field.model is not model:
+            continue  # simple-history keeps every model's many-to-many histories in one dict
         through = field.remote_field.through
         source = f"{field.m2m_field_name()}_id"
         columns = [f.attname for f in through._meta.concrete_fields]

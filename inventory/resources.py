@@ -1,4 +1,4 @@
-"""The inventory's spreadsheets: products, organisations and partnerships, to import and export.
+"""The inventory's spreadsheets: products, organisations, partnerships and stakeholders, to import and export.
 
 Nominators' names and e-mail addresses are private and stay out of every sheet.
 """
@@ -33,6 +33,7 @@ from inventory.models import (
     Involvement,
     KnowledgeProduct,
     Language,
+    Membership,
     Organisation,
     Partnership,
     ProductType,
@@ -154,6 +155,61 @@ class InvolvementsWidget(RelatedSetWidget):
 
     def through_rows(self, model_field, instance, cleaned: list) -> list[Involvement]:
         return [Involvement(product_id=instance.pk, stakeholder=s, role=role) for s, role in cleaned]
+
+
+class MembersWidget(RelatedSetWidget):
+    """A partnership's member organisations, each with its role: "Delta Rights (lead); Nyota Rights
+    Collective (southern partner)". Without a role, member."""
+
+    def __init__(self, **kwargs):
+        super().__init__(organisations(), **kwargs)
+        self.roles = ChoiceWidget(Membership.Role, "role")
+
+    def clean(self, value, row=None, **kwargs) -> list[tuple[Organisation, str]]:
+        found, problems = {}, []
+        for entry in split_cell(value):
+            try:
+                organisation, role = self._member(entry)
+            except ValueError as error:
+                problems.append(str(error))
+            else:
+                found.setdefault(organisation.pk, (organisation, role))
+        if problems:
+            raise ValueError("; ".join(problems))
+        return list(found.values())
+
+    def _member(self, entry: str) -> tuple[Organisation, str]:
+        match = ROLE_AT_END.fullmatch(entry)
+        if match:
+            try:
+                return self.lookup.find(match["who"]), self.roles.clean(match["role"])
+            except ValueError:
+                pass  # a name with brackets of its own: "Women's Fund (Uganda)"
+        return self.lookup.find(entry), Membership.Role.MEMBER
+
+    def render(self, value, obj=None, **kwargs):
+        return self.render_cleaned(self.stored(value)) if value is not None else ""
+
+    def render_cleaned(self, cleaned: list[tuple[Organisation, str]]) -> str:
+        return SEPARATOR.join(
+            f"{self.lookup.label_of(organisation)} ({Membership.Role(role).label.lower()})"
+            for organisation, role in cleaned
+        )
+
+    def stored(self, manager) -> list[tuple[Organisation, str]]:
+        partnership = manager.instance
+        return [(m.organisation, m.role) for m in partnership.memberships.all()]
+
+    def same(self, cleaned: list, stored: list) -> bool:
+        return {(o.pk, role) for o, role in cleaned} == {(o.pk, role) for o, role in stored}
+
+    def write(self, manager, cleaned: list[tuple[Organisation, str]]) -> None:
+        partnership = manager.instance
+        Membership.objects.filter(partnership=partnership).delete()
+        Membership.objects.bulk_create(self.through_rows(None, partnership, cleaned))
+
+    def through_rows(self, model_field, instance, cleaned: list) -> list[Membership]:
+        return [Membership(partnership_id=instance.pk, organisation=o, role=role) for o, role in cleaned]
 
 
 def _first(model, label="name", count=1) -> str:
@@ -305,7 +361,7 @@ class PartnershipResource(SheetResource):
     acronym = column("acronym", TextWidget())
     programme = column("programme", RelatedWidget(programmes()))
     lead_organisation = column("lead_organisation", RelatedWidget(organisations()))
-    members = relation("members", RelatedSetWidget(organisations()))
+    members = relation("members", MembersWidget())
     themes = relation("themes", RelatedSetWidget(themes()))
     countries = relation("countries", RelatedSetWidget(countries()))
     website = column("website", TextWidget())
@@ -332,7 +388,7 @@ class PartnershipResource(SheetResource):
 
     def get_queryset(self):
         return Partnership.objects.select_related("programme", "lead_organisation").prefetch_related(
-            "members", "themes", "countries"
+            "memberships__organisation", "themes", "countries"
         )
 
     def natural_key_of(self, obj) -> tuple:
@@ -352,9 +408,52 @@ class PartnershipResource(SheetResource):
             "acronym": "CMI",
             "programme": _first(Programme),
             "lead_organisation": _first(Organisation),
-            "members": _first(Organisation, count=3),
+            "members": f"{_first(Organisation)} (lead)" if Organisation.objects.exists() else "",
             "themes": _first(Theme, count=2),
             "countries": "UG; KE; NP",
             "website": "https://example.org",
             "summary": "A consortium of feminist organisations.",
+        }
+
+
+class StakeholderResource(SheetResource):
+    """Who was involved in making or using products, inside a partnership or outside it: products name them
+    in their "stakeholders" column."""
+
+    name = column("name", TextWidget())
+    scope = column("scope", ChoiceWidget(Stakeholder.Scope, "scope"), keep_when_blank=True)
+    category = column("category", ChoiceWidget(Stakeholder.Category, "category"), keep_when_blank=True)
+    organisation = column("organisation", RelatedWidget(organisations()))
+
+    natural_key_description = "name and scope"
+    key_field = None
+
+    class Meta(SheetResource.Meta):
+        model = Stakeholder
+        name = "Stakeholders"
+        fields = ["name", "scope", "category", "organisation"]
+        import_order = export_order = fields
+
+    def get_queryset(self):
+        return Stakeholder.objects.select_related("organisation")
+
+    def natural_key_of(self, obj) -> tuple:
+        return (normalise(obj.name), obj.scope)
+
+    def natural_key_of_row(self, row) -> tuple | None:
+        name = tidy(row.get("name") or "")
+        if not name:
+            return None
+        try:
+            scope = self.fields["scope"].widget.clean(row.get("scope")) or Stakeholder.Scope.EXTERNAL
+        except ValueError:
+            return None  # The row fails on its scope anyway.
+        return (normalise(name), scope)
+
+    def example_row(self) -> dict:
+        return {
+            "name": "District council of Gulu (example: replace this row)",
+            "scope": Stakeholder.Scope.EXTERNAL,
+            "category": Stakeholder.Category.GOVERNMENT,
+            "organisation": "",
         }

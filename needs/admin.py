@@ -9,12 +9,13 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 
-from core.admin import ExportAdmin, HistoryAdmin, ReviewableAdmin
+from core.admin import CuratorAdmin, ExportAdmin, ReviewableAdmin
 from core.spreadsheets import readable_export_resource
 from inventory.models import KnowledgeProduct, Partnership
 from needs import services
 from needs.matching import suggest_products
 from needs.models import KnowledgeNeed, LearningActivity, LearningFormat
+from needs.resources import ActivityResource, NeedResource
 
 Status = KnowledgeNeed.Status
 # Suggested products shown on a need's page, each with a button to match it.
@@ -70,12 +71,16 @@ class NeedExportResource(readable_export_resource(KnowledgeNeed, include=["refer
 
 
 @admin.register(KnowledgeNeed)
-class KnowledgeNeedAdmin(ReviewableAdmin, HistoryAdmin, ExportAdmin):
+class KnowledgeNeedAdmin(ReviewableAdmin, CuratorAdmin):
     """Curators do everything; reviewers read the needs and move them along with the status actions."""
 
     form = KnowledgeNeedAdminForm
     change_form_template = "admin/needs/knowledgeneed/change_form.html"
     resource_classes = [NeedExportResource]
+
+    def get_import_resource_classes(self, request):
+        return [NeedResource]
+
     list_display = [
         "reference",
         "title",
@@ -264,7 +269,7 @@ class KnowledgeNeedAdmin(ReviewableAdmin, HistoryAdmin, ExportAdmin):
 
 
 @admin.register(LearningActivity)
-class LearningActivityAdmin(HistoryAdmin, ExportAdmin):
+class LearningActivityAdmin(CuratorAdmin):
     list_display = [
         "title",
         "learning_format",
@@ -283,7 +288,7 @@ class LearningActivityAdmin(HistoryAdmin, ExportAdmin):
     readonly_fields = ["public_page", "created_at", "updated_at"]
     date_hierarchy = "start_date"
     actions = ["mark_needs_addressed"]
-    resource_classes = [readable_export_resource(LearningActivity, include=["created_at"])]
+    resource_classes = [ActivityResource]
     fieldsets = [
         (
             None,

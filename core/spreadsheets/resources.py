@@ -69,6 +69,8 @@ class SheetResource(resources.ModelResource):
     select_related/prefetch_related its columns need, and `example_row` for the admin's template."""
 
     natural_key_description = "name"
+    # The column (and field) that names a record for good, when the model has one; else only the natural key.
+    key_field: str | None = "slug"
 
     class Meta:
         use_transactions = True
@@ -99,7 +101,8 @@ class SheetResource(resources.ModelResource):
         self._claimed: dict[tuple, int] = {}
         self._created: list[models.Model] = []
         for obj in self.get_queryset():
-            self._by_slug[obj.slug] = obj
+            if self.key_field and getattr(obj, self.key_field):
+                self._by_slug[getattr(obj, self.key_field)] = obj
             key = self.natural_key_of(obj)
             self._by_key[key] = AMBIGUOUS if key in self._by_key else obj
 
@@ -114,9 +117,9 @@ class SheetResource(resources.ModelResource):
         self._row_number = kwargs.get("row_number", 0)
 
     def get_instance(self, instance_loader, row):
-        slug = tidy(row.get("slug") or "")
+        slug = tidy(row.get(self.key_field) or "") if self.key_field else ""
         if slug:
-            self._claim(("slug", slug), "slug")
+            self._claim((self.key_field, slug), self.key_field)
             return self._by_slug.get(slug)
         key = self.natural_key_of_row(row)
         if not key:

@@ -3,9 +3,10 @@
 from django.contrib import admin
 from django.db.models import Count, Q
 
-from core.admin import ExportAdmin
+from core.admin import ExportAdmin, SheetAdmin
 from core.spreadsheets import readable_export_resource
 from inventory.models import Country, KnowledgeProduct, Language, ProductType, Programme, Stakeholder, Theme
+from inventory.resources import StakeholderResource
 
 PUBLISHED = Q(products__status=KnowledgeProduct.Status.PUBLISHED)
 
@@ -90,10 +91,10 @@ class LanguageAdmin(ExportAdmin):
 
 
 @admin.register(Stakeholder)
-class StakeholderAdmin(ExportAdmin):
+class StakeholderAdmin(SheetAdmin):
     list_display = ["name", "scope", "category", "organisation"]
     list_filter = ["scope", "category"]
     list_select_related = ["organisation"]
     search_fields = ["name"]
     autocomplete_fields = ["organisation"]
-    resource_classes = [readable_export_resource(Stakeholder)]
+    resource_classes = [StakeholderResource]

@@ -29,8 +29,8 @@ def export(client, model: str, fmt=CSV, **extra):
     url = reverse(f"admin:needs_{model}_export")
     resource_class = client.get(url).context["form"].resources[0]
     data = {"format": fmt, "resource": "0", **extra}
-    for field in resource_class().get_export_fields():
-        data[f"{resource_class.__name__.lower()}_{field.column_name}"] = "on"
+    for name in resource_class().get_export_order():
+        data[f"{resource_class.__name__.lower()}_{name}"] = "on"
     return client.post(url, data)
 
 
@@ -108,7 +108,7 @@ def test_an_activity_export_names_its_format_themes_and_organisations(curator_cl
         organisations=[OrganisationFactory(name="Mama Cash")],
     )
     (row,) = csv_rows(export(curator_client, "learningactivity"))
-    assert (row["title"], row["learning_format"], row["themes"], row["organisations"]) == (
+    assert (row["title"], row["format"], row["themes"], row["organisations"]) == (
         "Peer exchange",
         activity.learning_format.name,
         "Civic space",

@@ -1,6 +1,7 @@
 """Make a development database useful: reference and demo data once, and a curator account once."""
 
 import secrets
+from io import StringIO
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -10,7 +11,6 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from inventory.models import KnowledgeProduct, Programme
-from needs.models import KnowledgeNeed, LearningActivity
 
 CURATOR_USERNAME = "curator"
 
@@ -30,33 +30,21 @@ class Command(BaseCommand):
                 "setup_dev is for development (DEBUG=1); production loads reference data only."
             )
         with transaction.atomic():
-            self._load_once("reference", Programme.objects.exists())
-            if not no_demo:
-                self._load_once("demo", KnowledgeProduct.objects.exists())
-                self._load_demo_needs()
-                self._load_demo_activities()
+            if Programme.objects.exists():
+                self.stdout.write("The reference data is already in the database; left as it is.")
+            else:
+                call_command("loaddata", settings.BASE_DIR / "fixtures" / "reference.json", verbosity=0)
+                self.stdout.write(self.style.SUCCESS("Loaded the reference data."))
+            if no_demo:
+                pass
+            elif KnowledgeProduct.objects.exists():
+                self.stdout.write("Products are already in the database; the demo data is not loaded.")
+            else:
+                call_command("load_demo", stdout=self.stdout)
+                self.stdout.write(self.style.SUCCESS("Loaded the fictional demo data (fixtures/demo/)."))
+            # Products loaded by other means (a fixture, a restored dump) become searchable too.
+            call_command("update_search_vectors", stdout=StringIO())
             self._create_curator()
-        # Fixtures are loaded row by row, without the admin or services that keep search vectors current.
-        call_command("update_search_vectors", verbosity=0)
-
-    def _load_once(self, fixture: str, already_there: bool) -> None:
-        if already_there:
-            self.stdout.write(f"The {fixture} data is already in the database; left as it is.")
-            return
-        call_command("loaddata", settings.BASE_DIR / "fixtures" / f"{fixture}.json", verbosity=0)
-        self.stdout.write(self.style.SUCCESS(f"Loaded the {fixture} data."))
-
-    def _load_demo_needs(self) -> None:
-        if KnowledgeNeed.objects.exists():
-            self.stdout.write("Knowledge needs are already in the database; left as they are.")
-            return
-        call_command("load_demo_needs", stdout=self.stdout)
-
-    def _load_demo_activities(self) -> None:
-        if LearningActivity.objects.exists():
-            self.stdout.write("Learning activities are already in the database; left as they are.")
-            return
-        call_command("load_demo_activities", stdout=self.stdout)
 
     def _create_curator(self) -> None:
         User = get_user_model()
