@@ -80,8 +80,8 @@ def body_too_large(request: HttpRequest, max_bytes: int) -> bool:
 
 
 def site_url(request: HttpRequest) -> str:
-    """The site's address as the visitor reached it (the host is checked against ALLOWED_HOSTS)."""
-    return request.build_absolute_uri("/").rstrip("/")
+    """The site's own address (SITE_URL), for the links in mails; never the one the visitor used."""
+    return settings.SITE_URL
 
 
 def thanks_token(pk: int, *, salt: str) -> str:

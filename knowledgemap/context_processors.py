@@ -6,6 +6,8 @@ from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from core.site import absolute
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -63,13 +65,17 @@ def _language_links(request, page_path: str, current: str) -> list[dict]:
     none for a page that has one address for all languages (the API's documentation)."""
     if not _has_languages(page_path):
         return []
+    # One leading slash: `//elsewhere.example/` in a request's path must not become a link off the site.
+    page_path = "/" + page_path.lstrip("/")
     query = f"?{request.GET.urlencode()}" if request.GET else ""
     return [
         {
             "code": code,
             "name": name,
             "url": language_prefix(code) + page_path + query,
+            "absolute_url": absolute(language_prefix(code) + page_path + query),
             "current": code == current,
+            "default": code == settings.LANGUAGE_CODE,
         }
         for code, name in settings.LANGUAGES
     ]

@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_safe
 
+from core.site import absolute
 from knowledgemap.errors import database_unavailable, is_database_unavailable
 
 
@@ -27,7 +28,7 @@ def healthz(request):
 @require_safe
 def robots_txt(request):
     """What crawlers may visit, and where the sitemap is."""
-    context = {"sitemap_url": request.build_absolute_uri(reverse("sitemap"))}
+    context = {"sitemap_url": absolute(reverse("sitemap"))}
     return render(request, "robots.txt", context, content_type="text/plain; charset=utf-8")
 
 

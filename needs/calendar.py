@@ -22,11 +22,12 @@ PRODUCT_ID = "-//Partos//Knowledge map//EN"
 
 def activity_calendar(activity: LearningActivity, *, url: str, host: str) -> bytes:
     """A calendar with the one event of `activity` (which must have a start date). Times are Amsterdam
-    time and carry their time zone; an activity without times is an all-day event over its days."""
+    time and carry their time zone; an activity without times is an all-day event over its days. `host` is
+    the site's own domain, so the event keeps its identifier whatever address served the file."""
     event = Event()
     # Stable across changes, so that importing the file again updates the event instead of adding one.
     event.add("uid", f"learning-activity-{activity.pk}@{host}")
-    event.add("sequence", int(activity.updated_at.timestamp()))
+    event.add("sequence", activity.revision)
     event.add("dtstamp", activity.updated_at)
     event.add("summary", activity.title)
     event.add("description", _description(activity, url))

@@ -272,6 +272,11 @@ class LearningActivity(SluggedModel):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    revision = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Grows by one with each saved change: calendars replace an event by a higher one.",
+    )
 
     objects = LearningActivityQuerySet.as_manager()
     history = History(m2m_fields=["themes"])
@@ -297,6 +302,11 @@ class LearningActivity(SluggedModel):
 
     def get_absolute_url(self):
         return reverse("pages:activity-detail", args=[self.slug])
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            self.revision += 1
+        super().save(*args, **kwargs)
 
     def clean(self):
         errors = {}

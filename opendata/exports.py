@@ -8,6 +8,7 @@ prefetched) and written out as they come, so exporting the whole inventory never
 import csv
 from collections.abc import Iterable, Iterator
 
+from django.conf import settings
 from django.http import HttpResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -109,7 +110,7 @@ def product_export(request):
         lines = [_("These filters could not be used, so nothing was exported:")]
         lines += [f"{param}: {' '.join(messages)}" for param, messages in filterset.errors.items()]
         return HttpResponse("\n".join(lines) + "\n", status=400, content_type="text/plain; charset=utf-8")
-    site = request.build_absolute_uri("/").rstrip("/")
+    site = settings.SITE_URL
     products = filterset.qs.iterator(chunk_size=EXPORT_CHUNK_SIZE)
     response = StreamingHttpResponse(csv_lines(products, site), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{EXPORT_FILE_NAME}"'

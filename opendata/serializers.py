@@ -11,6 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
+from core.site import absolute
 from inventory.models import (
     Country,
     Involvement,
@@ -36,9 +37,7 @@ class WebPageField(serializers.Field):
         super().__init__(**kwargs)
 
     def to_representation(self, value):
-        path = value.get_absolute_url()
-        request = self.context.get("request")
-        return request.build_absolute_uri(path) if request else path
+        return absolute(value.get_absolute_url())
 
 
 class OptionalURLField(serializers.URLField):

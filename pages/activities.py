@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from core.site import absolute, domain
 from inventory.models import KnowledgeProduct, Organisation, Theme
 from needs.calendar import activity_calendar
 from needs.filters import ActivityFilter
@@ -80,9 +81,7 @@ def activity_ics(request, slug):
     activity = get_object_or_404(
         LearningActivity.objects.public().select_related("learning_format"), slug=slug
     )
-    body = activity_calendar(
-        activity, url=request.build_absolute_uri(activity.get_absolute_url()), host=request.get_host()
-    )
+    body = activity_calendar(activity, url=absolute(activity.get_absolute_url()), host=domain())
     return HttpResponse(
         body,
         content_type="text/calendar; charset=utf-8",

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from core.freshness import cached
+from core.site import absolute
 from inventory.models import (
     Country,
     Involvement,
@@ -133,7 +134,7 @@ def product_detail(request, slug):
         "stakeholders": _stakeholders_by_scope(product.involvements.all()),
         "related": _related_products(product, index, themes),
         "structured_data": product_json_ld(
-            product, request.build_absolute_uri, themes=themes, countries=countries, languages=languages
+            product, absolute, themes=themes, countries=countries, languages=languages
         ),
     }
     return render(request, "pages/product_detail.html", context)

@@ -91,6 +91,13 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def site_address(settings):
+    """The site's address is the test client's (its default host), so links in pages, the API and mails read
+    as they would on a site served from one address. Tests of SITE_URL itself set another."""
+    settings.SITE_URL = "http://testserver"
+
+
+@pytest.fixture(autouse=True)
 def isolated_cache(settings):
     """The cache on, as in production, and empty for each test: a cache in this process's memory of its own
     (tests of the database cache or Redis ask for theirs), and none of the values a process keeps of the

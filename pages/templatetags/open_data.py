@@ -4,9 +4,10 @@ inside a <script> element."""
 import json
 
 from django import template
-from django.core.exceptions import DisallowedHost
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.safestring import mark_safe
+
+from core.site import absolute
 
 register = template.Library()
 
@@ -22,9 +23,5 @@ def json_ld(data) -> str:
 
 @register.simple_tag(takes_context=True)
 def absolute_url(context, path: str) -> str:
-    """The full address of `path` on this site; the path alone when the request's host is not one of ours
-    (the 400 page for a wrong Host header extends the layout too)."""
-    try:
-        return context.request.build_absolute_uri(path)
-    except DisallowedHost:
-        return path
+    """The full address of `path` on this site (SITE_URL), whatever address the visitor used."""
+    return absolute(path)

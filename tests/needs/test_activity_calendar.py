@@ -15,8 +15,8 @@ Status = LearningActivity.Status
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
-def ics(client, activity):
-    return client.get(reverse("pages:activity-ics", args=[activity.slug]))
+def ics(client, activity, **headers):
+    return client.get(reverse("pages:activity-ics", args=[activity.slug]), **headers)
 
 
 def event_of(response):
@@ -71,13 +71,29 @@ def test_a_cancelled_activity_is_cancelled_in_calendars_too(client):
 def test_its_uid_stays_the_same_when_the_activity_changes_and_its_sequence_grows(client):
     activity = LearningActivityFactory()
     _, before = event_of(ics(client, activity))
-    LearningActivity.objects.filter(pk=activity.pk).update(
-        title="A better title", updated_at=activity.updated_at + datetime.timedelta(minutes=5)
-    )
+    activity.title = "A better title"
+    activity.save()
     _, after = event_of(ics(client, activity))
     assert str(after["SUMMARY"]) == "A better title"
     assert str(after["UID"]) == str(before["UID"])
-    assert after["SEQUENCE"] > before["SEQUENCE"]
+    assert after["SEQUENCE"] == before["SEQUENCE"] + 1
+
+
+def test_its_uid_and_links_come_from_the_sites_address_not_the_one_used(client, settings):
+    settings.SITE_URL = "https://kennis.example.org"
+    settings.ALLOWED_HOSTS = ["kennis.example.org", "127.0.0.1"]
+    activity = LearningActivityFactory()
+    _, event = event_of(ics(client, activity, HTTP_HOST="127.0.0.1:8850"))
+    assert str(event["UID"]) == f"learning-activity-{activity.pk}@kennis.example.org"
+    assert str(event["URL"]) == f"https://kennis.example.org{activity.get_absolute_url()}"
+
+
+def test_its_sequence_is_a_small_counter_not_a_timestamp(client):
+    activity = LearningActivityFactory()
+    for _ in range(3):
+        activity.save()
+    _, event = event_of(ics(client, activity))
+    assert event["SEQUENCE"] == 3
 
 
 def test_it_takes_one_query(client, django_assert_num_queries):
