@@ -14,6 +14,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django_ratelimit.core import get_usage
 
+from core.clients import client_address
+
 logger = logging.getLogger(__name__)
 
 RATE_LIMIT_GROUP = "public-forms"
@@ -46,15 +48,46 @@ class PublicForm(forms.Form):
         return self.has_error("website", code="honeypot")
 
 
-def submission_rate_limited(request: HttpRequest) -> tuple[bool, int]:
-    """Count this post against its address; whether it is over the limit, and seconds until it resets."""
-    rate = settings.SUBMISSION_RATE_LIMIT
+def submission_rate_limited(request: HttpRequest, form: str) -> tuple[bool, int]:
+    """Whether the client (core.clients) has used up the accepted submissions or the refused posts allowed
+    for `form`, and the seconds until that resets. Counts nothing: see count_submission."""
+    for rate, group in _buckets(form):
+        usage = _usage(request, rate, group, increment=False)
+        if usage is not None and usage["count"] >= usage["limit"]:
+            return True, max(usage["time_left"], 0)
+    return False, 0
+
+
+def count_submission(request: HttpRequest, form: str, *, accepted: bool) -> None:
+    """Count a post to `form` that passed the CSRF check: an accepted submission, or one refused for a
+    mistake (which the person will correct; counted apart, more generously)."""
+    rate, group = _buckets(form)[0 if accepted else 1]
+    _usage(request, rate, group, increment=True)
+
+
+def _buckets(form: str) -> list[tuple[str, str]]:
+    return [
+        (settings.SUBMISSION_RATE_LIMIT, f"{RATE_LIMIT_GROUP}:{form}:accepted"),
+        (settings.SUBMISSION_ERROR_RATE_LIMIT, f"{RATE_LIMIT_GROUP}:{form}:refused"),
+    ]
+
+
+def _usage(request: HttpRequest, rate: str, group: str, *, increment: bool) -> dict | None:
+    """django-ratelimit's count for this client, or None when there is no limit or the cache cannot be
+    reached (the limit then lets the post through: RATELIMIT_FAIL_OPEN in settings)."""
     if not rate:
-        return False, 0
-    usage = get_usage(request, group=RATE_LIMIT_GROUP, key="ip", rate=rate, method="POST", increment=True)
-    if usage is None:
-        return False, 0
-    return usage["should_limit"], max(usage["time_left"], 0)
+        return None
+    try:
+        return get_usage(
+            request, group=group, key=_client_key, rate=rate, method=get_usage.ALL, increment=increment
+        )
+    except Exception:  # A cache that is away (Redis down) must not turn a form into a 500.
+        logger.warning("The rate limit's cache cannot be reached; the post is let through", exc_info=True)
+        return None
+
+
+def _client_key(group: str, request: HttpRequest) -> str:
+    return client_address(request)
 
 
 def too_many_requests(request, retry_after: int = 60, *, submission: bool = False) -> HttpResponse:

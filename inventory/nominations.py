@@ -16,22 +16,20 @@ from inventory.uploads import max_upload_bytes
 NOMINATION_THANKS_SALT = "inventory.nomination-thanks"
 # Room for the form's text fields beside the file in one multipart request.
 NOMINATION_TEXT_ALLOWANCE = 1024 * 1024
+RATE_LIMITED_FORM = "nominations"
 
 
 @csrf_exempt  # CSRF is checked in nomination_form: the size is checked first, before the body is read.
 @require_http_methods(["GET", "HEAD", "POST"])
 def product_nominate(request):
-    if request.method == "POST":
-        limited, retry_after = submissions.submission_rate_limited(request)
-        if limited:
-            return submissions.too_many_submissions(request, retry_after)
-        if submissions.body_too_large(request, max_upload_bytes() + NOMINATION_TEXT_ALLOWANCE):
-            context = {
-                "form": NominationForm(),
-                "too_large": True,
-                "max_upload_mb": settings.NOMINATION_MAX_UPLOAD_MB,
-            }
-            return render(request, "inventory/nominate.html", context, status=413)
+    too_large = max_upload_bytes() + NOMINATION_TEXT_ALLOWANCE
+    if request.method == "POST" and submissions.body_too_large(request, too_large):
+        context = {
+            "form": NominationForm(),
+            "too_large": True,
+            "max_upload_mb": settings.NOMINATION_MAX_UPLOAD_MB,
+        }
+        return render(request, "inventory/nominate.html", context, status=413)
     return nomination_form(request)
 
 
@@ -39,8 +37,13 @@ def product_nominate(request):
 def nomination_form(request):
     if request.method != "POST":
         return render(request, "inventory/nominate.html", {"form": NominationForm()})
+    # Only posts that passed the CSRF check count: another site cannot spend a visitor's allowance.
+    limited, retry_after = submissions.submission_rate_limited(request, RATE_LIMITED_FORM)
+    if limited:
+        return submissions.too_many_submissions(request, retry_after)
     form = NominationForm(request.POST, request.FILES)
     if not form.is_valid():
+        submissions.count_submission(request, RATE_LIMITED_FORM, accepted=False)
         return render(request, "inventory/nominate.html", {"form": form}, status=400)
     data = form.cleaned_data
     product = services.product_nominate(
@@ -63,6 +66,7 @@ def nomination_form(request):
         stakeholders=data["stakeholders"],
         site_url=submissions.site_url(request),
     )
+    submissions.count_submission(request, RATE_LIMITED_FORM, accepted=True)
     token = submissions.thanks_token(product.pk, salt=NOMINATION_THANKS_SALT)
     return redirect("inventory:product-nominate-thanks", token=token)
 

@@ -1,6 +1,7 @@
 """Settings for the knowledge map. Everything that differs between machines comes from the environment;
 `.env.example` documents each variable."""
 
+import ipaddress
 import os
 import re
 import tempfile
@@ -81,6 +82,17 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 # is set, and only if the proxy overwrites whatever the client sent in it.
 if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The proxies whose X-Forwarded-For names the client (addresses or networks, comma-separated): the forms' rate
+# limits and the sign-in lockout count per client, not per proxy (core/clients.py). Behind a TLS proxy on this
+# machine the default trusts the loopback addresses; with no proxy, nobody's header is believed.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES") or (
+    ["127.0.0.1", "::1"] if env_bool("BEHIND_TLS_PROXY", False) else []
+)
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_proxy!r} is not an address or a network") from None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -258,6 +270,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# The client's address as the forms' rate limits see it, proxies taken into account (TRUSTED_PROXIES).
+AXES_CLIENT_IP_CALLABLE = "core.clients.axes_client_address"
+# Axes stores the typed user name in a column of 255 characters; a longer one is cut, not a 500.
+AXES_USERNAME_CALLABLE = "core.clients.axes_username"
 
 # Spreadsheets in the admin: an import runs in one transaction, so a sheet is saved whole or not at all.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
@@ -331,9 +347,19 @@ CURATOR_EMAILS = env_list("CURATOR_EMAILS")
 # Public forms (knowledge needs, nominations): posts per address, counted in the shared cache above so the
 # limit holds across gunicorn workers. "10/h", "50/d", "3/m"; empty turns the limit off. Redis counts
 # atomically; the database cache may let a few extra through when one address posts many at the same instant.
+# Each form counts apart, and only posts that pass the CSRF check. SUBMISSION_RATE_LIMIT counts accepted
+# submissions; SUBMISSION_ERROR_RATE_LIMIT the posts refused for a mistake, more generously, so that a clumsy
+# person can correct a form many times. When the cache cannot be reached the limits let posts through (they
+# fail open): the forms stay usable, and the honeypot and CSRF still hold.
 SUBMISSION_RATE_LIMIT = os.environ.get("SUBMISSION_RATE_LIMIT", "10/h").strip()
-if SUBMISSION_RATE_LIMIT and not re.fullmatch(r"\d+/\d*[smhd]", SUBMISSION_RATE_LIMIT):
-    raise ImproperlyConfigured(f"SUBMISSION_RATE_LIMIT must look like 10/h, not {SUBMISSION_RATE_LIMIT!r}")
+SUBMISSION_ERROR_RATE_LIMIT = os.environ.get("SUBMISSION_ERROR_RATE_LIMIT", "60/h").strip()
+for _name, _rate in [
+    ("SUBMISSION_RATE_LIMIT", SUBMISSION_RATE_LIMIT),
+    ("SUBMISSION_ERROR_RATE_LIMIT", SUBMISSION_ERROR_RATE_LIMIT),
+]:
+    if _rate and not re.fullmatch(r"\d+/\d*[smhd]", _rate):
+        raise ImproperlyConfigured(f"{_name} must look like 10/h, not {_rate!r}")
+RATELIMIT_FAIL_OPEN = True
 
 # Files nominated through the public form: at most this many megabytes. Larger requests are refused unread.
 NOMINATION_MAX_UPLOAD_MB = env_int("NOMINATION_MAX_UPLOAD_MB", 20)

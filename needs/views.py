@@ -15,18 +15,15 @@ from needs.models import KnowledgeNeed
 
 THANKS_SALT = "needs.need-thanks"
 SUGGESTIONS = 5
+RATE_LIMITED_FORM = "needs"
 
 
-@csrf_exempt  # CSRF is checked in need_form, once the rate limit and the size have been.
+@csrf_exempt  # CSRF is checked in need_form, once the size has been (before the body is read).
 @require_http_methods(["GET", "HEAD", "POST"])
 def need_new(request):
-    if request.method == "POST":
-        limited, retry_after = submissions.submission_rate_limited(request)
-        if limited:
-            return submissions.too_many_submissions(request, retry_after)
-        if submissions.body_too_large(request, settings.DATA_UPLOAD_MAX_MEMORY_SIZE):
-            context = {"form": NeedForm(), "too_large": True}
-            return render(request, "needs/need_form.html", context, status=413)
+    if request.method == "POST" and submissions.body_too_large(request, settings.DATA_UPLOAD_MAX_MEMORY_SIZE):
+        context = {"form": NeedForm(), "too_large": True}
+        return render(request, "needs/need_form.html", context, status=413)
     return need_form(request)
 
 
@@ -34,11 +31,17 @@ def need_new(request):
 def need_form(request):
     if request.method != "POST":
         return render(request, "needs/need_form.html", {"form": NeedForm()})
+    # Only posts that passed the CSRF check count: another site cannot spend a visitor's allowance.
+    limited, retry_after = submissions.submission_rate_limited(request, RATE_LIMITED_FORM)
+    if limited:
+        return submissions.too_many_submissions(request, retry_after)
     form = NeedForm(request.POST)
     if not form.is_valid():
+        submissions.count_submission(request, RATE_LIMITED_FORM, accepted=False)
         return render(request, "needs/need_form.html", {"form": form}, status=400)
     fields = {name: value for name, value in form.cleaned_data.items() if name != "website"}
     need = services.need_submit(**fields, site_url=submissions.site_url(request))
+    submissions.count_submission(request, RATE_LIMITED_FORM, accepted=True)
     return redirect("needs:need-thanks", token=submissions.thanks_token(need.pk, salt=THANKS_SALT))
 
 
