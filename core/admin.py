@@ -11,6 +11,7 @@
 
 import tablib
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
@@ -39,14 +40,33 @@ class ExportAdmin(ExportActionMixin, admin.ModelAdmin):
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
-    """Who changed what and when, with revert to an earlier version."""
+    """Who changed what and when, with revert to an earlier version. A record's history is shown only to those
+    who may see the record itself in this admin (its `get_queryset`): simple-history's own views look it up
+    without that, so a reviewer could read any product's history, the nominator's e-mail included."""
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._visible_object(request, object_id)
+        return super().history_view(request, object_id, extra_context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._visible_object(request, object_id)
+        if not str(version_id).isdigit():
+            raise Http404("No such version.")
         # simple-history saves a posted old version without asking for the change permission: someone who
         # may only view the record (a reviewer) could otherwise edit it through "revert".
         if request.method == "POST" and not self.has_change_permission(request):
             raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def _visible_object(self, request, object_id):
+        """The record, if this user may see it here; 404 for an id that is not a record (`abc`) or that this
+        admin does not show them, 403 without the permission to view."""
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404("No such record, or not one you may see here.")
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        return obj
 
 
 class SheetAdmin(ImportMixin, ExportAdmin):

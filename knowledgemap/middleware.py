@@ -53,17 +53,21 @@ class DatabaseUnavailableMiddleware:
 
 
 class NulBytesMiddleware:
-    """A NUL byte in a path is never a real address, nor in a query string of the admin (whose filters and
-    searches go to the database as they are): 400, before PostgreSQL, which refuses NUL in text, turns it into
-    a 500. The public pages validate their parameters themselves and say what was wrong."""
+    """A NUL byte in a path is never a real address, nor in a query string or a posted form of the admin
+    (whose filters, searches and fields go to the database as they are): 400, before PostgreSQL, which
+    refuses NUL in text, turns it into a 500. The public pages validate their parameters themselves and say
+    what was wrong."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        query = ((key, *values) for key, values in request.GET.lists()) if _is_admin(request) else ()
-        if "\x00" in request.path or any("\x00" in text for item in query for text in item):
+        if "\x00" in request.path:
             raise SuspiciousOperation("A NUL byte in the address")
+        if _is_admin(request):
+            for name, data in [("address", request.GET), ("form", request.POST)]:
+                if any("\x00" in text for key, values in data.lists() for text in (key, *values)):
+                    raise SuspiciousOperation(f"A NUL byte in the {name}")
         return self.get_response(request)
 
 

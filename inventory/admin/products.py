@@ -268,6 +268,15 @@ class NominationAdmin(KnowledgeProductAdmin):
     def has_add_permission(self, request):
         return False  # Nominations come from the public form; curators add products as products.
 
+    def history_view(self, request, object_id, extra_context=None):
+        # The queue is a proxy without a history of its own: a nomination's history is its product's.
+        self._visible_object(request, object_id)
+        return redirect("admin:inventory_knowledgeproduct_history", object_id)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._visible_object(request, object_id)
+        return redirect("admin:inventory_knowledgeproduct_simple_history", object_id, version_id)
+
     def has_review_permission(self, request) -> bool:
         # The queue is a proxy: reviewing a nomination is reviewing the product.
         return request.user.has_perm("inventory.review_knowledgeproduct")
