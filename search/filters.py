@@ -89,7 +89,7 @@ def _filter(param: Param) -> django_filters.Filter:
     """The filter of one row of the table."""
     if param.kind == "rows":
         return KeyedChoiceFilter(
-            queryset=param.model._default_manager.all(),
+            queryset=param.public_rows() if param.public_rows else param.model._default_manager.all(),
             to_field_name=param.key,
             method="filter_linked",
             normalise=param.normalise,

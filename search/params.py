@@ -71,6 +71,8 @@ class Param:
     label: str | Promise
     kind: Kind = "rows"
     model: type[models.Model] | None = None  # the rows a value names (kind "rows")
+    # The rows the public may name, when not all of them (default: every row of `model`).
+    public_rows: Callable[[], models.QuerySet] | None = None
     key: str = "slug"  # the field of the row that names it in the URL
     normalise: Callable[[str], str] | None = None  # codes are matched whatever their case
     unknown: str | Promise = ""  # the message for a value that names nothing
@@ -177,6 +179,12 @@ PARAMS: list[Param] = [
         "tag",
         _("Tag"),
         model=Tag,
+        # A tag that only drafts carry is unknown to the public: naming it must not reveal that it exists.
+        public_rows=lambda: Tag.objects.filter(
+            pk__in=TaggedProduct.objects.filter(
+                content_object__in=KnowledgeProduct.objects.published()
+            ).values("tag")
+        ),
         relation="tags",
         listing="by_size",
         unknown=_("There is no tag “%(value)s”."),
