@@ -17,11 +17,11 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from import_export.admin import ExportActionMixin, ImportMixin
-from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
-SHEET_FORMATS = [CSV, XLSX]
-_TEMPLATE_FORMATS = {"csv": CSV, "xlsx": XLSX}
+from core.spreadsheets import SHEET_FORMATS, SafeCSV, SafeXLSX
+
+_TEMPLATE_FORMATS = {"csv": SafeCSV, "xlsx": SafeXLSX}
 
 
 class ExportAdmin(ExportActionMixin, admin.ModelAdmin):

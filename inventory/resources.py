@@ -7,7 +7,6 @@ import re
 
 from django.db.models import Prefetch
 from django.utils import timezone
-from import_export import widgets
 from taggit.models import Tag
 
 from core.spreadsheets import (
@@ -20,6 +19,7 @@ from core.spreadsheets import (
     SheetResource,
     TagsWidget,
     TextWidget,
+    WholeNumberWidget,
     YesNoWidget,
     column,
     normalise,
@@ -231,7 +231,7 @@ class ProductResource(SheetResource):
     countries = relation("countries", RelatedSetWidget(countries()))
     languages = relation("languages", RelatedSetWidget(languages()))
     stakeholders = relation("stakeholders", InvolvementsWidget())
-    year = column("year", widgets.IntegerWidget())
+    year = column("year", WholeNumberWidget())
     url = column("url", TextWidget())
     status = column("status", ChoiceWidget(KnowledgeProduct.Status, "status"), keep_when_blank=True)
     featured = column("featured", YesNoWidget(), keep_when_blank=True)

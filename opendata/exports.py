@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from core.spreadsheets import defuse
 from inventory.models import KnowledgeProduct
 from opendata import querysets
 from search.filters import ProductFilter
@@ -22,8 +23,6 @@ EXPORT_CHUNK_SIZE = 500
 EXPORT_FILE_NAME = "knowledge-products.csv"
 # Several values in one cell (themes, organisations …) are separated by this.
 SEPARATOR = "; "
-# A cell starting with one of these is a formula to a spreadsheet (CSV injection): it gets a ' in front.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Excel reads a UTF-8 file as UTF-8 only when it starts with a byte-order mark.
 BYTE_ORDER_MARK = "\ufeff"
 
@@ -83,12 +82,6 @@ def product_row(product: KnowledgeProduct, site: str) -> list:
     ]
 
 
-def defused(value) -> str:
-    """The cell as text a spreadsheet shows and never runs."""
-    text = str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
-
-
 class Echo:
     """A file that hands back what is written to it, so csv.writer makes one line at a time."""
 
@@ -100,7 +93,7 @@ def csv_lines(products: Iterable[KnowledgeProduct], site: str) -> Iterator[str]:
     writer = csv.writer(Echo())
     yield BYTE_ORDER_MARK + writer.writerow(COLUMNS)
     for product in products:
-        yield writer.writerow([defused(cell) for cell in product_row(product, site)])
+        yield writer.writerow([defuse(cell) for cell in product_row(product, site)])
 
 
 @require_safe

@@ -10,14 +10,15 @@
   would change nothing are skipped, and each saved row makes one history entry.
 - Lookup tables are read once per import, so a 5,000-row sheet does not ask the database 5,000 times which
   theme "Civic space" is.
+- Exports never hold a live formula, whatever was typed (`formats.py`).
 """
 
+from core.spreadsheets.formats import SHEET_FORMATS, SafeCSV, SafeXLSX, defuse
 from core.spreadsheets.resources import (
     SheetDiff,
     SheetResource,
     SheetResult,
     readable_export_resource,
-    spreadsheet_safe,
 )
 from core.spreadsheets.widgets import (
     SEPARATOR,
@@ -29,6 +30,7 @@ from core.spreadsheets.widgets import (
     RelationColumn,
     TagsWidget,
     TextWidget,
+    WholeNumberWidget,
     YesNoWidget,
     column,
     normalise,
@@ -39,6 +41,10 @@ from core.spreadsheets.widgets import (
 
 __all__ = [
     "SEPARATOR",
+    "SHEET_FORMATS",
+    "SafeCSV",
+    "SafeXLSX",
+    "defuse",
     "ChoiceWidget",
     "KeepWhenBlankTextWidget",
     "Lookup",
@@ -50,12 +56,12 @@ __all__ = [
     "SheetResult",
     "TagsWidget",
     "TextWidget",
+    "WholeNumberWidget",
     "YesNoWidget",
     "column",
     "normalise",
     "readable_export_resource",
     "relation",
     "split_cell",
-    "spreadsheet_safe",
     "tidy",
 ]

@@ -11,6 +11,7 @@ from import_export.results import Result, RowResult
 
 from core import freshness
 from core.history import pause_history, record_created, resume_history
+from core.spreadsheets.formats import unescape
 from core.spreadsheets.widgets import (
     AMBIGUOUS,
     SEPARATOR,
@@ -88,6 +89,7 @@ class SheetResource(resources.ModelResource):
         raise NotImplementedError
 
     def before_import(self, dataset, **kwargs):
+        _unescape_cells(dataset)
         for field in self.fields.values():
             if hasattr(field.widget, "lookup"):
                 field.widget.lookup.reset()  # Read the tables afresh: a resource may import twice.
@@ -310,19 +312,18 @@ def readable_export_resource(
     def filter_export(self, queryset, **kwargs):
         return queryset.select_related(*select).prefetch_related(*prefetch)
 
-    def export_field(self, field, instance, **kwargs):
-        # Export only, never read back: text typed on the public site may safely be defused.
-        return spreadsheet_safe(resources.ModelResource.export_field(self, field, instance, **kwargs))
-
     meta = type("Meta", (), {"model": model, "fields": list(columns)})
     return type(
         f"{model.__name__}ExportResource",
         (resources.ModelResource,),
-        {**columns, "Meta": meta, "filter_export": filter_export, "export_field": export_field},
+        {**columns, "Meta": meta, "filter_export": filter_export},
     )
 
 
-def spreadsheet_safe(value: str) -> str:
-    """Text a spreadsheet shows as text: a cell starting with = + - @ would otherwise run as a formula."""
-    value = str(value)
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+def _unescape_cells(dataset) -> None:
+    """Take off the ' that a CSV export put before text starting like a formula (see formats.py)."""
+    if not any(isinstance(cell, str) and cell.startswith("'") for row in dataset for cell in row):
+        return
+    rows = [[unescape(cell) for cell in row] for row in dataset]
+    for index, row in enumerate(rows):
+        dataset[index] = row

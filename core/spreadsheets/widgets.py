@@ -285,3 +285,20 @@ class RelationColumn(fields.Field):
 
 def relation(name: str, widget: RelatedSetWidget, *, attribute: str | None = None) -> RelationColumn:
     return RelationColumn(attribute=attribute or name, column_name=name, widget=widget)
+
+
+class WholeNumberWidget(widgets.IntegerWidget):
+    """A whole number such as a year. Anything else is a cell error in the curator's words, collected with
+    the row's other errors (import-export's own widget raised decimal's error, which hid them)."""
+
+    def clean(self, value, row=None, **kwargs):
+        if self.is_empty(value):
+            return None
+        text = tidy(value)
+        try:
+            number = float(text)
+        except ValueError:
+            raise ValueError(f"“{text}” is not a whole number.") from None
+        if not number.is_integer():
+            raise ValueError(f"“{text}” is not a whole number.")
+        return int(number)
