@@ -1,6 +1,6 @@
 # The knowledge map, served by gunicorn with gunicorn.conf.py, as a non-root user.
 # Migrations are a release step, run with this image before the new web containers start:
-#   docker run --rm --env-file .env IMAGE sh -c "python manage.py migrate --noinput && python manage.py createcachetable"
+#   docker run --rm --env-file .env IMAGE sh -c "python manage.py migrate --noinput"
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \

@@ -23,7 +23,6 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 run: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py setup_dev
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
@@ -39,7 +38,6 @@ serve: $(VENV)/.installed $(SERVE_SECRET_KEY_FILE)
 	  SECRET_KEY="$${SECRET_KEY:-$$(cat $(SERVE_SECRET_KEY_FILE))}" \
 	&& $(BIN)/python manage.py collectstatic --noinput --verbosity 0 \
 	&& $(BIN)/python manage.py migrate --noinput \
-	&& $(BIN)/python manage.py createcachetable \
 	&& echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)" \
 	&& exec $(BIN)/gunicorn --config gunicorn.conf.py knowledgemap.wsgi
 

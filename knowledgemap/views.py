@@ -1,6 +1,10 @@
+import logging
 import sys
+import uuid
 
-from django.db import DatabaseError, connection
+from django.core.cache import cache
+from django.core.files.storage import default_storage
+from django.db import connection
 from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -10,19 +14,48 @@ from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_safe
 
 from core.site import absolute
-from knowledgemap.errors import database_unavailable, is_database_unavailable
+from knowledgemap.errors import RETRY_AFTER_SECONDS, database_unavailable, is_database_unavailable
+
+logger = logging.getLogger(__name__)
 
 
 @require_safe
 @never_cache
 def healthz(request):
-    """200 when the database answers, 503 when it does not: what a load balancer needs to know."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except DatabaseError:
-        return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
-    return JsonResponse({"status": "ok"})
+    """What a load balancer needs to know: 200 when the database, the cache and the file storage answer;
+    503 with Retry-After and the part that does not, otherwise. A cache outage is reported, though the pages
+    still answer (uncached, slower), so that someone looks at it."""
+    checks = {"database": _database_answers, "cache": _cache_answers, "storage": _storage_answers}
+    results = {}
+    for name, check in checks.items():
+        try:
+            check()
+            results[name] = "ok"
+        except Exception:
+            logger.warning("Health check: the %s does not answer", name, exc_info=True)
+            results[name] = "unreachable"
+    if all(result == "ok" for result in results.values()):
+        return JsonResponse({"status": "ok", **results})
+    response = JsonResponse({"status": "unavailable", **results}, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def _database_answers() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+
+
+def _cache_answers() -> None:
+    key = f"healthz:{uuid.uuid4().hex}"
+    cache.set(key, "ok", 10)
+    if cache.get(key) != "ok":
+        raise RuntimeError("The cache did not keep a value")
+    cache.delete(key)
+
+
+def _storage_answers() -> None:
+    default_storage.exists("healthz-probe")  # Any answer will do; an exception means it cannot be reached.
 
 
 @require_safe
