@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "taggit",
     "import_export",
+    "corsheaders",
     "simple_history",
     "axes",
     # The layers, lowest first (docs/architecture.md): each imports only those before it.
@@ -130,6 +131,9 @@ MIDDLEWARE = [
     "knowledgemap.middleware.AccessLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Scripts on other sites may read the open-data API (CORS_* below); before CommonMiddleware, so that a
+    # preflight is answered before anything else looks at it.
+    "corsheaders.middleware.CorsMiddleware",
     "csp.middleware.CSPMiddleware",
     "knowledgemap.middleware.NulBytesMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
@@ -274,6 +278,16 @@ AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_CLIENT_IP_CALLABLE = "core.clients.axes_client_address"
 # Axes stores the typed user name in a column of 255 characters; a longer one is cut, not a 500.
 AXES_USERNAME_CALLABLE = "core.clients.axes_username"
+
+# The open-data API is read-only and public: any site's scripts may read it, with the ETag for their
+# If-None-Match; never with credentials (cookies), and only to read. Nothing else of the site is shared.
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_HEADERS = ["accept", "accept-language", "content-language", "if-none-match", "if-modified-since"]
+CORS_EXPOSE_HEADERS = ["ETag", "Content-Language"]
+CORS_PREFLIGHT_MAX_AGE = 86400
 
 # Spreadsheets in the admin: an import runs in one transaction, so a sheet is saved whole or not at all.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
