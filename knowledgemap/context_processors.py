@@ -30,6 +30,9 @@ NAV_ITEMS = [
 ]
 
 
+OG_LOCALES = {"en": "en_GB", "nl": "nl_NL"}
+
+
 def language_prefix(language: str) -> str:
     """ "" for the default language, whose pages have no prefix; "/nl" for Dutch."""
     return "" if language == settings.LANGUAGE_CODE else f"/{language}"
@@ -57,6 +60,11 @@ def site(request):
             for item in NAV_ITEMS
         ],
         "languages": _language_links(request, page_path, language),
+        # OpenGraph names locales with a territory; the site's are written for these readers.
+        "og_locale": OG_LOCALES.get(language, language),
+        "og_locale_alternates": [
+            OG_LOCALES.get(code, code) for code, _name in settings.LANGUAGES if code != language
+        ],
     }
 
 

@@ -279,6 +279,13 @@ AXES_CLIENT_IP_CALLABLE = "core.clients.axes_client_address"
 # Axes stores the typed user name in a column of 255 characters; a longer one is cut, not a 500.
 AXES_USERNAME_CALLABLE = "core.clients.axes_username"
 
+# The licence of the open data: the catalogue's descriptions in the API, the exports, the feeds and the
+# pages' structured data. Partos may choose another; the API's documentation and schema declare it.
+OPEN_DATA_LICENCE_NAME = os.environ.get("OPEN_DATA_LICENCE_NAME", "CC BY 4.0")
+OPEN_DATA_LICENCE_URL = os.environ.get(
+    "OPEN_DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/"
+)
+
 # The open-data API is read-only and public: any site's scripts may read it, with the ETag for their
 # If-None-Match; never with credentials (cookies), and only to read. Nothing else of the site is shared.
 CORS_URLS_REGEX = r"^/api/.*$"

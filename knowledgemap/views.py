@@ -2,6 +2,7 @@ import logging
 import sys
 import uuid
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.db import connection
@@ -14,6 +15,7 @@ from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_safe
 
 from core.site import absolute
+from knowledgemap.context_processors import language_prefix
 from knowledgemap.errors import RETRY_AFTER_SECONDS, database_unavailable, is_database_unavailable
 
 logger = logging.getLogger(__name__)
@@ -61,7 +63,11 @@ def _storage_answers() -> None:
 @require_safe
 def robots_txt(request):
     """What crawlers may visit, and where the sitemap is."""
-    context = {"sitemap_url": absolute(reverse("sitemap"))}
+    context = {
+        "sitemap_url": absolute(reverse("sitemap")),
+        # Every language's pages: English at the root, the others under their prefix (/nl/).
+        "prefixes": [language_prefix(code) for code, _name in settings.LANGUAGES],
+    }
     return render(request, "robots.txt", context, content_type="text/plain; charset=utf-8")
 
 

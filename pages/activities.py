@@ -12,6 +12,7 @@ from inventory.models import KnowledgeProduct, Organisation, Theme
 from needs.calendar import activity_calendar
 from needs.filters import ActivityFilter
 from needs.models import KnowledgeNeed, LearningActivity, LearningFormat
+from pages.structured_data import activity_json_ld
 
 ACTIVITIES_PER_PAGE = 20
 
@@ -72,6 +73,7 @@ def activity_detail(request, slug):
         "activity": activity,
         "shared_needs": shared,
         "private_needs": len(needs) - len(shared),
+        "structured_data": activity_json_ld(activity, absolute),
     }
     return render(request, "pages/activity_detail.html", context)
 

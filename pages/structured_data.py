@@ -1,9 +1,19 @@
-"""schema.org JSON-LD for the product pages, so search engines know a page is a learning resource, who made
-it, what it is about and where. Only what the page itself shows."""
+"""schema.org JSON-LD for the product and activity pages, so search engines know a page is a learning
+resource or an event, who made it, what it is about, where and when. Only what the page itself shows."""
 
+import datetime
 from collections.abc import Callable, Iterable
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
 
 from inventory.models import KnowledgeProduct
+from needs.models import LearningActivity
+
+
+def publisher() -> dict:
+    """Who publishes the catalogue (and organises the activities)."""
+    return {"@type": "Organization", "name": "Partos", "url": "https://www.partos.nl/"}
 
 
 def product_json_ld(
@@ -56,5 +66,53 @@ def product_json_ld(
         "dateModified": product.updated_at.isoformat(),
         "isAccessibleForFree": True,
         "sameAs": product.url or None,
+        "publisher": publisher(),
+        # The licence of this description, as of all the open data; the product's own terms are its makers'.
+        "license": settings.OPEN_DATA_LICENCE_URL,
     }
     return {key: value for key, value in data.items() if value not in (None, "", [])}
+
+
+ATTENDANCE = {
+    (True, False): "https://schema.org/OnlineEventAttendanceMode",
+    (False, True): "https://schema.org/OfflineEventAttendanceMode",
+    (True, True): "https://schema.org/MixedEventAttendanceMode",
+}
+EVENT_STATUS = {LearningActivity.Status.CANCELLED: "https://schema.org/EventCancelled"}
+
+
+def activity_json_ld(activity: LearningActivity, absolute: Callable[[str], str]) -> dict | None:
+    """A schema.org Event for an activity with a date (one without is not yet an event); None otherwise.
+    Times carry Amsterdam's offset; an activity without times gives its days."""
+    if activity.start_date is None:
+        return None
+    page = absolute(activity.get_absolute_url())
+    location = []
+    if activity.is_online:
+        location.append({"@type": "VirtualLocation", "url": activity.registration_url or page})
+    if activity.location:
+        location.append({"@type": "Place", "name": activity.location, "address": activity.location})
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "@id": page,
+        "url": page,
+        "name": activity.title,
+        "description": activity.summary,
+        "startDate": _moment(activity.start_date, activity.start_time),
+        "endDate": _moment(activity.end_date or activity.start_date, activity.end_time)
+        if activity.end_date or activity.end_time
+        else None,
+        "eventStatus": EVENT_STATUS.get(activity.status, "https://schema.org/EventScheduled"),
+        "eventAttendanceMode": ATTENDANCE.get((activity.is_online, bool(activity.location))),
+        "location": location,
+        "organizer": publisher(),
+        "about": [{"@type": "Thing", "name": theme.name} for theme in activity.themes.all()],
+    }
+    return {key: value for key, value in data.items() if value not in (None, "", [])}
+
+
+def _moment(day: datetime.date, time: datetime.time | None) -> str:
+    if time is None:
+        return day.isoformat()
+    return datetime.datetime.combine(day, time, tzinfo=ZoneInfo(settings.TIME_ZONE)).isoformat()

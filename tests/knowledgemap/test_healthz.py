@@ -6,4 +6,4 @@ from django.urls import reverse
 def test_healthz_answers_ok_when_the_database_answers(client):
     response = client.get(reverse("healthz"))
     assert response.status_code == 200
-    assert response.json() == {"status": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok", "storage": "ok"}

@@ -26,7 +26,7 @@ def json_ld(response) -> tuple[str, dict]:
 
 def meta(response) -> dict[str, str]:
     page = response.content.decode()
-    tags = re.findall(r'<meta (?:property|name)="((?:og|twitter):[a-z_]+)" content="([^"]*)">', page)
+    tags = re.findall(r'<meta (?:property|name)="((?:og|twitter):[a-z_:]+)" content="([^"]*)">', page)
     return dict(tags)
 
 
@@ -82,6 +82,8 @@ def test_a_product_page_describes_the_product_as_a_learning_resource(client, pro
         "dateModified": product.updated_at.isoformat(),
         "isAccessibleForFree": True,
         "sameAs": "https://example.org/toolkit",
+        "publisher": {"@type": "Organization", "name": "Partos", "url": "https://www.partos.nl/"},
+        "license": "https://creativecommons.org/licenses/by/4.0/",
     }
 
 
@@ -133,6 +135,12 @@ def test_a_shared_product_link_shows_its_title_summary_and_address(client, produ
         "og:title": "Budget toolkit",
         "og:description": "How to follow the money.",
         "og:url": "http://testserver/products/budget-toolkit/",
+        "og:image": "http://testserver/static/img/share.png",
+        "og:image:width": "1200",
+        "og:image:height": "630",
+        "og:image:alt": "Partos knowledge map",
+        "og:locale": "en_GB",
+        "og:locale:alternate": "nl_NL",
         "twitter:card": "summary",
         "twitter:title": "Budget toolkit",
         "twitter:description": "How to follow the money.",
