@@ -394,6 +394,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": [],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
+# The public contact of the portal, shown in the footer.
+CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "knowledge-map@example.org")
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Partos knowledge map API",
     "DESCRIPTION": (
@@ -402,15 +405,31 @@ SPECTACULAR_SETTINGS = {
         "Read-only; no key needed."
     ),
     "VERSION": "1",
+    # OpenAPI 3.1: its schemas are JSON Schema, so a field that may be null is written as such (3.0's
+    # `nullable` beside a reference is ignored by strict validators, which then refuse real answers).
+    "OAS_VERSION": "3.1.0",
+    "CONTACT": {"name": "Partos knowledge map", "email": CONTACT_EMAIL},
+    "LICENSE": {"name": OPEN_DATA_LICENCE_NAME, "url": OPEN_DATA_LICENCE_URL},
+    "TAGS": [
+        {
+            "name": "products",
+            "description": "The published knowledge products, filtered as when browsing.",
+        },
+        {"name": "partnerships", "description": "The Strategic Partnerships and their members."},
+        {"name": "organisations", "description": "The organisations that made products or take part."},
+        {"name": "themes", "description": "The themes, core themes with their sub-themes."},
+        {"name": "product-types", "description": "The kinds of knowledge product."},
+        {"name": "activities", "description": "The learning activities offered to members."},
+    ],
     "SERVE_INCLUDE_SCHEMA": False,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "opendata.schema.describe_parameters",
+        "opendata.schema.json_schema_nulls",
+        "opendata.schema.declare_server",
     ],
 }
 
-# The public contact of the portal, shown in the footer.
-CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "knowledge-map@example.org")
 
 # Everything to the console, where gunicorn, systemd or the container runtime collects it. django.request
 # logs 4xx as warnings and 5xx as errors with their traceback; knowledgemap.access logs every request.

@@ -69,8 +69,24 @@ class Component:
     fields: list[Field]
 
 
+def without_null(schema: dict) -> tuple[dict, bool]:
+    """The schema without its "or null" (OpenAPI 3.1 writes it in the type or as a oneOf), and whether it
+    had one."""
+    types = schema.get("type")
+    if isinstance(types, list) and "null" in types:
+        rest = [kind for kind in types if kind != "null"]
+        return {**schema, "type": rest[0] if len(rest) == 1 else rest}, True
+    options = schema.get("oneOf", [])
+    if {"type": "null"} in options:
+        rest = [option for option in options if option != {"type": "null"}]
+        others = {key: value for key, value in schema.items() if key != "oneOf"}
+        return ({**others, **rest[0]} if len(rest) == 1 else {**others, "oneOf": rest}), True
+    return schema, bool(schema.get("nullable", False))
+
+
 def type_of(schema: dict) -> tuple[str, str]:
     """A short type for a person ("list of Theme", "string (uri)") and the component it names, if any."""
+    schema, _nullable = without_null(schema)
     if "$ref" in schema:
         name = schema["$ref"].removeprefix(REF_PREFIX)
         return name, name
@@ -118,7 +134,7 @@ def _component(name: str, raw: dict) -> Component:
     fields = []
     for field_name, schema in raw.get("properties", {}).items():
         kind, link = type_of(schema)
-        nullable = schema.get("nullable", False)
+        nullable = without_null(schema)[1]
         fields.append(Field(field_name, kind, schema.get("description", ""), nullable, link))
     return Component(name, raw.get("description", ""), fields)
 

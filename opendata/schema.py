@@ -4,6 +4,11 @@ drf-spectacular describes a filter by its label ("Country"); the browse page's F
 for API prose, so the descriptions live here, applied by a post-processing hook (SPECTACULAR_SETTINGS).
 """
 
+from django.conf import settings
+
+# What stays on the outside when a schema that may be null is wrapped in a oneOf.
+OUTER_KEYS = {"readOnly", "writeOnly", "description", "title", "deprecated", "example"}
+
 PAGES = {
     "page": "The page, from 1. A page past the last is a 404.",
     "page_size": "Results per page: 24 unless asked, at most 100.",
@@ -56,4 +61,37 @@ def describe_parameters(result, generator, request, public):
                 choices = parameter.get("description", "").partition("\n\n")[2]
                 text = described[parameter["name"]]
                 parameter["description"] = f"{text}\n\n{choices}" if choices else text
+    return result
+
+
+def json_schema_nulls(result, generator, request, public):
+    """OpenAPI 3.1 is JSON Schema: a value that may be null says so in its type. Parts written in 3.0's
+    words (`nullable`, as DRF's pagination writes `next` and `previous`) are rewritten, since a strict
+    validator ignores `nullable` and then refuses the real `null`."""
+
+    def rewrite(node):
+        if isinstance(node, dict):
+            if node.pop("nullable", False):
+                kind = node.get("type")
+                if isinstance(kind, str):
+                    node["type"] = [kind, "null"]
+                elif isinstance(kind, list) and "null" not in kind:
+                    node["type"] = [*kind, "null"]
+                elif kind is None:
+                    inner = {key: node.pop(key) for key in list(node) if key not in OUTER_KEYS}
+                    node["oneOf"] = [inner, {"type": "null"}]
+            for value in node.values():
+                rewrite(value)
+        elif isinstance(node, list):
+            for value in node:
+                rewrite(value)
+
+    rewrite(result.get("components", {}))
+    rewrite(result.get("paths", {}))
+    return result
+
+
+def declare_server(result, generator, request, public):
+    """The API's address: the site's own (SITE_URL), as every absolute link it writes."""
+    result["servers"] = [{"url": settings.SITE_URL, "description": "The knowledge map"}]
     return result
