@@ -10,7 +10,7 @@ export DEBUG ?= 1
 # `make serve`'s SECRET_KEY when the environment has none: made once, kept out of git (.gitignore).
 SERVE_SECRET_KEY_FILE := .serve-secret-key
 
-.PHONY: run serve loadtest bench test test-postgres lint format check migrate clean messages
+.PHONY: run serve loadtest lighthouse bench test test-postgres lint format check migrate clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,12 @@ serve: $(VENV)/.installed $(SERVE_SECRET_KEY_FILE)
 # (bench/) or on LOADTEST_DATABASE_URL. Arguments: LOADTEST_ARGS="--clients 10 --duration 20".
 loadtest: $(VENV)/.installed
 	$(BIN)/python bench/loadtest.py $(LOADTEST_ARGS)
+
+# Lighthouse's SEO audit (every page must score 100) of the home, browse and a product page in both
+# languages, under `make serve` on a throwaway database with the demo data. Needs Lighthouse from npm
+# (npm install -g lighthouse, or LIGHTHOUSE=path) and Chromium. LIGHTHOUSE_ARGS="--categories seo,accessibility".
+lighthouse: $(VENV)/.installed
+	$(BIN)/python bench/lighthouse.py $(LIGHTHOUSE_ARGS)
 
 # A benchmark, not a test: server-side latency and queries of the public pages at 1,000, 10,000 and 100,000
 # products on SQLite and PostgreSQL; prints a table and writes bench/results.json. Settings: BENCH_SIZES=1000,10000

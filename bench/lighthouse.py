@@ -1,0 +1,106 @@
+"""Lighthouse's SEO audit of the public pages as `make serve` answers them (production settings, gunicorn).
+
+    make lighthouse                       # needs Lighthouse: npm install -g lighthouse, or LIGHTHOUSE=path
+    make lighthouse LIGHTHOUSE_ARGS="--categories seo,accessibility"
+
+Starts `make serve` on a throwaway SQLite file with the demo data, audits the home page, the browse page, a
+product page and their Dutch versions in Chromium, prints each score, and fails if one is under 100. Without
+Lighthouse it says how to install it and stops (it is not part of `make test`: it needs npm's Lighthouse).
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import urllib.request
+from pathlib import Path
+
+from loadtest import BASE_DIR, free_port, start_server, stop_server
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROME_FLAGS = (
+    "--headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update "
+    "--disable-sync --no-first-run"
+)
+
+
+def lighthouse_command() -> str | None:
+    for candidate in [
+        os.environ.get("LIGHTHOUSE"),
+        shutil.which("lighthouse"),
+        BASE_DIR / "node_modules/.bin/lighthouse",
+    ]:
+        if candidate and Path(candidate).exists():
+            return str(candidate)
+    return None
+
+
+def prepare_database(path: Path) -> str:
+    url = f"sqlite:///{path}"
+    environment = {**os.environ, "DATABASE_URL": url, "DEBUG": "1"}
+    for command in (["migrate", "--noinput", "-v0"], ["setup_dev"]):
+        subprocess.run(
+            [sys.executable, "manage.py", *command],
+            cwd=BASE_DIR,
+            env=environment,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    return url
+
+
+def audit(lighthouse: str, url: str, categories: list[str]) -> dict[str, float]:
+    with tempfile.NamedTemporaryFile(suffix=".json") as report:
+        subprocess.run(
+            [
+                lighthouse,
+                url,
+                f"--only-categories={','.join(categories)}",
+                "--output=json",
+                f"--output-path={report.name}",
+                "--quiet",
+                f"--chrome-flags={CHROME_FLAGS}",
+            ],
+            env={**os.environ, "CHROME_PATH": CHROMIUM},
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        data = json.loads(Path(report.name).read_text())
+    return {name: data["categories"][name]["score"] * 100 for name in categories}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--categories", default="seo", help="Lighthouse categories, comma-separated")
+    args = parser.parse_args()
+    lighthouse = lighthouse_command()
+    if lighthouse is None:
+        print(
+            "Lighthouse is not installed: npm install -g lighthouse (or set LIGHTHOUSE=path/to/lighthouse)."
+        )
+        return 2
+    categories = args.categories.split(",")
+    with tempfile.TemporaryDirectory() as folder:
+        database_url = prepare_database(Path(folder) / "lighthouse.sqlite3")
+        port = free_port()
+        server = start_server(port, database_url, Path(folder) / "serve.log", rate_limit=True)
+        try:
+            base = f"http://127.0.0.1:{port}"
+            listing = urllib.request.urlopen(f"{base}/products/").read().decode()
+            product = re.search(r'card-title"><a href="(/products/[^"/]+/)"', listing).group(1)
+            failed = False
+            for path in ["/", "/products/", product, "/nl/", "/nl/products/", f"/nl{product}"]:
+                scores = audit(lighthouse, base + path, categories)
+                print(f"{path:40.40} " + "  ".join(f"{name} {score:.0f}" for name, score in scores.items()))
+                failed |= any(score < 100 for score in scores.values())
+        finally:
+            stop_server(server)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
