@@ -12,9 +12,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
-# Dependencies first, so a code change does not reinstall them.
-COPY pyproject.toml README.md ./
-RUN pip install .
+# Dependencies first, so a code change does not reinstall them: the exact versions of the lock. Build with
+# --build-arg REQUIREMENTS=s3 for uploads in an S3-compatible bucket.
+ARG REQUIREMENTS=base
+COPY requirements/ requirements/
+RUN pip install -r requirements/${REQUIREMENTS}.txt
 
 COPY . .
 

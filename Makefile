@@ -10,16 +10,25 @@ export DEBUG ?= 1
 # `make serve`'s SECRET_KEY when the environment has none: made once, kept out of git (.gitignore).
 SERVE_SECRET_KEY_FILE := .serve-secret-key
 
-.PHONY: run serve loadtest lighthouse bench test test-postgres lint format check migrate clean messages
+.PHONY: lock run serve loadtest lighthouse bench test test-postgres lint format check migrate clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# Reinstall only when the dependencies change.
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet ".[dev]"
+# The exact versions of requirements/dev.txt (the lock, made from pyproject.toml by `make lock`), so that
+# every machine, CI and the container run what was tested. Reinstalled only when the lock changes.
+$(VENV)/.installed: requirements/dev.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements/dev.txt
 	@touch $@
+
+# After changing the dependencies in pyproject.toml: pin them again (uv, from the dev requirements). Each
+# lock holds exact versions for Python 3.11: base (the site), s3 (with S3 uploads), dev (tests and tools).
+LOCK = $(BIN)/uv pip compile pyproject.toml --python-version 3.11 --quiet --no-header --annotation-style line
+lock: $(VENV)/.installed
+	$(LOCK) -o requirements/base.txt
+	$(LOCK) --extra s3 -o requirements/s3.txt
+	$(LOCK) --extra dev -o requirements/dev.txt
 
 run: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --noinput

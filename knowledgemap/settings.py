@@ -1,6 +1,7 @@
 """Settings for the knowledge map. Everything that differs between machines comes from the environment;
 `.env.example` documents each variable."""
 
+import importlib.util
 import ipaddress
 import os
 import re
@@ -333,6 +334,11 @@ STORAGES = {
 # the download view hands out published products' files only, as attachments.
 AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
 if AWS_STORAGE_BUCKET_NAME:
+    if importlib.util.find_spec("storages") is None or importlib.util.find_spec("boto3") is None:
+        raise ImproperlyConfigured(
+            "AWS_STORAGE_BUCKET_NAME is set, but S3 support is not installed: "
+            "pip install -r requirements/s3.txt"
+        )
     # Credentials: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY from the environment, read by django-storages.
     STORAGES["default"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
