@@ -7,9 +7,11 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from core.admin import CuratorAdmin, ExportAdmin, ReviewableAdmin
+from core.admin import CuratorAdmin, ExportAdmin, ReviewableAdmin, WorkflowAdmin, WorkflowForm
 from core.spreadsheets import readable_export_resource
 from inventory.models import KnowledgeProduct, Partnership
 from needs import services
@@ -50,7 +52,7 @@ class PartnershipListFilter(admin.RelatedOnlyFieldListFilter):
         return [(partnership.pk, str(partnership)) for partnership in partnerships]
 
 
-class KnowledgeNeedAdminForm(forms.ModelForm):
+class KnowledgeNeedAdminForm(WorkflowForm):
     class Meta:
         model = KnowledgeNeed
         fields = ["status", "matched_products"]  # The admin adds the other fields of its fieldsets.
@@ -60,6 +62,11 @@ class KnowledgeNeedAdminForm(forms.ModelForm):
         if cleaned.get("status") == Status.MATCHED and not cleaned.get("matched_products"):
             self.add_error("matched_products", "A matched need needs at least one matched product.")
         return cleaned
+
+    def check_move(self, status, cleaned):
+        if status == Status.MATCHED and not cleaned.get("matched_products"):
+            return [("matched_products", _("Add the products that answer it first, then match it."))]
+        return []
 
 
 class NeedExportResource(readable_export_resource(KnowledgeNeed, include=["reference", "created_at"])):
@@ -71,10 +78,12 @@ class NeedExportResource(readable_export_resource(KnowledgeNeed, include=["refer
 
 
 @admin.register(KnowledgeNeed)
-class KnowledgeNeedAdmin(ReviewableAdmin, CuratorAdmin):
+class KnowledgeNeedAdmin(WorkflowAdmin, ReviewableAdmin, CuratorAdmin):
     """Curators do everything; reviewers read the needs and move them along with the status actions."""
 
     form = KnowledgeNeedAdminForm
+    workflow_buttons = {"_match": (Status.MATCHED, gettext_lazy("Save and match"))}
+    save_on_top = True  # The buttons in sight at the top, and first in the form: Enter saves, nothing more.
     change_form_template = "admin/needs/knowledgeneed/change_form.html"
     resource_classes = [NeedExportResource]
 
@@ -199,6 +208,52 @@ class KnowledgeNeedAdmin(ReviewableAdmin, CuratorAdmin):
                 "can_match": self.has_change_permission(request, need),
             }
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def move(self, request, obj, status):
+        services.need_set_status(need=obj, status=status)
+        return _("%(reference)s saved and now %(status)s.") % {
+            "reference": obj.reference,
+            "status": Status(status).label.lower(),
+        }
+
+    def save_related(self, request, form, formsets, change):
+        """A suggestion's "Match" button submits the change form: what was typed is saved with the match."""
+        super().save_related(request, form, formsets, change)
+        product_id = request.POST.get("_match_product", "")
+        if not (change and product_id.isdigit()):
+            return
+        need = form.instance
+        product = KnowledgeProduct.objects.filter(pk=product_id).first()
+        if product is None:
+            need._match_refused = _("That product no longer exists.")
+            return
+        try:
+            moved = services.need_match_product(need=need, product=product)
+        except ValidationError as error:
+            need._match_refused = " ".join(error.messages)
+        else:
+            need._matched = self._matched_message(need, product, moved)
+
+    def _matched_message(self, need, product, moved):
+        if moved:
+            return _("Saved, and matched “%(title)s” to %(reference)s; it is now %(status)s.") % {
+                "title": product.title,
+                "reference": need.reference,
+                "status": need.get_status_display().lower(),
+            }
+        return _("Saved, and matched “%(title)s” to %(reference)s.") % {
+            "title": product.title,
+            "reference": need.reference,
+        }
+
+    def response_change(self, request, obj):
+        if refused := getattr(obj, "_match_refused", None):
+            self.message_user(request, _("Saved, but not matched: %s") % refused, messages.ERROR)
+            return HttpResponseRedirect(request.path)
+        if matched := getattr(obj, "_matched", None):
+            self.message_user(request, matched, messages.SUCCESS)
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
 
     def match_product_view(self, request, object_id):
         """POST product=<id>: record that the product answers the need, then back to the need's page."""

@@ -1,5 +1,7 @@
 """Knowledge products: the curators' full admin, and the reviewers' view of nominations."""
 
+import difflib
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -11,14 +13,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from taggit.models import Tag
 
-from core.admin import CuratorAdmin, ReviewableAdmin
-from inventory import services
-from inventory.models import Involvement, KnowledgeProduct, Nomination, Theme
+from core.admin import CuratorAdmin, ReviewableAdmin, WorkflowAdmin, WorkflowForm
+from inventory import completeness, services
+from inventory.models import Involvement, KnowledgeProduct, Nomination, Organisation, Theme
 from inventory.resources import ProductResource
 
 Status = KnowledgeProduct.Status
 # What a reviewer may do with a nomination: publish it, or return it to draft.
 REVIEW_MOVES = {Status.PUBLISHED: gettext_lazy("Publish"), Status.DRAFT: gettext_lazy("Return to draft")}
+# What a curator may do with what is typed in the change form: save it and move the product on.
+WORKFLOW_BUTTONS = {
+    "_publish": (Status.PUBLISHED, gettext_lazy("Save and publish")),
+    "_return_to_draft": (Status.DRAFT, gettext_lazy("Save and return to draft")),
+}
 
 
 class InvolvementInline(admin.TabularInline):
@@ -39,8 +46,40 @@ class TagForm(forms.Form):
     tag = forms.ModelChoiceField(Tag.objects.order_by("name"), label=gettext_lazy("Tag"))
 
 
+class ProductAdminForm(WorkflowForm):
+    """The product as the curator typed it; publishing it, by the button or the status, needs a complete
+    record, and the form names what is missing."""
+
+    class Meta:
+        model = KnowledgeProduct
+        fields = ["status"]  # The admin adds the other fields of its fieldsets.
+
+    def clean(self):
+        cleaned = super().clean()
+        stored = self.stored_status()
+        if self.requested_status is None and cleaned.get("status") == Status.PUBLISHED != stored:
+            for field, message in self.check_move(Status.PUBLISHED, cleaned):
+                self.add_error(field, message)
+        return cleaned
+
+    def check_move(self, status, cleaned):
+        if status != Status.PUBLISHED:
+            return []
+        gaps = completeness.missing({**cleaned, "file": cleaned.get("file") or self.instance.file})
+        if not gaps:
+            return []
+        summary = _("It cannot be published yet: it needs %(missing)s.") % {
+            "missing": ", ".join(str(label) for label in gaps.values())
+        }
+        fields = [(field if field in self.fields else None, _("Needed to publish.")) for field in gaps]
+        return [(None, summary), *fields]
+
+
 @admin.register(KnowledgeProduct)
-class KnowledgeProductAdmin(ReviewableAdmin, CuratorAdmin):
+class KnowledgeProductAdmin(WorkflowAdmin, ReviewableAdmin, CuratorAdmin):
+    form = ProductAdminForm
+    workflow_buttons = WORKFLOW_BUTTONS
+    save_on_top = True  # The buttons in sight at the top, and first in the form: Enter saves, nothing more.
     list_display = ["title", "product_type", "status", "featured", "year", "published_at", "updated_at"]
     list_filter = ["status", "featured", "product_type", "themes", "partnerships__programme", "year"]
     list_select_related = ["product_type"]
@@ -116,9 +155,44 @@ class KnowledgeProductAdmin(ReviewableAdmin, CuratorAdmin):
         ]
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        if obj is not None and self.has_review_permission(request) and obj.status == Status.SUBMITTED:
+        if obj is not None and self.is_reviewer_only(request) and obj.status == Status.SUBMITTED:
+            # Reviewers change nothing but the status: their buttons need no form of their own.
             context["review_moves"] = list(REVIEW_MOVES.items())
+        if obj is not None and self.has_change_permission(request, obj):
+            context["organisations_typed"] = organisations_typed(obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def move(self, request, obj, status):
+        services.product_set_status(product=obj, status=status)
+        return _("“%(title)s” saved and now %(status)s.") % {
+            "title": obj.title,
+            "status": Status(status).label.lower(),
+        }
+
+    # The organisations the nominator typed: each linked to one of the inventory, or made one ----------------
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        product = form.instance
+        if organisation_id := request.POST.get("_link_organisation", ""):
+            organisation = (
+                Organisation.objects.filter(pk=organisation_id).first() if organisation_id.isdigit() else None
+            )
+            if organisation is not None:
+                services.product_link_organisation(product=product, organisation=organisation)
+                product._linked = organisation
+        elif name := request.POST.get("_create_organisation", "").strip():
+            product._linked = services.product_link_new_organisation(product=product, name=name)
+
+    def response_change(self, request, obj):
+        if linked := getattr(obj, "_linked", None):
+            self.message_user(
+                request,
+                _("Saved, and “%(organisation)s” linked as one of its organisations.")
+                % {"organisation": linked},
+                messages.SUCCESS,
+            )
+            return redirect(request.path)
+        return super().response_change(request, obj)
 
     def review_view(self, request, object_id):
         """Publish a nomination or return it to draft: the one change a reviewer may make."""
@@ -287,10 +361,45 @@ class NominationAdmin(KnowledgeProductAdmin):
     def has_module_permission(self, request):
         return super().has_module_permission(request) or self.has_review_permission(request)
 
-    @admin.display(description="link", boolean=True)
+    @admin.display(description=gettext_lazy("link"), boolean=True)
     def has_link(self, obj):
         return bool(obj.url)
 
-    @admin.display(description="file", boolean=True)
+    @admin.display(description=gettext_lazy("file"), boolean=True)
     def has_file(self, obj):
         return bool(obj.file)
+
+
+def organisations_typed(product: KnowledgeProduct) -> list[dict]:
+    """Each organisation name the nominator typed, with the organisation of the inventory it is linked to,
+    or else the organisations whose names come closest: [{"name", "linked", "matches"}]. Two queries."""
+    names = typed_names(product.nominated_organisations)
+    if not names:
+        return []
+    linked = {organisation.name.casefold(): organisation for organisation in product.organisations.all()}
+    known = list(Organisation.objects.only("pk", "name"))
+    return [
+        {
+            "name": name,
+            "linked": linked.get(name.casefold()),
+            "matches": [] if name.casefold() in linked else closest_organisations(name, known),
+        }
+        for name in names
+    ]
+
+
+def typed_names(text: str) -> list[str]:
+    """The names in what was typed, one a line or separated by semicolons."""
+    names = [name.strip() for line in text.splitlines() for name in line.split(";")]
+    return list(dict.fromkeys(name for name in names if name))
+
+
+def closest_organisations(name: str, known: list[Organisation], limit: int = 3) -> list[Organisation]:
+    """The organisations whose names are the same letters, contain the name (or its acronym-like
+    first word), or come closest by difflib's ratio."""
+    wanted = name.casefold()
+    by_name = {organisation.name.casefold(): organisation for organisation in known}
+    containing = [o for key, o in by_name.items() if wanted in key or (len(key) > 3 and key in wanted)]
+    close = difflib.get_close_matches(wanted, list(by_name), n=limit, cutoff=0.6)
+    found = list(dict.fromkeys([*containing, *(by_name[key] for key in close)]))
+    return found[:limit]

@@ -44,11 +44,12 @@ def test_the_change_page_lists_suggested_products_best_first_each_with_a_match_b
         "Score cards",
     ]
     page = response.content.decode()
-    assert page.count(f'action="{match_url(need)}"') == 2
-    assert f'name="product" value="{best.pk}"' in page
+    assert page.count('name="_match_product"') == 2
+    assert f'name="_match_product" value="{best.pk}"' in page
     assert "Draft budget toolkit" not in page and "Forest mapping" not in page
-    # The match forms stand outside the change form, as forms cannot nest.
-    assert page.index(f'action="{match_url(need)}"') < page.index('id="knowledgeneed_form"')
+    # The match buttons are the change form's own, after its first "Save": Enter still only saves.
+    form_starts = page.index('id="knowledgeneed_form"')
+    assert form_starts < page.index('name="_save"') < page.index('name="_match_product"')
 
 
 def test_one_click_records_the_match_and_marks_a_new_need_matched(curator_client, need_and_products):
@@ -113,7 +114,7 @@ def test_staff_who_may_only_view_needs_see_no_buttons_and_cannot_match(client, n
     viewer.user_permissions.add(Permission.objects.get(codename="view_knowledgeneed"))
     client.force_login(viewer)
     page = client.get(change_page(need)).content.decode()
-    assert "Budget tracking guide" in page and f'action="{match_url(need)}"' not in page
+    assert "Budget tracking guide" in page and 'name="_match_product"' not in page
     assert client.post(match_url(need), {"product": best.pk}).status_code == 403
 
 
