@@ -42,12 +42,12 @@ def product_set_status(*, product: KnowledgeProduct, status: str) -> KnowledgePr
             f"“{product.title}” is {product.get_status_display().lower()}; "
             f"it cannot become {Status(status).label.lower()}."
         )
-    if status == Status.PUBLISHED and product.status != Status.PUBLISHED:
-        if gaps := missing_for_publication(product):
-            raise ValidationError(
-                _("“%(title)s” cannot be published yet: it needs %(missing)s.")
-                % {"title": product.title, "missing": ", ".join(str(gap) for gap in gaps.values())}
-            )
+    gaps = missing_for_publication(product) if status == Status.PUBLISHED != product.status else {}
+    if gaps:
+        raise ValidationError(
+            _("“%(title)s” cannot be published yet: it needs %(missing)s.")
+            % {"title": product.title, "missing": ", ".join(str(gap) for gap in gaps.values())}
+        )
     product.status = status
     if status == Status.PUBLISHED and product.published_at is None:
         product.published_at = timezone.now()

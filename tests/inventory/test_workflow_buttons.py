@@ -184,7 +184,9 @@ class TestTheNextOfTheQueue:
     def test_the_list_filters_the_curator_came_with_are_kept(self, curator_client):
         first, second = nominated(3), nominated(2)
         filters = "_changelist_filters=q%3Dscore"
-        response = curator_client.post(f"{nomination_url(first)}?{filters}", {**typed(first), "_publish": "1"})
+        response = curator_client.post(
+            f"{nomination_url(first)}?{filters}", {**typed(first), "_publish": "1"}
+        )
         assert response["Location"] == f"{nomination_url(second)}?{filters}"
 
 
@@ -192,7 +194,9 @@ class TestTheButtons:
     def test_they_sit_in_the_row_of_buttons_after_save_styled_as_the_admins(self, curator_client):
         product = nominated(1)
         page = curator_client.get(nomination_url(product)).content.decode()
-        assert page.index('name="_save"') < page.index('name="_publish"') < page.index('name="_return_to_draft"')
+        assert (
+            page.index('name="_save"') < page.index('name="_publish"') < page.index('name="_return_to_draft"')
+        )
         assert '<input type="submit" value="Save and publish" name="_publish"' in page
         assert "review-form" not in page, "no separate form that drops what was typed"
 
@@ -239,7 +243,9 @@ class TestTypedOrganisations:
     def test_a_name_not_in_the_inventory_becomes_an_organisation_once(self, curator_client):
         product = nominated(1, nominated_organisations="Sahel Women")
         for _ in range(2):
-            curator_client.post(nomination_url(product), {**typed(product), "_create_organisation": "Sahel Women"})
+            curator_client.post(
+                nomination_url(product), {**typed(product), "_create_organisation": "Sahel Women"}
+            )
         assert Organisation.objects.filter(name="Sahel Women").count() == 1
         assert product.organisations.filter(name="Sahel Women").exists()
         page = curator_client.get(nomination_url(product)).content.decode()
