@@ -5,6 +5,8 @@ from django.db.models import Count
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -12,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from core.admin import CuratorAdmin, ExportAdmin, ReviewableAdmin, WorkflowAdmin, WorkflowForm
 from core.spreadsheets import readable_export_resource
+from inventory.admin.filters import ThemeTreeFilter
 from inventory.models import KnowledgeProduct, Partnership
 from needs import services
 from needs.matching import suggest_products
@@ -19,6 +22,12 @@ from needs.models import KnowledgeNeed, LearningActivity, LearningFormat
 from needs.resources import ActivityResource, NeedResource
 
 Status = KnowledgeNeed.Status
+Urgency = KnowledgeNeed.Urgency
+URGENCY_IN_SHORT = {
+    Urgency.LOW: gettext_lazy("low"),
+    Urgency.MEDIUM: gettext_lazy("medium"),
+    Urgency.HIGH: gettext_lazy("high"),
+}
 # Suggested products shown on a need's page, each with a button to match it.
 ADMIN_SUGGESTIONS = 8
 
@@ -89,22 +98,22 @@ class KnowledgeNeedAdmin(WorkflowAdmin, ReviewableAdmin, CuratorAdmin):
     def get_import_resource_classes(self, request):
         return [NeedResource]
 
+    # The key columns, short enough for a laptop's screen (static/css/admin.css cuts long texts).
     list_display = [
         "reference",
         "title",
         "partnership_or_name",
-        "organisation_name",
-        "urgency",
+        "urgency_in_short",
         "status",
         "matched_count",
-        "consent_to_publish",
-        "created_at",
+        "public",
+        "received",
     ]
     list_display_links = ["reference", "title"]
     list_filter = [
         "status",
         "urgency",
-        "themes",
+        ("themes", ThemeTreeFilter),
         "learning_formats",
         "partnership__programme",
         ("partnership", PartnershipListFilter),
@@ -168,9 +177,21 @@ class KnowledgeNeedAdmin(WorkflowAdmin, ReviewableAdmin, CuratorAdmin):
     def partnership_or_name(self, obj):
         return obj.partnership.name if obj.partnership_id else f"{obj.partnership_name} (typed in)"
 
-    @admin.display(description="matched products", ordering="matched_count")
+    @admin.display(description=gettext_lazy("matched"), ordering="matched_count")
     def matched_count(self, obj):
         return obj.matched_count
+
+    @admin.display(description=gettext_lazy("urgency"), ordering="urgency")
+    def urgency_in_short(self, obj):
+        return URGENCY_IN_SHORT[obj.urgency]
+
+    @admin.display(description=gettext_lazy("public"), boolean=True, ordering="consent_to_publish")
+    def public(self, obj):
+        return obj.consent_to_publish
+
+    @admin.display(description=gettext_lazy("received"), ordering="created_at")
+    def received(self, obj):
+        return date_format(timezone.localtime(obj.created_at), "SHORT_DATE_FORMAT")
 
     @admin.display(description="learning activities answering it")
     def activities_answering(self, obj):
@@ -334,7 +355,7 @@ class LearningActivityAdmin(CuratorAdmin):
         "need_count",
         "is_public",
     ]
-    list_filter = ["status", "learning_format", "open_to", "is_online", "themes"]
+    list_filter = ["status", "learning_format", "open_to", "is_online", ("themes", ThemeTreeFilter)]
     list_select_related = ["learning_format"]
     search_fields = ["title", "summary", "description", "location"]
     prepopulated_fields = {"slug": ["title"]}
