@@ -8,7 +8,7 @@ from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -162,6 +162,12 @@ class KnowledgeProductAdmin(WorkflowAdmin, ReviewableAdmin, CuratorAdmin):
 
     def has_export_permission(self, request):
         return self.has_change_permission(request)
+
+    def view_on_site(self, obj):
+        """The public page of a published product; the preview of any other (pages.views.product_preview)."""
+        if obj.is_public:
+            return obj.get_absolute_url()
+        return reverse("pages:product-preview", args=[obj.slug])
 
     # Review ------------------------------------------------------------------------------------------------
     def get_urls(self):
