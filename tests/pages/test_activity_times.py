@@ -26,7 +26,7 @@ def test_the_times_are_amsterdams_with_utc_beside_them(client, day, utc):
         start_date=day, start_time=datetime.time(14), end_time=datetime.time(16)
     )
     page = shown(client, activity)
-    assert f"14:00</time>–<time" in page
+    assert "14:00</time>–<time" in page
     assert f"(Amsterdam time; {utc})" in page
     starts = activity.starts_at.isoformat()
     assert f'<time datetime="{starts}" data-local-time>' in page
