@@ -82,6 +82,8 @@ class SheetAdmin(ImportMixin, ExportAdmin):
     """Import (CSV, Excel) with a row-by-row preview, and export."""
 
     import_template_name = "admin/knowledgemap/import.html"
+    # Both buttons on the list: "Import", and "Export these results" (the list as filtered, no row to select).
+    import_export_change_list_template = "admin/import_export/change_list_import_export.html"
 
     def has_import_permission(self, request):
         # An import both adds and changes records.
