@@ -231,7 +231,7 @@ class KnowledgeProductAdmin(WorkflowAdmin, ReviewableAdmin, CuratorAdmin):
         if status not in REVIEW_MOVES or product.status != Status.SUBMITTED:
             raise PermissionDenied(_("Only a submitted product can be published or returned to draft here."))
         self._move(request, [product], status)
-        return redirect("admin:inventory_knowledgeproduct_changelist")
+        return redirect(self.next_in_queue(request, product, Status.SUBMITTED))
 
     def _move(self, request, queryset, status):
         moved, refused = services.products_set_status(products=queryset, status=status)
