@@ -201,3 +201,16 @@ class TestWhatWasTypedIsSavedWithTheMatch:
         need, _, _ = need_and_products
         page = curator_client.get(change_page(need)).content.decode()
         assert page.index('name="_save"') < page.index('value="Save and match" name="_match"')
+
+
+def test_the_need_page_reads_a_fixed_number_of_queries_however_many_products_match(
+    curator_client, need_and_products, django_assert_max_num_queries
+):
+    need, _, _ = need_and_products
+    theme = need.themes.get()
+    curator_client.get(change_page(need))
+    with django_assert_max_num_queries(80) as few:
+        curator_client.get(change_page(need))
+    ProductFactory.create_batch(20, themes=[theme], summary="District budgets.")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        curator_client.get(change_page(need))

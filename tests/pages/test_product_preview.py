@@ -80,3 +80,11 @@ def test_the_preview_reads_a_fixed_number_of_queries(client, django_assert_max_n
     product.themes.add(*ThemeFactory.create_batch(10))
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(preview_url(product))
+
+
+def test_the_preview_offers_no_download_that_would_answer_404(client, nomination):
+    client.force_login(curator())
+    KnowledgeProduct.objects.filter(pk=nomination.pk).update(file="products/2026/guide.pdf")
+    page = client.get(preview_url(nomination)).content.decode()
+    assert reverse("inventory:product-download", args=[nomination.slug]) not in page
+    assert "Its file can be downloaded here once it is published." in page
