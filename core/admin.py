@@ -151,6 +151,13 @@ class ReviewableAdmin(admin.ModelAdmin):
         return self.has_review_permission(request) and not self.has_change_permission(request)
 
 
+def posted_id(request, name: str) -> int | None:
+    """The row id a button posted as `name`, or None when it is missing or no id at all (letters, or a
+    number no database column holds): such a value names nothing, and must not reach the database."""
+    text = request.POST.get(name, "")
+    return int(text) if text.isdigit() and len(text) < 19 else None
+
+
 class WorkflowForm(forms.ModelForm):
     """The change form of a record with a workflow (core.workflow.Workflow). When one of the admin's
     workflow buttons sent it, `requested_status` is the status asked for: the form checks that the record

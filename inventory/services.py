@@ -193,6 +193,8 @@ def product_link_new_organisation(*, product: KnowledgeProduct, name: str) -> Or
     """Add the organisation a nominator typed to the inventory, as "other" and without a country for a
     curator to complete, and link it to `product`. An organisation of that name is reused, not doubled."""
     name = " ".join(name.split())
+    if not name:
+        raise ValidationError(_("Give the organisation a name."))
     organisation = Organisation.objects.filter(name__iexact=name).first()
     if organisation is None:
         organisation = Organisation(name=name)

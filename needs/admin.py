@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from core.admin import CuratorAdmin, ExportAdmin, ReviewableAdmin, WorkflowAdmin, WorkflowForm
+from core.admin import CuratorAdmin, ExportAdmin, ReviewableAdmin, WorkflowAdmin, WorkflowForm, posted_id
 from core.spreadsheets import readable_export_resource
 from inventory.admin.filters import ThemeTreeFilter
 from inventory.models import KnowledgeProduct, Partnership
@@ -239,11 +239,11 @@ class KnowledgeNeedAdmin(WorkflowAdmin, ReviewableAdmin, CuratorAdmin):
     def save_related(self, request, form, formsets, change):
         """A suggestion's "Match" button submits the change form: what was typed is saved with the match."""
         super().save_related(request, form, formsets, change)
-        product_id = request.POST.get("_match_product", "")
-        if not (change and product_id.isdigit()):
+        if not (change and "_match_product" in request.POST):
             return
         need = form.instance
-        product = KnowledgeProduct.objects.filter(pk=product_id).first()
+        product_id = posted_id(request, "_match_product")
+        product = KnowledgeProduct.objects.filter(pk=product_id).first() if product_id else None
         if product is None:
             need._match_refused = _("That product no longer exists.")
             return

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from taggit.models import Tag
 
-from core.admin import CuratorAdmin, ReviewableAdmin, WorkflowAdmin, WorkflowForm
+from core.admin import CuratorAdmin, ReviewableAdmin, WorkflowAdmin, WorkflowForm, posted_id
 from inventory import completeness, services
 from inventory.admin.filters import LinkOrFileFilter, ThemeTreeFilter
 from inventory.models import Involvement, KnowledgeProduct, Nomination, Organisation, Theme
@@ -199,17 +199,27 @@ class KnowledgeProductAdmin(WorkflowAdmin, ReviewableAdmin, CuratorAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         product = form.instance
-        if organisation_id := request.POST.get("_link_organisation", ""):
+        if "_link_organisation" in request.POST:
+            organisation_id = posted_id(request, "_link_organisation")
             organisation = (
-                Organisation.objects.filter(pk=organisation_id).first() if organisation_id.isdigit() else None
+                Organisation.objects.filter(pk=organisation_id).first() if organisation_id else None
             )
-            if organisation is not None:
+            if organisation is None:
+                product._link_refused = _("That organisation no longer exists.")
+            else:
                 services.product_link_organisation(product=product, organisation=organisation)
                 product._linked = organisation
-        elif name := request.POST.get("_create_organisation", "").strip():
-            product._linked = services.product_link_new_organisation(product=product, name=name)
+        elif "_create_organisation" in request.POST:
+            try:
+                name = request.POST["_create_organisation"]
+                product._linked = services.product_link_new_organisation(product=product, name=name)
+            except ValidationError as error:
+                product._link_refused = " ".join(error.messages)
 
     def response_change(self, request, obj):
+        if refused := getattr(obj, "_link_refused", None):
+            self.message_user(request, _("Saved, but no organisation linked: %s") % refused, messages.ERROR)
+            return redirect(request.path)
         if linked := getattr(obj, "_linked", None):
             self.message_user(
                 request,

@@ -264,3 +264,35 @@ def test_the_change_form_reads_a_fixed_number_of_queries_however_many_organisati
     OrganisationFactory.create_batch(50)
     with django_assert_max_num_queries(len(few.captured_queries)):
         curator_client.get(url)
+
+
+class TestBadButtonValuesSayWhyAndKeepTheEdits:
+    @pytest.mark.parametrize("value", ["", "abc", "999999", "99999999999999999999999"])
+    def test_an_organisation_that_is_no_id_or_gone(self, curator_client, value):
+        product = nominated(1, nominated_organisations="Delta Rights")
+        edits = typed(product, title="Edited anyway")
+        response = curator_client.post(
+            nomination_url(product), {**edits, "_link_organisation": value}, follow=True
+        )
+        assert (
+            "Saved, but no organisation linked: That organisation no longer exists."
+            in response.content.decode()
+        )
+        product.refresh_from_db()
+        assert product.title == "Edited anyway"
+
+    @pytest.mark.parametrize(
+        ("name", "reason"),
+        [
+            ("   ", "Give the organisation a name."),
+            ("x" * 300, "Ensure this value has at most 200 characters"),
+        ],
+    )
+    def test_a_new_organisation_without_a_fitting_name(self, curator_client, name, reason):
+        product = nominated(1, nominated_organisations="Delta Rights")
+        response = curator_client.post(
+            nomination_url(product), {**typed(product), "_create_organisation": name}, follow=True
+        )
+        assert response.status_code == 200
+        assert reason in response.content.decode()
+        assert not product.organisations.filter(name__startswith="xxx").exists()

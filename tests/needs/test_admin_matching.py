@@ -214,3 +214,15 @@ def test_the_need_page_reads_a_fixed_number_of_queries_however_many_products_mat
     ProductFactory.create_batch(20, themes=[theme], summary="District budgets.")
     with django_assert_max_num_queries(len(few.captured_queries)):
         curator_client.get(change_page(need))
+
+
+@pytest.mark.parametrize("value", ["", "abc", "999999", "99999999999999999999999"])
+def test_a_match_button_naming_no_product_says_so_and_keeps_the_notes(
+    curator_client, need_and_products, value
+):
+    need, _, _ = need_and_products
+    edits = need_form(need, curator_notes="Kept.")
+    response = curator_client.post(change_page(need), {**edits, "_match_product": value}, follow=True)
+    assert "Saved, but not matched: That product no longer exists." in response.content.decode()
+    need.refresh_from_db()
+    assert (need.curator_notes, need.matched_products.count()) == ("Kept.", 0)
