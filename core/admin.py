@@ -7,12 +7,21 @@
   imported takes `HistoryAdmin, ExportAdmin` instead.
 - `ReviewableAdmin`: the "review" permission that Reviewers hold (see core/groups.py); actions
   declared with `permissions=["review"]` are theirs.
+- `WorkflowAdmin` and `WorkflowForm`: buttons of the change form ("Save and publish") that save what was
+  typed and move the record along its workflow in the same transaction, then open the next record of the
+  same queue.
 """
 
+from typing import ClassVar
+
 import tablib
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -73,6 +82,8 @@ class SheetAdmin(ImportMixin, ExportAdmin):
     """Import (CSV, Excel) with a row-by-row preview, and export."""
 
     import_template_name = "admin/knowledgemap/import.html"
+    # Both buttons on the list: "Import", and "Export these results" (the list as filtered, no row to select).
+    import_export_change_list_template = "admin/import_export/change_list_import_export.html"
 
     def has_import_permission(self, request):
         # An import both adds and changes records.
@@ -138,3 +149,132 @@ class ReviewableAdmin(admin.ModelAdmin):
 
     def is_reviewer_only(self, request) -> bool:
         return self.has_review_permission(request) and not self.has_change_permission(request)
+
+
+def posted_id(request, name: str) -> int | None:
+    """The row id a button posted as `name`, or None when it is missing or no id at all (letters, or a
+    number no database column holds): such a value names nothing, and must not reach the database."""
+    text = request.POST.get(name, "")
+    return int(text) if text.isdigit() and len(text) < 19 else None
+
+
+class WorkflowForm(forms.ModelForm):
+    """The change form of a record with a workflow (core.workflow.Workflow). When one of the admin's
+    workflow buttons sent it, `requested_status` is the status asked for: the form checks that the record
+    may move there (`check_move`), and leaves the status field alone, since the service makes the move."""
+
+    requested_status: ClassVar[str | None] = None
+
+    def clean(self):
+        cleaned = super().clean()
+        status = self.requested_status
+        if status is None or self.instance.pk is None:
+            return cleaned
+        stored = self.stored_status()
+        cleaned["status"] = stored
+        if not self.instance.can_move_to(status):
+            self.add_error(
+                None,
+                _("A record that is %(stored)s cannot become %(status)s.")
+                % {
+                    "stored": self.instance.Status(stored).label.lower(),
+                    "status": self.instance.Status(status).label.lower(),
+                },
+            )
+        else:
+            for field, message in self.check_move(status, cleaned):
+                self.add_error(field, message)
+        return cleaned
+
+    def stored_status(self) -> str | None:
+        """The status the record has in the database (a reverted old version has it from there too)."""
+        if self.instance.pk is None:
+            return None
+        stored = getattr(self.instance, "_stored_status", None)
+        if stored is None:
+            stored = (
+                self.instance._meta.model._default_manager.filter(pk=self.instance.pk)
+                .values_list("status", flat=True)
+                .first()
+            )
+        return stored
+
+    def check_move(self, status: str, cleaned: dict) -> list[tuple[str | None, str]]:
+        """What stops the record, as typed, from becoming `status`: [(field or None, message)]."""
+        return []
+
+
+class WorkflowAdmin(admin.ModelAdmin):
+    """Workflow buttons in the change form's row of buttons. `workflow_buttons` maps each button's name to
+    the status it moves the record to and its label; `move()` calls the service that makes the move.
+
+    The admin saves a change form in one transaction; the move runs in it, after the record and its
+    relations are saved, so the edits and the move are kept or lost together. Afterwards the curator
+    lands on the next record of the queue the record was in: the records with the status it had, oldest
+    first."""
+
+    workflow_buttons: ClassVar[dict[str, tuple[str, str]]] = {}
+
+    def requested_status(self, request) -> str | None:
+        if request.method != "POST":
+            return None
+        return next(
+            (status for name, (status, _l) in self.workflow_buttons.items() if name in request.POST), None
+        )
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        status = self.requested_status(request) if change else None
+        return type(form.__name__, (form,), {"requested_status": status})
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if change and obj is not None and self.has_change_permission(request, obj):
+            context["workflow_buttons"] = [
+                (name, label)
+                for name, (status, label) in self.workflow_buttons.items()
+                if status != obj._stored_status and obj.can_move_to(status)
+            ]
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def move(self, request, obj, status: str) -> str:
+        """Move `obj` to `status` through its service; returns what to tell the curator. Raises
+        ValidationError when the service refuses."""
+        raise NotImplementedError
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        status = self.requested_status(request) if change else None
+        if status is None:
+            return
+        obj = form.instance
+        obj._queue_status = obj._stored_status
+        try:
+            obj._moved = self.move(request, obj, status)
+        except ValidationError as error:
+            # Checked by the form already, so only a change made meanwhile gets here: keep nothing.
+            transaction.set_rollback(True)
+            obj._refused = " ".join(error.messages)
+
+    def response_change(self, request, obj):
+        if refused := getattr(obj, "_refused", None):
+            self.message_user(request, _("Nothing was saved: %s") % refused, messages.ERROR)
+            return HttpResponseRedirect(request.path)
+        if moved := getattr(obj, "_moved", None):
+            self.message_user(request, moved, messages.SUCCESS)
+            return HttpResponseRedirect(self.next_in_queue(request, obj, obj._queue_status))
+        return super().response_change(request, obj)
+
+    def next_in_queue(self, request, obj, status: str) -> str:
+        """The change page of the record after `obj` among those with `status`, oldest first (the first
+        of them when `obj` was the last); the list of them when none is left."""
+        queue = (
+            self.get_queryset(request).filter(status=status).exclude(pk=obj.pk).order_by("created_at", "pk")
+        )
+        later = Q(created_at__gt=obj.created_at) | Q(created_at=obj.created_at, pk__gt=obj.pk)
+        following = queue.filter(later).only("pk").first() or queue.only("pk").first()
+        preserved = {"preserved_filters": self.get_preserved_filters(request), "opts": self.opts}
+        if following is None:
+            url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
+            return add_preserved_filters(preserved, url)
+        url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[following.pk])
+        return add_preserved_filters(preserved, url)

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import models
+from django.db.models import signals
 from simple_history.models import HistoricalRecords
 
 _RECORDS: dict[type[models.Model], HistoricalRecords] = {}
@@ -22,6 +23,18 @@ class History(HistoricalRecords):
         super().finalize(sender, **kwargs)
         if sender is self.cls:
             _RECORDS[sender] = self
+
+
+def record_proxy_saves(proxy: type[models.Model]) -> None:
+    """Give saves and deletes through a proxy model (the nominations' queue is one of products) their
+    entry in the history of the model it stands for: Django names the proxy as the signals' sender."""
+    records = _RECORDS[proxy._meta.concrete_model]
+    label = proxy._meta.label_lower
+    signals.post_save.connect(records.post_save, sender=proxy, weak=False, dispatch_uid=f"history-{label}")
+    signals.pre_delete.connect(records.pre_delete, sender=proxy, weak=False, dispatch_uid=f"history-{label}")
+    signals.post_delete.connect(
+        records.post_delete, sender=proxy, weak=False, dispatch_uid=f"history-deleted-{label}"
+    )
 
 
 def pause_history(instance: models.Model) -> None:

@@ -22,3 +22,9 @@ class InventoryConfig(AppConfig):
         "TaggedProduct",
         "taggit.Tag",
     ]
+
+    def ready(self):
+        from core.history import record_proxy_saves
+        from inventory.models import Nomination
+
+        record_proxy_saves(Nomination)

@@ -13,6 +13,7 @@ from core.spreadsheets import (
     SEPARATOR,
     ChoiceWidget,
     KeepWhenBlankTextWidget,
+    LinkWidget,
     Lookup,
     RelatedSetWidget,
     RelatedWidget,
@@ -232,7 +233,7 @@ class ProductResource(SheetResource):
     languages = relation("languages", RelatedSetWidget(languages()))
     stakeholders = relation("stakeholders", InvolvementsWidget())
     year = column("year", WholeNumberWidget())
-    url = column("url", TextWidget())
+    url = column("url", LinkWidget())
     status = column("status", ChoiceWidget(KnowledgeProduct.Status, "status"), keep_when_blank=True)
     featured = column("featured", YesNoWidget(), keep_when_blank=True)
 
@@ -314,7 +315,7 @@ class OrganisationResource(SheetResource):
     name = column("name", TextWidget())
     kind = column("kind", ChoiceWidget(Organisation.Kind, "kind of organisation"), keep_when_blank=True)
     country = column("country", RelatedWidget(countries()))
-    website = column("website", TextWidget())
+    website = column("website", LinkWidget())
     is_partos_member = column(
         "partos_member", YesNoWidget(), attribute="is_partos_member", keep_when_blank=True
     )
@@ -364,7 +365,7 @@ class PartnershipResource(SheetResource):
     members = relation("members", MembersWidget())
     themes = relation("themes", RelatedSetWidget(themes()))
     countries = relation("countries", RelatedSetWidget(countries()))
-    website = column("website", TextWidget())
+    website = column("website", LinkWidget())
     summary = column("summary", TextWidget())
 
     natural_key_description = "name in this programme"

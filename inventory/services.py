@@ -19,6 +19,7 @@ from taggit.models import Tag
 
 from core.spreadsheets import normalise
 from core.submissions import one_line, send_after_commit
+from inventory.completeness import missing_for_publication
 from inventory.models import (
     Country,
     KnowledgeProduct,
@@ -34,11 +35,18 @@ Status = KnowledgeProduct.Status
 
 @transaction.atomic
 def product_set_status(*, product: KnowledgeProduct, status: str) -> KnowledgeProduct:
-    """Move a product along its workflow (draft → submitted → published → archived)."""
+    """Move a product along its workflow (draft → submitted → published → archived). A product is
+    published only when it is complete (inventory.completeness)."""
     if not product.can_move_to(status):
         raise ValidationError(
             f"“{product.title}” is {product.get_status_display().lower()}; "
             f"it cannot become {Status(status).label.lower()}."
+        )
+    gaps = missing_for_publication(product) if status == Status.PUBLISHED != product.status else {}
+    if gaps:
+        raise ValidationError(
+            _("“%(title)s” cannot be published yet: it needs %(missing)s.")
+            % {"title": product.title, "missing": ", ".join(str(gap) for gap in gaps.values())}
         )
     product.status = status
     if status == Status.PUBLISHED and product.published_at is None:
@@ -93,8 +101,8 @@ def product_nominate(
         url=url,
         year=year,
         status=Status.SUBMITTED,
-        # An organisation naming a product among its best is what "featured" means.
-        featured=True,
+        # Featuring a product is the curators' decision, never the nominator's.
+        featured=False,
         nominator_name=nominator_name,
         nominator_organisation=nominator_organisation,
         nominator_email=nominator_email,
@@ -172,6 +180,28 @@ def nomination_mails(*, product: KnowledgeProduct, site_url: str) -> list[EmailM
             )
         )
     return mails
+
+
+@transaction.atomic
+def product_link_organisation(*, product: KnowledgeProduct, organisation: Organisation) -> None:
+    """Record that `organisation` made `product`: what a curator does with a name the nominator typed."""
+    product.organisations.add(organisation)
+
+
+@transaction.atomic
+def product_link_new_organisation(*, product: KnowledgeProduct, name: str) -> Organisation:
+    """Add the organisation a nominator typed to the inventory, as "other" and without a country for a
+    curator to complete, and link it to `product`. An organisation of that name is reused, not doubled."""
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError(_("Give the organisation a name."))
+    organisation = Organisation.objects.filter(name__iexact=name).first()
+    if organisation is None:
+        organisation = Organisation(name=name)
+        organisation.full_clean()
+        organisation.save()
+    product_link_organisation(product=product, organisation=organisation)
+    return organisation
 
 
 def products_set_featured(*, products: Iterable[KnowledgeProduct], featured: bool) -> int:

@@ -14,10 +14,6 @@ from opendata.sitemaps import (
     in_every_language,
 )
 
-admin.site.site_header = "Knowledge map — curators"
-admin.site.site_title = "Knowledge map curators"
-admin.site.index_title = "The inventory, needs and learning"
-
 # Each section in English (sitemap-products.xml) and in Dutch (sitemap-products-nl.xml), every address with
 # its alternates in both languages.
 SITEMAPS = in_every_language(

@@ -1,4 +1,3 @@
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -6,11 +5,16 @@ from django.db.models import Count
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from core.admin import CuratorAdmin, ExportAdmin, ReviewableAdmin
+from core.admin import CuratorAdmin, ExportAdmin, ReviewableAdmin, WorkflowAdmin, WorkflowForm, posted_id
 from core.spreadsheets import readable_export_resource
+from inventory.admin.filters import ThemeTreeFilter
 from inventory.models import KnowledgeProduct, Partnership
 from needs import services
 from needs.matching import suggest_products
@@ -18,6 +22,12 @@ from needs.models import KnowledgeNeed, LearningActivity, LearningFormat
 from needs.resources import ActivityResource, NeedResource
 
 Status = KnowledgeNeed.Status
+Urgency = KnowledgeNeed.Urgency
+URGENCY_IN_SHORT = {
+    Urgency.LOW: gettext_lazy("low"),
+    Urgency.MEDIUM: gettext_lazy("medium"),
+    Urgency.HIGH: gettext_lazy("high"),
+}
 # Suggested products shown on a need's page, each with a button to match it.
 ADMIN_SUGGESTIONS = 8
 
@@ -50,7 +60,7 @@ class PartnershipListFilter(admin.RelatedOnlyFieldListFilter):
         return [(partnership.pk, str(partnership)) for partnership in partnerships]
 
 
-class KnowledgeNeedAdminForm(forms.ModelForm):
+class KnowledgeNeedAdminForm(WorkflowForm):
     class Meta:
         model = KnowledgeNeed
         fields = ["status", "matched_products"]  # The admin adds the other fields of its fieldsets.
@@ -60,6 +70,11 @@ class KnowledgeNeedAdminForm(forms.ModelForm):
         if cleaned.get("status") == Status.MATCHED and not cleaned.get("matched_products"):
             self.add_error("matched_products", "A matched need needs at least one matched product.")
         return cleaned
+
+    def check_move(self, status, cleaned):
+        if status == Status.MATCHED and not cleaned.get("matched_products"):
+            return [("matched_products", _("Add the products that answer it first, then match it."))]
+        return []
 
 
 class NeedExportResource(readable_export_resource(KnowledgeNeed, include=["reference", "created_at"])):
@@ -71,32 +86,34 @@ class NeedExportResource(readable_export_resource(KnowledgeNeed, include=["refer
 
 
 @admin.register(KnowledgeNeed)
-class KnowledgeNeedAdmin(ReviewableAdmin, CuratorAdmin):
+class KnowledgeNeedAdmin(WorkflowAdmin, ReviewableAdmin, CuratorAdmin):
     """Curators do everything; reviewers read the needs and move them along with the status actions."""
 
     form = KnowledgeNeedAdminForm
+    workflow_buttons = {"_match": (Status.MATCHED, gettext_lazy("Save and match"))}
+    save_on_top = True  # The buttons in sight at the top, and first in the form: Enter saves, nothing more.
     change_form_template = "admin/needs/knowledgeneed/change_form.html"
     resource_classes = [NeedExportResource]
 
     def get_import_resource_classes(self, request):
         return [NeedResource]
 
+    # The key columns, short enough for a laptop's screen (static/css/admin.css cuts long texts).
     list_display = [
         "reference",
         "title",
         "partnership_or_name",
-        "organisation_name",
-        "urgency",
+        "urgency_in_short",
         "status",
         "matched_count",
-        "consent_to_publish",
-        "created_at",
+        "public",
+        "received",
     ]
     list_display_links = ["reference", "title"]
     list_filter = [
         "status",
         "urgency",
-        "themes",
+        ("themes", ThemeTreeFilter),
         "learning_formats",
         "partnership__programme",
         ("partnership", PartnershipListFilter),
@@ -160,9 +177,21 @@ class KnowledgeNeedAdmin(ReviewableAdmin, CuratorAdmin):
     def partnership_or_name(self, obj):
         return obj.partnership.name if obj.partnership_id else f"{obj.partnership_name} (typed in)"
 
-    @admin.display(description="matched products", ordering="matched_count")
+    @admin.display(description=gettext_lazy("matched"), ordering="matched_count")
     def matched_count(self, obj):
         return obj.matched_count
+
+    @admin.display(description=gettext_lazy("urgency"), ordering="urgency")
+    def urgency_in_short(self, obj):
+        return URGENCY_IN_SHORT[obj.urgency]
+
+    @admin.display(description=gettext_lazy("public"), boolean=True, ordering="consent_to_publish")
+    def public(self, obj):
+        return obj.consent_to_publish
+
+    @admin.display(description=gettext_lazy("received"), ordering="created_at")
+    def received(self, obj):
+        return date_format(timezone.localtime(obj.created_at), "SHORT_DATE_FORMAT")
 
     @admin.display(description="learning activities answering it")
     def activities_answering(self, obj):
@@ -199,6 +228,52 @@ class KnowledgeNeedAdmin(ReviewableAdmin, CuratorAdmin):
                 "can_match": self.has_change_permission(request, need),
             }
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def move(self, request, obj, status):
+        services.need_set_status(need=obj, status=status)
+        return _("%(reference)s saved and now %(status)s.") % {
+            "reference": obj.reference,
+            "status": Status(status).label.lower(),
+        }
+
+    def save_related(self, request, form, formsets, change):
+        """A suggestion's "Match" button submits the change form: what was typed is saved with the match."""
+        super().save_related(request, form, formsets, change)
+        if not (change and "_match_product" in request.POST):
+            return
+        need = form.instance
+        product_id = posted_id(request, "_match_product")
+        product = KnowledgeProduct.objects.filter(pk=product_id).first() if product_id else None
+        if product is None:
+            need._match_refused = _("That product no longer exists.")
+            return
+        try:
+            moved = services.need_match_product(need=need, product=product)
+        except ValidationError as error:
+            need._match_refused = " ".join(error.messages)
+        else:
+            need._matched = self._matched_message(need, product, moved)
+
+    def _matched_message(self, need, product, moved):
+        if moved:
+            return _("Saved, and matched “%(title)s” to %(reference)s; it is now %(status)s.") % {
+                "title": product.title,
+                "reference": need.reference,
+                "status": need.get_status_display().lower(),
+            }
+        return _("Saved, and matched “%(title)s” to %(reference)s.") % {
+            "title": product.title,
+            "reference": need.reference,
+        }
+
+    def response_change(self, request, obj):
+        if refused := getattr(obj, "_match_refused", None):
+            self.message_user(request, _("Saved, but not matched: %s") % refused, messages.ERROR)
+            return HttpResponseRedirect(request.path)
+        if matched := getattr(obj, "_matched", None):
+            self.message_user(request, matched, messages.SUCCESS)
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
 
     def match_product_view(self, request, object_id):
         """POST product=<id>: record that the product answers the need, then back to the need's page."""
@@ -280,7 +355,7 @@ class LearningActivityAdmin(CuratorAdmin):
         "need_count",
         "is_public",
     ]
-    list_filter = ["status", "learning_format", "open_to", "is_online", "themes"]
+    list_filter = ["status", "learning_format", "open_to", "is_online", ("themes", ThemeTreeFilter)]
     list_select_related = ["learning_format"]
     search_fields = ["title", "summary", "description", "location"]
     prepopulated_fields = {"slug": ["title"]}

@@ -1,5 +1,9 @@
 """Knowledge needs of the new partnerships, and the learning activities built on them."""
 
+import datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -342,3 +346,18 @@ class LearningActivity(SluggedModel):
     @property
     def is_one_day(self) -> bool:
         return self.last_day == self.start_date
+
+    @property
+    def starts_at(self) -> datetime.datetime | None:
+        """The start as an instant: its times are the site's (Amsterdam's). None for an all-day activity."""
+        if self.start_date is None or self.start_time is None:
+            return None
+        return datetime.datetime.combine(
+            self.start_date, self.start_time, tzinfo=ZoneInfo(settings.TIME_ZONE)
+        )
+
+    @property
+    def ends_at(self) -> datetime.datetime | None:
+        if self.starts_at is None or self.end_time is None:
+            return None
+        return datetime.datetime.combine(self.last_day, self.end_time, tzinfo=ZoneInfo(settings.TIME_ZONE))

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("products/", views.product_list, name="product-list"),
     path("products/<slug:slug>/", views.product_detail, name="product-detail"),
+    path("products/<slug:slug>/preview/", views.product_preview, name="product-preview"),
     path("partnerships/", views.partnership_list, name="partnership-list"),
     path("partnerships/<slug:slug>/", views.partnership_detail, name="partnership-detail"),
     path("organisations/", views.organisation_list, name="organisation-list"),

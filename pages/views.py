@@ -5,8 +5,10 @@ Only published products are ever shown or counted here: every product query star
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_safe
 
 from core.freshness import cached
@@ -104,22 +106,7 @@ def _refused(filterset) -> list[dict]:
 
 @require_safe
 def product_detail(request, slug):
-    product = get_object_or_404(
-        KnowledgeProduct.objects.published()
-        .select_related("product_type")
-        .prefetch_related(
-            "tags",
-            Prefetch("organisations", Organisation.objects.select_related("country")),
-            Prefetch("partnerships", Partnership.objects.select_related("programme")),
-            Prefetch(
-                "involvements",
-                Involvement.objects.select_related("stakeholder__organisation").order_by(
-                    "stakeholder__name", "role"
-                ),
-            ),
-        ),
-        slug=slug,
-    )
+    product = get_object_or_404(_product_with_relations().published(), slug=slug)
     # Its themes, countries and languages from the facet index, which knows them: three queries fewer.
     index = facet_index.current()
     themes = [Theme(slug=row.key, name=row.name) for row in index.linked("theme", product.pk)]
@@ -138,6 +125,47 @@ def product_detail(request, slug):
         ),
     }
     return render(request, "pages/product_detail.html", context)
+
+
+def _product_with_relations():
+    return KnowledgeProduct.objects.select_related("product_type").prefetch_related(
+        "tags",
+        Prefetch("organisations", Organisation.objects.select_related("country")),
+        Prefetch("partnerships", Partnership.objects.select_related("programme")),
+        Prefetch(
+            "involvements",
+            Involvement.objects.select_related("stakeholder__organisation").order_by(
+                "stakeholder__name", "role"
+            ),
+        ),
+    )
+
+
+@require_safe
+def product_preview(request, slug):
+    """An unpublished product's page as the public will see it, marked as a preview, for staff who may see
+    the product in the admin. Everyone else gets the 404 a product that does not exist gets; no cache keeps
+    it and no search engine indexes it."""
+    user = request.user
+    if not (user.is_active and user.is_staff and user.has_perm("inventory.view_knowledgeproduct")):
+        raise Http404
+    product = get_object_or_404(_product_with_relations(), slug=slug)
+    if product.is_public:
+        return redirect(product)
+    context = {
+        "product": product,
+        "preview": True,
+        # The facet index holds published products only: these come from the product itself.
+        "product_themes": list(product.themes.all()),
+        "product_countries": list(product.countries.all()),
+        "product_languages": list(product.languages.all()),
+        "stakeholders": _stakeholders_by_scope(product.involvements.all()),
+        "related": [],
+    }
+    response = render(request, "pages/product_detail.html", context)
+    add_never_cache_headers(response)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
 
 
 def _stakeholders_by_scope(involvements) -> list[dict]:

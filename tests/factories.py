@@ -134,6 +134,21 @@ class ProductFactory(factory.django.DjangoModelFactory):
             self.languages.set([language(code) for code in extracted])
 
 
+def complete_product(**kwargs) -> KnowledgeProduct:
+    """A product with everything publishing asks for (inventory.completeness): a link, an organisation, a
+    theme, a country and a language besides the factory's type and year. Draft unless told otherwise."""
+    values = {
+        "status": KnowledgeProduct.Status.DRAFT,
+        "published_at": None,
+        "url": "https://example.org/product",
+        "organisations": [OrganisationFactory()],
+        "themes": [ThemeFactory()],
+        "countries": ["KE"],
+        "languages": ["en"],
+    }
+    return ProductFactory(**{**values, **kwargs})
+
+
 class InvolvementFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Involvement

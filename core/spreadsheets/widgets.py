@@ -1,8 +1,10 @@
 """Cells to values and back: relations by name or code, choices by value or label, yes/no, text."""
 
+import difflib
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from django import forms
 from django.db import models
 from import_export import fields, widgets
 
@@ -80,12 +82,25 @@ class Lookup:
     def find(self, value: Any):
         found = self.index.get(normalise(value))
         if found is None:
-            raise ValueError(f"unknown {self.noun} “{tidy(value)}”")
+            raise ValueError(f"unknown {self.noun} “{tidy(value)}”{self._did_you_mean(value)}")
         if found is AMBIGUOUS:
             raise ValueError(
                 f"“{tidy(value)}” names more than one {self.noun}: give its {self.fallback_label}"
             )
         return found
+
+    def _did_you_mean(self, value: Any) -> str:
+        """The closest known names (difflib's ratio), for a name that is not known: a typo, mostly."""
+        close = difflib.get_close_matches(normalise(value), list(self.index), n=6, cutoff=0.6)
+        labels = []
+        for key in close:
+            found = self.index[key]
+            label = key if found is AMBIGUOUS else self.label_of(found)
+            if label not in labels:
+                labels.append(label)
+        if not labels:
+            return ""
+        return " (did you mean " + " or ".join(f"“{label}”" for label in labels[:3]) + "?)"
 
     def find_all(self, values: Iterable[Any]) -> list:
         found, problems = [], []
@@ -258,6 +273,14 @@ class TextWidget(widgets.CharWidget):
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         return super().clean(value, row, **kwargs).strip()
+
+
+class LinkWidget(TextWidget):
+    """A web address, read as the forms read one (Django's URLField): typed without a scheme, it is https."""
+
+    def clean(self, value, row=None, **kwargs):
+        text = super().clean(value, row, **kwargs)
+        return forms.URLField(assume_scheme="https").to_python(text) if text else text
 
 
 class KeepWhenBlankTextWidget(TextWidget):

@@ -1,24 +1,34 @@
 """Knowledge products: the curators' full admin, and the reviewers' view of nominations."""
 
+import difflib
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from taggit.models import Tag
 
-from core.admin import CuratorAdmin, ReviewableAdmin
-from inventory import services
-from inventory.models import Involvement, KnowledgeProduct, Nomination, Theme
+from core.admin import CuratorAdmin, ReviewableAdmin, WorkflowAdmin, WorkflowForm, posted_id
+from inventory import completeness, services
+from inventory.admin.filters import LinkOrFileFilter, ThemeTreeFilter
+from inventory.models import Involvement, KnowledgeProduct, Nomination, Organisation, Theme
 from inventory.resources import ProductResource
 
 Status = KnowledgeProduct.Status
 # What a reviewer may do with a nomination: publish it, or return it to draft.
 REVIEW_MOVES = {Status.PUBLISHED: gettext_lazy("Publish"), Status.DRAFT: gettext_lazy("Return to draft")}
+# What a curator may do with what is typed in the change form: save it and move the product on.
+WORKFLOW_BUTTONS = {
+    "_publish": (Status.PUBLISHED, gettext_lazy("Save and publish")),
+    "_return_to_draft": (Status.DRAFT, gettext_lazy("Save and return to draft")),
+}
 
 
 class InvolvementInline(admin.TabularInline):
@@ -39,10 +49,51 @@ class TagForm(forms.Form):
     tag = forms.ModelChoiceField(Tag.objects.order_by("name"), label=gettext_lazy("Tag"))
 
 
+class ProductAdminForm(WorkflowForm):
+    """The product as the curator typed it; publishing it, by the button or the status, needs a complete
+    record, and the form names what is missing."""
+
+    class Meta:
+        model = KnowledgeProduct
+        fields = ["status"]  # The admin adds the other fields of its fieldsets.
+
+    def clean(self):
+        cleaned = super().clean()
+        stored = self.stored_status()
+        if self.requested_status is None and cleaned.get("status") == Status.PUBLISHED != stored:
+            for field, message in self.check_move(Status.PUBLISHED, cleaned):
+                self.add_error(field, message)
+        return cleaned
+
+    def check_move(self, status, cleaned):
+        if status != Status.PUBLISHED:
+            return []
+        gaps = completeness.missing({**cleaned, "file": cleaned.get("file") or self.instance.file})
+        if not gaps:
+            return []
+        summary = _("It cannot be published yet: it needs %(missing)s.") % {
+            "missing": ", ".join(str(label) for label in gaps.values())
+        }
+        fields = [(field if field in self.fields else None, _("Needed to publish.")) for field in gaps]
+        return [(None, summary), *fields]
+
+
 @admin.register(KnowledgeProduct)
-class KnowledgeProductAdmin(ReviewableAdmin, CuratorAdmin):
-    list_display = ["title", "product_type", "status", "featured", "year", "published_at", "updated_at"]
-    list_filter = ["status", "featured", "product_type", "themes", "partnerships__programme", "year"]
+class KnowledgeProductAdmin(WorkflowAdmin, ReviewableAdmin, CuratorAdmin):
+    form = ProductAdminForm
+    workflow_buttons = WORKFLOW_BUTTONS
+    save_on_top = True  # The buttons in sight at the top, and first in the form: Enter saves, nothing more.
+    # The key columns, short enough for a laptop's screen (static/css/admin.css cuts long texts).
+    list_display = ["title", "product_type", "status", "featured", "year", "published", "updated"]
+    list_filter = [
+        "status",
+        "featured",
+        "product_type",
+        ("themes", ThemeTreeFilter),
+        "partnerships__programme",
+        LinkOrFileFilter,
+        "year",
+    ]
     list_select_related = ["product_type"]
     search_fields = ["title", "summary", "description", "why_valuable", "nominator_name", "nominator_email"]
     autocomplete_fields = [
@@ -94,6 +145,14 @@ class KnowledgeProductAdmin(ReviewableAdmin, CuratorAdmin):
         ("Record", {"fields": ["published_at", "created_at", "updated_at"]}),
     ]
 
+    @admin.display(description=gettext_lazy("published"), ordering="published_at")
+    def published(self, obj):
+        return short_date(obj.published_at)
+
+    @admin.display(description=gettext_lazy("updated"), ordering="updated_at")
+    def updated(self, obj):
+        return short_date(obj.updated_at)
+
     def get_queryset(self, request):
         queryset = super().get_queryset(request).prefetch_related("tags")
         if self.is_reviewer_only(request):
@@ -103,6 +162,12 @@ class KnowledgeProductAdmin(ReviewableAdmin, CuratorAdmin):
 
     def has_export_permission(self, request):
         return self.has_change_permission(request)
+
+    def view_on_site(self, obj):
+        """The public page of a published product; the preview of any other (pages.views.product_preview)."""
+        if obj.is_public:
+            return obj.get_absolute_url()
+        return reverse("pages:product-preview", args=[obj.slug])
 
     # Review ------------------------------------------------------------------------------------------------
     def get_urls(self):
@@ -116,9 +181,54 @@ class KnowledgeProductAdmin(ReviewableAdmin, CuratorAdmin):
         ]
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        if obj is not None and self.has_review_permission(request) and obj.status == Status.SUBMITTED:
+        if obj is not None and self.is_reviewer_only(request) and obj.status == Status.SUBMITTED:
+            # Reviewers change nothing but the status: their buttons need no form of their own.
             context["review_moves"] = list(REVIEW_MOVES.items())
+        if obj is not None and self.has_change_permission(request, obj):
+            context["organisations_typed"] = organisations_typed(obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def move(self, request, obj, status):
+        services.product_set_status(product=obj, status=status)
+        return _("“%(title)s” saved and now %(status)s.") % {
+            "title": obj.title,
+            "status": Status(status).label.lower(),
+        }
+
+    # The organisations the nominator typed: each linked to one of the inventory, or made one ----------------
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        product = form.instance
+        if "_link_organisation" in request.POST:
+            organisation_id = posted_id(request, "_link_organisation")
+            organisation = (
+                Organisation.objects.filter(pk=organisation_id).first() if organisation_id else None
+            )
+            if organisation is None:
+                product._link_refused = _("That organisation no longer exists.")
+            else:
+                services.product_link_organisation(product=product, organisation=organisation)
+                product._linked = organisation
+        elif "_create_organisation" in request.POST:
+            try:
+                name = request.POST["_create_organisation"]
+                product._linked = services.product_link_new_organisation(product=product, name=name)
+            except ValidationError as error:
+                product._link_refused = " ".join(error.messages)
+
+    def response_change(self, request, obj):
+        if refused := getattr(obj, "_link_refused", None):
+            self.message_user(request, _("Saved, but no organisation linked: %s") % refused, messages.ERROR)
+            return redirect(request.path)
+        if linked := getattr(obj, "_linked", None):
+            self.message_user(
+                request,
+                _("Saved, and “%(organisation)s” linked as one of its organisations.")
+                % {"organisation": linked},
+                messages.SUCCESS,
+            )
+            return redirect(request.path)
+        return super().response_change(request, obj)
 
     def review_view(self, request, object_id):
         """Publish a nomination or return it to draft: the one change a reviewer may make."""
@@ -131,7 +241,7 @@ class KnowledgeProductAdmin(ReviewableAdmin, CuratorAdmin):
         if status not in REVIEW_MOVES or product.status != Status.SUBMITTED:
             raise PermissionDenied(_("Only a submitted product can be published or returned to draft here."))
         self._move(request, [product], status)
-        return redirect("admin:inventory_knowledgeproduct_changelist")
+        return redirect(self.next_in_queue(request, product, Status.SUBMITTED))
 
     def _move(self, request, queryset, status):
         moved, refused = services.products_set_status(products=queryset, status=status)
@@ -248,9 +358,9 @@ class NominationAdmin(KnowledgeProductAdmin):
         "nominator_organisation",
         "has_link",
         "has_file",
-        "created_at",
+        "nominated",
     ]
-    list_filter = ["product_type", "themes", "partnerships__programme"]
+    list_filter = ["product_type", ("themes", ThemeTreeFilter), "partnerships__programme"]
     search_fields = ["title", "summary", "why_valuable", "nominator_name", "nominator_organisation"]
     date_hierarchy = None
     actions = ["publish", "return_to_draft"]
@@ -287,10 +397,54 @@ class NominationAdmin(KnowledgeProductAdmin):
     def has_module_permission(self, request):
         return super().has_module_permission(request) or self.has_review_permission(request)
 
-    @admin.display(description="link", boolean=True)
+    @admin.display(description=gettext_lazy("nominated"), ordering="created_at")
+    def nominated(self, obj):
+        return short_date(obj.created_at)
+
+    @admin.display(description=gettext_lazy("link"), boolean=True)
     def has_link(self, obj):
         return bool(obj.url)
 
-    @admin.display(description="file", boolean=True)
+    @admin.display(description=gettext_lazy("file"), boolean=True)
     def has_file(self, obj):
         return bool(obj.file)
+
+
+def organisations_typed(product: KnowledgeProduct) -> list[dict]:
+    """Each organisation name the nominator typed, with the organisation of the inventory it is linked to,
+    or else the organisations whose names come closest: [{"name", "linked", "matches"}]. Two queries."""
+    names = typed_names(product.nominated_organisations)
+    if not names:
+        return []
+    linked = {organisation.name.casefold(): organisation for organisation in product.organisations.all()}
+    known = list(Organisation.objects.only("pk", "name"))
+    return [
+        {
+            "name": name,
+            "linked": linked.get(name.casefold()),
+            "matches": [] if name.casefold() in linked else closest_organisations(name, known),
+        }
+        for name in names
+    ]
+
+
+def typed_names(text: str) -> list[str]:
+    """The names in what was typed, one a line or separated by semicolons."""
+    names = [name.strip() for line in text.splitlines() for name in line.split(";")]
+    return list(dict.fromkeys(name for name in names if name))
+
+
+def closest_organisations(name: str, known: list[Organisation], limit: int = 3) -> list[Organisation]:
+    """The organisations whose names are the same letters, contain the name (or its acronym-like
+    first word), or come closest by difflib's ratio."""
+    wanted = name.casefold()
+    by_name = {organisation.name.casefold(): organisation for organisation in known}
+    containing = [o for key, o in by_name.items() if wanted in key or (len(key) > 3 and key in wanted)]
+    close = difflib.get_close_matches(wanted, list(by_name), n=limit, cutoff=0.6)
+    found = list(dict.fromkeys([*containing, *(by_name[key] for key in close)]))
+    return found[:limit]
+
+
+def short_date(moment) -> str:
+    """A date a list's column has room for, in the admin's language and time zone."""
+    return date_format(timezone.localtime(moment), "SHORT_DATE_FORMAT") if moment else "—"

@@ -9,7 +9,14 @@ from playwright.sync_api import expect
 from inventory.models import KnowledgeProduct
 from needs.models import KnowledgeNeed
 from search.fulltext import update_search_vectors
-from tests.factories import PartnershipFactory, ProductFactory, ProductTypeFactory, ThemeFactory, curator
+from tests.factories import (
+    OrganisationFactory,
+    PartnershipFactory,
+    ProductFactory,
+    ProductTypeFactory,
+    ThemeFactory,
+    curator,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -88,6 +95,8 @@ def test_a_need_with_a_mistake_is_shown_its_error_corrected_and_received(page):
 
 def test_a_nominated_product_appears_in_browse_once_a_curator_publishes_it(new_page):
     ProductTypeFactory(name="Toolkit")
+    ThemeFactory(name="Local governance")
+    OrganisationFactory(name="Delta Rights")
     curator(username="curator")
     nominator = new_page()
     nominator.goto("/products/nominate/")
@@ -95,6 +104,12 @@ def test_a_nominated_product_appears_in_browse_once_a_curator_publishes_it(new_p
     nominator.get_by_label("What is it, in one or two sentences?").fill("How women's groups scored budgets.")
     nominator.get_by_label("Type of product").select_option(label="Toolkit")
     nominator.get_by_label("Link to the product").fill("https://example.org/score-cards")
+    # Everything publishing asks for (inventory/completeness.py), so the curator can publish it as it came.
+    nominator.get_by_label("Local governance").check()
+    nominator.get_by_label("Organisations that made it").fill("Delta Rights")
+    nominator.get_by_label("Countries it is about").select_option(label="Uganda")
+    nominator.get_by_label("Languages it is available in").select_option(label="English")
+    nominator.get_by_label("Year it was made").fill("2019")
     nominator.get_by_label("Why are you proud of it").fill("District officials now publish their budgets.")
     nominator.get_by_label("Your name").fill("Grace Banda")
     nominator.get_by_label("Your organisation").fill("Delta Rights")

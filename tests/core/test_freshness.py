@@ -19,7 +19,14 @@ from inventory.models import KnowledgeProduct, TaggedProduct
 from needs import services as need_services
 from search import index as facet_index
 from search.fulltext import update_search_vectors, uses_full_text_search
-from tests.factories import PartnershipFactory, ProductFactory, ProductTypeFactory, ThemeFactory, curator
+from tests.factories import (
+    PartnershipFactory,
+    ProductFactory,
+    ProductTypeFactory,
+    ThemeFactory,
+    complete_product,
+    curator,
+)
 
 pytestmark = pytest.mark.django_db
 Status = KnowledgeProduct.Status
@@ -309,7 +316,7 @@ class TestSearchesKept:
         ProductFactory(title="Water toolkit")
         update_search_vectors()
         assert client.get(f"{BROWSE}?q=water").context["page"].paginator.count == 1
-        draft = ProductFactory(title="Water budgets", status=Status.DRAFT, published_at=None)
+        draft = complete_product(title="Water budgets")
         update_search_vectors([draft.pk])
         services.product_set_status(product=draft, status=Status.PUBLISHED)
         assert client.get(f"{BROWSE}?q=water").context["page"].paginator.count == 2

@@ -11,6 +11,7 @@ from tests.factories import (
     StakeholderFactory,
     ThemeFactory,
     UserFactory,
+    complete_product,
     curator,
 )
 
@@ -94,7 +95,7 @@ class TestCurator:
         assert "A draft product cannot become archived directly." in response.content.decode()
 
     def test_the_publish_action_publishes_submitted_products(self, curator_client):
-        nominated = ProductFactory.create_batch(2, status=Status.SUBMITTED, published_at=None)
+        nominated = [complete_product(status=Status.SUBMITTED) for _ in range(2)]
         response = curator_client.post(
             reverse(f"{PRODUCT_ADMIN}_changelist"),
             {"action": "publish", "_selected_action": [p.pk for p in nominated]},

@@ -67,6 +67,26 @@ class TestImportInTheAdmin:
         assert "Row 3, column “themes”: unknown theme “Xyz”" in response.content.decode()
         assert not KnowledgeProduct.objects.exists()
 
+    def test_a_misspelt_name_gets_the_closest_known_names_and_rows_count_as_in_the_spreadsheet(
+        self, curator_client, reference
+    ):
+        content = "title,type,summary,themes\nA,Toolkit,A.,Civic space\nB,Toolkit,B.,Civic spaec\n"
+        response = upload(curator_client, "knowledgeproduct", content)
+        page = response.content.decode()
+        assert "Row 3, column “themes”: unknown theme “Civic spaec” (did you mean “Civic space”?)" in page
+        # The problems alone: no second table numbering the rows otherwise, a column for every field.
+        assert "validation-error-count" not in page and "Some rows failed to validate" not in page
+
+    def test_a_link_without_a_scheme_is_read_as_the_forms_read_it(self, curator_client, reference):
+        content = "title,type,summary,url\nA guide,Toolkit,A.,example.org/guide\n"
+        response = upload(curator_client, "knowledgeproduct", content)
+        assert "confirm_form" in response.context, response.context["result"].problems
+        curator_client.post(
+            reverse("admin:inventory_knowledgeproduct_process_import"),
+            response.context["confirm_form"].initial,
+        )
+        assert KnowledgeProduct.objects.get(title="A guide").url == "https://example.org/guide"
+
     def test_a_file_that_is_not_a_sheet_gets_a_message_not_an_error_page(self, curator_client, reference):
         url = reverse("admin:inventory_knowledgeproduct_import")
         file = SimpleUploadedFile("sheet.xlsx", b"not a spreadsheet", content_type="application/octet-stream")

@@ -7,7 +7,7 @@ from taggit.models import Tag
 
 from inventory import services
 from inventory.models import KnowledgeProduct
-from tests.factories import ProductFactory, ThemeFactory
+from tests.factories import ProductFactory, ThemeFactory, complete_product
 
 pytestmark = pytest.mark.django_db
 
@@ -87,7 +87,7 @@ class TestTagActions:
         assert list(product.tags.names()) == ["advocacy"]
 
     def test_publish_archive_and_feature_still_work_together(self, curator_client):
-        product = ProductFactory(status=KnowledgeProduct.Status.SUBMITTED, published_at=None)
+        product = complete_product(status=KnowledgeProduct.Status.SUBMITTED)
         for action in ("publish", "mark_featured", "archive"):
             curator_client.post(changelist(), {"action": action, "_selected_action": [product.pk]})
         product.refresh_from_db()

@@ -2,6 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.forms import modelform_factory
+from django.utils import timezone
 
 from inventory import services
 from inventory.models import KnowledgeProduct, Organisation, Programme, Theme
@@ -11,6 +12,7 @@ from tests.factories import (
     ProductFactory,
     ProgrammeFactory,
     ThemeFactory,
+    complete_product,
     country,
 )
 
@@ -68,7 +70,7 @@ class TestPublished:
 
 class TestStatusWorkflow:
     def test_publishing_a_submitted_nomination_dates_it(self):
-        product = ProductFactory(status=Status.SUBMITTED, published_at=None)
+        product = complete_product(status=Status.SUBMITTED)
         services.product_set_status(product=product, status=Status.PUBLISHED)
         product.refresh_from_db()
         assert product.status == Status.PUBLISHED
@@ -91,7 +93,7 @@ class TestStatusWorkflow:
         assert "status" in error.value.message_dict
 
     def test_published_products_can_be_archived_and_brought_back(self):
-        product = ProductFactory(status=Status.PUBLISHED)
+        product = complete_product(status=Status.PUBLISHED, published_at=timezone.now())
         services.product_set_status(product=product, status=Status.ARCHIVED)
         services.product_set_status(product=product, status=Status.PUBLISHED)
         assert KnowledgeProduct.objects.published().filter(pk=product.pk).exists()

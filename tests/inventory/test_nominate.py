@@ -62,7 +62,7 @@ class TestAGoodNomination:
         assert response.status_code == 302
         product = KnowledgeProduct.objects.get()
         assert product.status == Status.SUBMITTED
-        assert product.featured
+        assert not product.featured, "featuring is the curators' decision"
         assert product.partnerships.get().name == "Voices for Water Justice"
         assert {o.name for o in product.organisations.all()} == {"Delta Rights", "Sahel Women Network"}
         assert "An organisation not in the list" in product.nominated_organisations

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from inventory.models import KnowledgeProduct
-from tests.factories import ProductFactory, UserFactory
+from tests.factories import ProductFactory, UserFactory, complete_product
 
 pytestmark = pytest.mark.django_db
 Status = KnowledgeProduct.Status
@@ -14,12 +14,11 @@ QUEUE = reverse("admin:inventory_nomination_changelist")
 def nominated(**kwargs):
     values = {
         "status": Status.SUBMITTED,
-        "published_at": None,
         "nominator_name": "Grace Banda",
         "nominator_email": "grace@example.org",
         "nominated_stakeholders": "District councils (users)",
     }
-    return ProductFactory(**{**values, **kwargs})
+    return complete_product(**{**values, **kwargs})
 
 
 def test_the_queue_lists_only_submitted_products(curator_client):

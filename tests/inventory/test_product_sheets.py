@@ -166,10 +166,10 @@ class TestAllOrNothing:
         problems = import_sheet(sheet(rows)).problems
         assert "Row 2, column “title”: This field cannot be blank." in problems
         assert "Row 2, column “type”: unknown product type “Pamphlet”" in problems
-        assert "Row 2, column “countries”: unknown country “Atlantis”" in problems
+        assert "Row 2, column “countries”: unknown country “Atlantis” (did you mean “Albania”?)" in problems
         allowed = "draft, submitted, published, archived"
         assert f"Row 2, column “status”: unknown status “done” (use one of: {allowed})" in problems
-        assert "Row 3, column “languages”: unknown language “Klingon”" in problems
+        assert "Row 3, column “languages”: unknown language “Klingon” (did you mean “Kongo”?)" in problems
 
     def test_an_unknown_column_stops_the_import(self, inventory):
         result = import_sheet(

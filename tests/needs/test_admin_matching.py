@@ -44,11 +44,12 @@ def test_the_change_page_lists_suggested_products_best_first_each_with_a_match_b
         "Score cards",
     ]
     page = response.content.decode()
-    assert page.count(f'action="{match_url(need)}"') == 2
-    assert f'name="product" value="{best.pk}"' in page
+    assert page.count('name="_match_product"') == 2
+    assert f'name="_match_product" value="{best.pk}"' in page
     assert "Draft budget toolkit" not in page and "Forest mapping" not in page
-    # The match forms stand outside the change form, as forms cannot nest.
-    assert page.index(f'action="{match_url(need)}"') < page.index('id="knowledgeneed_form"')
+    # The match buttons are the change form's own, after its first "Save": Enter still only saves.
+    form_starts = page.index('id="knowledgeneed_form"')
+    assert form_starts < page.index('name="_save"') < page.index('name="_match_product"')
 
 
 def test_one_click_records_the_match_and_marks_a_new_need_matched(curator_client, need_and_products):
@@ -113,7 +114,7 @@ def test_staff_who_may_only_view_needs_see_no_buttons_and_cannot_match(client, n
     viewer.user_permissions.add(Permission.objects.get(codename="view_knowledgeneed"))
     client.force_login(viewer)
     page = client.get(change_page(need)).content.decode()
-    assert "Budget tracking guide" in page and f'action="{match_url(need)}"' not in page
+    assert "Budget tracking guide" in page and 'name="_match_product"' not in page
     assert client.post(match_url(need), {"product": best.pk}).status_code == 403
 
 
@@ -122,3 +123,106 @@ def test_anonymous_visitors_are_sent_to_the_login(client, need_and_products):
     response = client.post(match_url(need), {"product": best.pk})
     assert response.status_code == 302 and response["Location"].startswith(reverse("admin:login"))
     assert not need.matched_products.exists()
+
+
+def need_form(need, **overrides) -> dict:
+    """The need's change form as the browser sends it, with what the curator typed over what was there."""
+    values = {
+        "status": need.status,
+        "title": need.title,
+        "description": need.description,
+        "themes": [theme.pk for theme in need.themes.all()],
+        "learning_formats": [f.pk for f in need.learning_formats.all()],
+        "urgency": need.urgency,
+        "countries": [c.pk for c in need.countries.all()],
+        "region": need.region,
+        "partnership": need.partnership_id or "",
+        "partnership_name": need.partnership_name,
+        "organisation_name": need.organisation_name,
+        "contact_name": need.contact_name,
+        "contact_email": need.contact_email,
+        "matched_products": [p.pk for p in need.matched_products.all()],
+        "curator_notes": need.curator_notes,
+    }
+    return {**values, **overrides}
+
+
+class TestWhatWasTypedIsSavedWithTheMatch:
+    def test_a_suggestions_match_button_saves_the_notes_typed_just_before(
+        self, curator_client, need_and_products
+    ):
+        need, best, _ = need_and_products
+        edits = need_form(need, curator_notes="Called them: budgets at district level.", urgency="high")
+        response = curator_client.post(change_page(need), {**edits, "_match_product": best.pk}, follow=True)
+        assert response.redirect_chain == [(change_page(need), 302)]
+        need.refresh_from_db()
+        assert need.curator_notes == "Called them: budgets at district level."
+        assert need.urgency == "high"
+        assert (list(need.matched_products.all()), need.status) == ([best], Status.MATCHED)
+        assert f"Saved, and matched “Budget tracking guide” to {need.reference}" in response.content.decode()
+
+    def test_save_and_match_saves_every_edit_and_opens_the_next_new_need(
+        self, curator_client, need_and_products
+    ):
+        need, best, other = need_and_products
+        following = KnowledgeNeedFactory(title="The next need")
+        edits = need_form(
+            need,
+            title="Budget tracking, edited",
+            description="Edited description.",
+            curator_notes="Two guides answer it.",
+            matched_products=[best.pk, other.pk],
+        )
+        response = curator_client.post(change_page(need), {**edits, "_match": "1"})
+        assert response["Location"] == change_page(following)
+        need.refresh_from_db()
+        assert (need.title, need.description, need.curator_notes, need.status) == (
+            "Budget tracking, edited",
+            "Edited description.",
+            "Two guides answer it.",
+            Status.MATCHED,
+        )
+        assert set(need.matched_products.all()) == {best, other}
+
+    def test_save_and_match_without_a_product_saves_nothing_and_says_why(
+        self, curator_client, need_and_products
+    ):
+        need, _, _ = need_and_products
+        edits = need_form(need, curator_notes="Typed, kept in the form.")
+        response = curator_client.post(change_page(need), {**edits, "_match": "1"})
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "Add the products that answer it first, then match it." in page
+        assert "Typed, kept in the form." in page
+        need.refresh_from_db()
+        assert (need.curator_notes, need.status) == ("", Status.NEW)
+
+    def test_the_button_sits_after_save_in_the_row_of_buttons(self, curator_client, need_and_products):
+        need, _, _ = need_and_products
+        page = curator_client.get(change_page(need)).content.decode()
+        assert page.index('name="_save"') < page.index('value="Save and match" name="_match"')
+
+
+def test_the_need_page_reads_a_fixed_number_of_queries_however_many_products_match(
+    curator_client, need_and_products, django_assert_max_num_queries
+):
+    need, _, _ = need_and_products
+    theme = need.themes.get()
+    curator_client.get(change_page(need))
+    with django_assert_max_num_queries(80) as few:
+        curator_client.get(change_page(need))
+    ProductFactory.create_batch(20, themes=[theme], summary="District budgets.")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        curator_client.get(change_page(need))
+
+
+@pytest.mark.parametrize("value", ["", "abc", "999999", "99999999999999999999999"])
+def test_a_match_button_naming_no_product_says_so_and_keeps_the_notes(
+    curator_client, need_and_products, value
+):
+    need, _, _ = need_and_products
+    edits = need_form(need, curator_notes="Kept.")
+    response = curator_client.post(change_page(need), {**edits, "_match_product": value}, follow=True)
+    assert "Saved, but not matched: That product no longer exists." in response.content.decode()
+    need.refresh_from_db()
+    assert (need.curator_notes, need.matched_products.count()) == ("Kept.", 0)

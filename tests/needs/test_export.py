@@ -119,3 +119,21 @@ def test_an_activity_export_names_its_format_themes_and_organisations(curator_cl
 def test_the_learning_formats_export(curator_client):
     names = [row["name"] for row in csv_rows(export(curator_client, "learningformat"))]
     assert learning_format("webinar").name in names
+
+
+class TestExportAll:
+    def test_the_lists_button_exports_what_its_filters_find_with_no_row_selected(self, curator_client):
+        KnowledgeNeedFactory(title="New one", status="new")
+        KnowledgeNeedFactory(title="Another new one", status="new")
+        KnowledgeNeedFactory(title="Closed one", status="closed")
+        changelist = reverse("admin:needs_knowledgeneed_changelist")
+        page = curator_client.get(changelist, {"status__exact": "new"}).content.decode()
+        assert f'href="{NEED_EXPORT}?status__exact=new"' in page
+        assert "Export these results" in page
+        url = reverse("admin:needs_knowledgeneed_export")
+        resource_class = curator_client.get(f"{url}?status__exact=new").context["form"].resources[0]
+        data = {"format": CSV, "resource": "0"}
+        for name in resource_class().get_export_order():
+            data[f"{resource_class.__name__.lower()}_{name}"] = "on"
+        response = curator_client.post(f"{url}?status__exact=new", data)
+        assert sorted(row["title"] for row in csv_rows(response)) == ["Another new one", "New one"]

@@ -13,7 +13,13 @@ from inventory import services
 from inventory.models import KnowledgeProduct
 from search.filters import ProductFilter
 from search.fulltext import _search_by_substring, update_search_vectors
-from tests.factories import ProductFactory, ProductTypeFactory, ProgrammeFactory, ThemeFactory
+from tests.factories import (
+    ProductFactory,
+    ProductTypeFactory,
+    ProgrammeFactory,
+    ThemeFactory,
+    complete_product,
+)
 
 pytestmark = pytest.mark.django_db
 Status = KnowledgeProduct.Status
@@ -111,7 +117,7 @@ class TestFullTextSearch:
     ):
         # The documents follow once the change commits (the test's transaction never does).
         with django_capture_on_commit_callbacks(execute=True):
-            product = ProductFactory(title="Nominated toolkit", status=Status.SUBMITTED, published_at=None)
+            product = complete_product(title="Nominated toolkit", status=Status.SUBMITTED)
             services.product_set_status(product=product, status=Status.PUBLISHED)
         assert search("toolkit") == ["Nominated toolkit"]
 

@@ -1,0 +1,36 @@
+"""List filters the catalogue's lists share with the needs' and activities' lists."""
+
+from django.contrib import admin
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from inventory.models import Theme
+
+
+class ThemeTreeFilter(admin.RelatedFieldListFilter):
+    """Themes in tree order, as everywhere else: each core theme followed by its sub-themes, marked with a
+    dash. Use as `("themes", ThemeTreeFilter)`."""
+
+    def field_choices(self, field, request, model_admin):
+        return [
+            (theme.pk, f"— {theme.name}" if theme.parent_id else theme.name)
+            for theme in Theme.objects.in_tree_order()
+        ]
+
+
+class LinkOrFileFilter(admin.SimpleListFilter):
+    """Products with neither a link nor a file: nothing for a visitor to open (the work queue counts them)."""
+
+    title = _("link or file")
+    parameter_name = "link_or_file"
+
+    def lookups(self, request, model_admin):
+        return [("missing", _("Neither")), ("present", _("A link or a file"))]
+
+    def queryset(self, request, queryset):
+        neither = Q(url="") & Q(file="")
+        if self.value() == "missing":
+            return queryset.filter(neither)
+        if self.value() == "present":
+            return queryset.exclude(neither)
+        return queryset

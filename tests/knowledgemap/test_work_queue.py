@@ -1,0 +1,113 @@
+"""The admin's home is the work queue: what waits, how long the oldest has waited, a link to each list,
+and the latest changes; every app has a heading in the admin's language."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from inventory.models import KnowledgeProduct
+from needs.models import KnowledgeNeed, LearningActivity
+from tests.factories import (
+    KnowledgeNeedFactory,
+    LearningActivityFactory,
+    ProductFactory,
+    UserFactory,
+    reviewer,
+)
+
+pytestmark = pytest.mark.django_db
+HOME = reverse("admin:index")
+
+
+def aged(model, row, days: int):
+    model.objects.filter(pk=row.pk).update(created_at=timezone.now() - datetime.timedelta(days=days))
+
+
+@pytest.fixture
+def waiting():
+    for days in (9, 2, 1):
+        aged(KnowledgeNeed, KnowledgeNeedFactory(), days)
+    aged(KnowledgeNeed, KnowledgeNeedFactory(status=KnowledgeNeed.Status.IN_REVIEW), 4)
+    for days in (9, 3):
+        product = ProductFactory(status=KnowledgeProduct.Status.SUBMITTED, published_at=None, url="x")
+        aged(KnowledgeProduct, product, days)
+    LearningActivityFactory(start_date=None, status=LearningActivity.Status.PLANNED)
+    LearningActivityFactory(start_date=None, status=LearningActivity.Status.CANCELLED)
+    ProductFactory(url="https://example.org/fine")
+    ProductFactory(url="")  # Published with nothing to open.
+
+
+def queue(response) -> dict:
+    return {row.label: (row.count, row.days, row.url) for row in response.context["work_queue"]}
+
+
+def test_the_home_counts_each_queue_with_the_age_of_its_oldest(curator_client, waiting):
+    response = curator_client.get(HOME)
+    rows = queue(response)
+    assert rows["New knowledge needs"][:2] == (3, 9)
+    assert rows["Knowledge needs in review"][:2] == (1, 4)
+    assert rows["Nominations to review"][:2] == (2, 9)
+    assert rows["Learning activities without a date"][:2] == (1, 0)
+    assert rows["Published products without a link or a file"][0] == 1
+    page = response.content.decode()
+    assert "What waits" in page and "9 days" in page
+
+
+def test_each_queue_links_to_the_list_of_just_those(curator_client, waiting):
+    expected = {
+        "New knowledge needs": 3,
+        "Knowledge needs in review": 1,
+        "Nominations to review": 2,
+        "Learning activities without a date": 1,
+        "Published products without a link or a file": 1,
+    }
+    for label, (count, _days, url) in queue(curator_client.get(HOME)).items():
+        response = curator_client.get(url)
+        assert response.status_code == 200, url
+        assert response.context["cl"].result_count == count == expected[label], label
+
+
+def test_the_latest_changes_come_from_the_history_newest_first(curator_client):
+    first = ProductFactory(title="Older guide")
+    KnowledgeNeedFactory(title="Newest need")
+    changes = curator_client.get(HOME).context["latest_changes"]
+    assert changes[0].name.endswith("Newest need")
+    assert [change.name for change in changes].index("Older guide") > 0
+    assert changes[-1].url == reverse("admin:inventory_knowledgeproduct_history", args=[first.pk])
+
+
+def test_every_app_has_a_translated_heading_and_none_shouts_taggit(curator_client):
+    page = curator_client.get(HOME).content.decode()
+    assert "Taggit" not in page and "TAGGIT" not in page
+    names = {app["name"] for app in curator_client.get(HOME).context["app_list"]}
+    assert {"Catalogue", "Needs and learning", "Tags"} <= names
+
+
+def test_a_reviewer_sees_the_queues_they_work_on_only(client, waiting):
+    client.force_login(reviewer())
+    rows = queue(client.get(HOME))
+    assert set(rows) == {"New knowledge needs", "Knowledge needs in review", "Nominations to review"}
+
+
+def test_staff_without_a_role_see_no_queue(client, waiting):
+    client.force_login(UserFactory(is_staff=True))
+    response = client.get(HOME)
+    assert response.status_code == 200 and queue(response) == {}
+    assert response.context["latest_changes"] == []
+
+
+def test_the_home_reads_the_same_number_of_queries_however_much_waits(
+    curator_client, django_assert_max_num_queries
+):
+    KnowledgeNeedFactory.create_batch(3)
+    curator_client.get(HOME)
+    with django_assert_max_num_queries(40) as few:
+        curator_client.get(HOME)
+    KnowledgeNeedFactory.create_batch(30)
+    ProductFactory.create_batch(30, status=KnowledgeProduct.Status.SUBMITTED, published_at=None)
+    LearningActivityFactory.create_batch(10, start_date=None, status=LearningActivity.Status.PLANNED)
+    # Session and user, five queues, five histories: none of them per row.
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        curator_client.get(HOME)
