@@ -29,7 +29,7 @@ from typing import TypeVar
 import numpy as np
 import Stemmer
 from django.conf import settings
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy
 from scipy import sparse
 from taggit.models import TaggedItem
 
@@ -53,11 +53,11 @@ FIELD_LENGTH_NORMALISATION = {
 }
 K1 = 1.2
 FIELD_LABELS = {
-    "title": _("title"),
-    "tags": _("tags"),
-    "summary": _("summary"),
-    "why_valuable": _("lessons"),
-    "description": _("description"),
+    "title": gettext_lazy("title"),
+    "tags": gettext_lazy("tags"),
+    "summary": gettext_lazy("summary"),
+    "why_valuable": gettext_lazy("lessons"),
+    "description": gettext_lazy("description"),
 }
 # How much a term the thesaurus adds counts beside one the text itself has, in an English text; in another
 # language its own words rarely meet the catalogue's, and the thesaurus's carry the text.
