@@ -98,31 +98,51 @@ def answered_needs() -> AnsweredNeeds:
     )
 
 
-def similar_need_boosts(
-    need: KnowledgeNeed, search: relevance.Query, catalogue: relevance.TextIndex
-) -> tuple[dict[int, float], dict]:
-    """{product id: boost} from the needs most like `need` that curators matched products to, and
-    {product id: how many of those needs it answered}. Queries: 1 their matched products."""
+def similar_needs(need: KnowledgeNeed, search: relevance.Query, catalogue: relevance.TextIndex) -> dict:
+    """{need id: similarity} of the answered needs most like `need` (itself left out)."""
     answered = relevance.kept(ANSWERED_NEEDS, answered_needs)
     if not len(answered.keys):
-        return {}, {}
+        return {}
     similarity = (answered.vectors @ catalogue.vector(search.weights).T).toarray().ravel()
     if need.pk is not None:
         similarity[answered.keys == need.pk] = 0
     rows = np.flatnonzero(similarity >= SIMILAR_NEED_THRESHOLD)
     rows = rows[np.argsort(-similarity[rows])][:SIMILAR_NEEDS]
-    similar = {int(answered.keys[row]): float(similarity[row]) for row in rows}
-    if not similar:
-        return {}, {}
+    return {int(answered.keys[row]): float(similarity[row]) for row in rows}
+
+
+def matched_to(need_ids) -> dict[int, list[int]]:
+    """{need id: the published products matched to it}. Queries: 1 (none without needs)."""
+    if not need_ids:
+        return {}
+    matched = defaultdict(list)
+    for need_id, product_id in KnowledgeNeed.matched_products.through.objects.filter(
+        knowledgeneed_id__in=need_ids, knowledgeproduct__in=KnowledgeProduct.objects.published()
+    ).values_list("knowledgeneed_id", "knowledgeproduct_id"):
+        matched[need_id].append(product_id)
+    return matched
+
+
+def boosts_from(similar: dict[int, float], matched: dict[int, list[int]]) -> tuple[dict, dict]:
+    """{product id: boost} from the similar needs' matched products, and {product id: how many of them}."""
     boosts: dict[int, float] = {}
     counts: dict[int, int] = defaultdict(int)
-    links = KnowledgeNeed.matched_products.through.objects.filter(
-        knowledgeneed_id__in=similar, knowledgeproduct__in=KnowledgeProduct.objects.published()
-    ).values_list("knowledgeneed_id", "knowledgeproduct_id")
-    for need_id, product_id in links:
-        boosts[product_id] = max(boosts.get(product_id, 0.0), SIMILAR_NEED_BOOST * similar[need_id])
-        counts[product_id] += 1
+    for need_id, similarity in similar.items():
+        for product_id in matched.get(need_id, ()):
+            boosts[product_id] = max(boosts.get(product_id, 0.0), SIMILAR_NEED_BOOST * similarity)
+            counts[product_id] += 1
     return boosts, counts
+
+
+def dismissed_for(need_ids) -> dict[int, set[int]]:
+    """{need id: the products dismissed for it}. Queries: 1 (none without needs)."""
+    dismissed = defaultdict(set)
+    if need_ids:
+        for need_id, product_id in SuggestionDecision.objects.filter(
+            need_id__in=need_ids, decision=SuggestionDecision.Decision.DISMISSED
+        ).values_list("need_id", "product_id"):
+            dismissed[need_id].add(product_id)
+    return dismissed
 
 
 def suggest_products(need: KnowledgeNeed, limit: int = 5) -> list[KnowledgeProduct]:
@@ -133,16 +153,9 @@ def suggest_products(need: KnowledgeNeed, limit: int = 5) -> list[KnowledgeProdu
     index = relevance.current()
     search = relevance.query(need.title, need.description, index.text.phrases)
     theme_ids = [theme.pk for theme in need.themes.all()]
-    dismissed = (
-        list(
-            need.suggestion_decisions.filter(decision=SuggestionDecision.Decision.DISMISSED).values_list(
-                "product_id", flat=True
-            )
-        )
-        if need.pk
-        else []
-    )
-    boosts, similar_counts = similar_need_boosts(need, search, index.text)
+    dismissed = dismissed_for([need.pk] if need.pk else [])[need.pk]
+    similar = similar_needs(need, search, index.text)
+    boosts, similar_counts = boosts_from(similar, matched_to(list(similar)))
     ranked = relevance.rank(index, search, theme_ids=theme_ids, boosts=boosts, exclude=dismissed, limit=limit)
     if not ranked:
         return []
@@ -159,6 +172,39 @@ def suggest_products(need: KnowledgeNeed, limit: int = 5) -> list[KnowledgeProdu
         product.reasons = reasons(product, item, search, theme_ids, index, similar_counts)
         suggestions.append(product)
     return suggestions
+
+
+def suggest_titles(needs: list[KnowledgeNeed], limit: int = 3) -> dict[int, list[tuple[str, str]]]:
+    """{need id: (title, slug) of up to `limit` published products that may answer it}, by the same ranking
+    as `suggest_products`, for many needs at once (their themes prefetched). Queries: 1 their dismissals,
+    2 the similar needs' products, 3 the products' titles."""
+    index = relevance.current()
+    dismissed = dismissed_for([need.pk for need in needs])
+    searches = {need.pk: relevance.query(need.title, need.description, index.text.phrases) for need in needs}
+    similar = {need.pk: similar_needs(need, searches[need.pk], index.text) for need in needs}
+    matched = matched_to({need_id for found in similar.values() for need_id in found})
+    ranked = {
+        need.pk: relevance.rank(
+            index,
+            searches[need.pk],
+            theme_ids=[theme.pk for theme in need.themes.all()],
+            boosts=boosts_from(similar[need.pk], matched)[0],
+            exclude=dismissed[need.pk],
+            limit=limit,
+        )
+        for need in needs
+    }
+    ids = {item.product_id for items in ranked.values() for item in items}
+    titles = {
+        pk: (title, slug)
+        for pk, title, slug in KnowledgeProduct.objects.published()
+        .filter(pk__in=ids)
+        .values_list("pk", "title", "slug")
+    }
+    return {
+        need_id: [titles[item.product_id] for item in items if item.product_id in titles]
+        for need_id, items in ranked.items()
+    }
 
 
 def reasons(product, item, search, theme_ids, index, similar_counts) -> Reasons:
