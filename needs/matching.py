@@ -208,11 +208,10 @@ def suggest_titles(needs: list[KnowledgeNeed], limit: int = 3) -> dict[int, list
 
 
 def reasons(product, item, search, theme_ids, index, similar_counts) -> Reasons:
-    row = index.row_of[product.pk]
     parents = index.theme_parents
     close = sorted(
         index.theme_names[theme]
-        for theme in index.themes[row]
+        for theme in relevance.themes_of(index, product.pk)
         if relevance.theme_closeness([theme], theme_ids, parents)
         >= relevance.THEME_CLOSENESS["parent_or_child"]
     )

@@ -37,7 +37,7 @@ from core import freshness
 from inventory.models import KnowledgeProduct, Theme
 
 # Part of the cache key: a change to what the index holds must raise it.
-FORMAT = 3
+FORMAT = 4
 CACHE_NAME = f"relevance-index:{FORMAT}"
 THESAURUS = Path(__file__).with_name("thesaurus.txt")
 T = TypeVar("T")
@@ -326,6 +326,7 @@ def stems(text: str, language: str = "en", *, keep_stopwords: bool = False) -> l
     return list(zip(_stemmer(language).stemWords(kept), kept, strict=True))
 
 
+@cache
 def phrase_key(text: str, language: str = "en") -> tuple[str, ...]:
     return tuple(stem for stem, _ in stems(text, language, keep_stopwords=True))
 
@@ -562,7 +563,7 @@ class ProductIndex:
     """The published products' text index, and each product's themes (for the themes' prior)."""
 
     text: TextIndex
-    themes: list[frozenset[int]]  # per row
+    rows_by_theme: dict[int, np.ndarray]  # the rows of each theme's products, in order
     theme_parents: dict[int, int | None]
     theme_names: dict[int, str]
     row_of: dict[int, int]
@@ -606,11 +607,19 @@ def build() -> ProductIndex:
     keys = text.keys.tolist()
     return ProductIndex(
         text=text,
-        themes=[frozenset(product_themes[pk]) for pk in keys],
+        rows_by_theme=_rows_by_theme(product_themes, keys),
         theme_parents={pk: parent for pk, (parent, _) in themes.items()},
         theme_names={pk: name for pk, (_, name) in themes.items()},
         row_of={pk: row for row, pk in enumerate(keys)},
     )
+
+
+def _rows_by_theme(product_themes: dict[int, set[int]], keys: list[int]) -> dict[int, np.ndarray]:
+    rows = defaultdict(list)
+    for row, pk in enumerate(keys):
+        for theme in product_themes.get(pk, ()):
+            rows[theme].append(row)
+    return {theme: np.asarray(found, dtype=np.int32) for theme, found in rows.items()}
 
 
 _memos: dict[str, tuple[str, object]] = {}
@@ -671,6 +680,16 @@ def theme_closeness(product_themes: Iterable[int], need_themes: Iterable[int], p
     return best
 
 
+def themes_of(index: ProductIndex, product_id: int) -> list[int]:
+    """The themes of a product in the index."""
+    row = index.row_of.get(product_id)
+    return [
+        theme
+        for theme, rows in index.rows_by_theme.items()
+        if row is not None and (place := np.searchsorted(rows, row)) < len(rows) and rows[place] == row
+    ]
+
+
 @dataclass
 class Ranked:
     """A product's place in a ranking: its id, its score, and what made it (for the reasons)."""
@@ -703,10 +722,10 @@ def rank(
     theme_ids = list(theme_ids)
     closeness = np.zeros_like(score)
     if theme_ids:
-        parents = index.theme_parents
-        for row, themes in enumerate(index.themes):
-            if themes:
-                closeness[row] = theme_closeness(themes, theme_ids, parents)
+        for theme, rows in index.rows_by_theme.items():
+            value = theme_closeness([theme], theme_ids, index.theme_parents)
+            if value:
+                closeness[rows] = np.maximum(closeness[rows], value)
         score = score + THEME_PRIOR * closeness
     boost = np.zeros_like(score)
     for product_id, value in (boosts or {}).items():
