@@ -626,13 +626,14 @@ _memos: dict[str, tuple[str, object]] = {}
 _lock = threading.Lock()
 
 
-def kept(name: str, compute: Callable[[], T]) -> T:
-    """What `compute()` returns for the data as it is: this process's copy while the data version holds,
-    else the shared cache's, else computed (and shared); while another process computes a new version's,
-    the copy at hand serves. `name` names the value and its format."""
+def kept(name: str, compute: Callable[[], T], *, scope: str | None = None) -> T:
+    """What `compute()` returns for the data as it is: this process's copy while the data version holds
+    (the version of the `scope` registered with core.freshness, if given), else the shared cache's, else
+    computed (and shared); while another process computes a new version's, the copy at hand serves. `name`
+    names the value and its format."""
     if not getattr(settings, "CACHE_PUBLIC_AGGREGATES", True):
         return compute()
-    version = freshness.current_version()
+    version = freshness.scoped_version(scope) if scope else freshness.current_version()
     memo = _memos.get(name)
     if memo is not None and memo[0] == version:
         return memo[1]
@@ -647,9 +648,20 @@ def kept(name: str, compute: Callable[[], T]) -> T:
         return value
 
 
+# The index depends on the catalogue alone (products, their themes and tags, the themes' names): the apps
+# that hold the rest of the public data change it not.
+SCOPE = "catalogue"
+OUTSIDE_THE_CATALOGUE = ("needs.",)
+
+
+def in_scope(label: str) -> bool:
+    """Whether a change to the model `label` ("inventory.knowledgeproduct") may change the index."""
+    return not label.startswith(OUTSIDE_THE_CATALOGUE)
+
+
 def current() -> ProductIndex:
-    """The published products' index for the data as it is."""
-    return kept(CACHE_NAME, build)
+    """The published products' index for the catalogue as it is."""
+    return kept(CACHE_NAME, build, scope=SCOPE)
 
 
 def forget() -> None:
