@@ -290,7 +290,8 @@ STOPWORDS = {
         "kennis",
     },
 }
-WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+# A word, with an apostrophe inside it ("don't") but not a possessive "'s" ("women's" is "women").
+WORD = re.compile(r"[^\W\d_]+(?:'(?!s\b)[^\W\d_]+)?")
 
 
 # --- words and terms ------------------------------------------------------------------------------------
@@ -303,12 +304,7 @@ def _stemmer(language: str) -> Stemmer.Stemmer:
 
 def words(text: str) -> list[str]:
     """The words of `text`, lower-cased; a possessive "'s" dropped."""
-    found = []
-    for word in WORD.findall(text.casefold()):
-        word = re.sub(r"['’]s$", "", word).replace("’", "'")
-        if len(word) > 1:
-            found.append(word)
-    return found
+    return [word for word in WORD.findall(text.casefold().replace("’", "'")) if len(word) > 1]
 
 
 def language_of(text: str) -> str:
@@ -514,48 +510,39 @@ class TextIndex:
 
 def build_text_index(documents: Iterable[tuple[int, dict[str, str]]], phrases: Phrases) -> TextIndex:
     """The BM25F index of `documents`: (key, {field: text}) with the fields of FIELD_WEIGHTS."""
-    keys, per_field = [], {name: [] for name in FIELD_WEIGHTS}
-    for key, fields in documents:
+    keys: list[int] = []
+    vocabulary: dict[str, int] = {}
+    # Per field, a (row, column, count) for each term of each document, and each document's length.
+    cells = {name: ([], [], []) for name in FIELD_WEIGHTS}
+    lengths = {name: [] for name in FIELD_WEIGHTS}
+    for row, (key, fields) in enumerate(documents):
         keys.append(key)
         for name in FIELD_WEIGHTS:
-            per_field[name].append(Counter(terms(fields.get(name, ""), phrases)))
-    vocabulary: dict[str, int] = {}
-    frequency: dict[str, int] = Counter()
-    for row in range(len(keys)):
-        seen = set()
-        for name in FIELD_WEIGHTS:
-            seen.update(per_field[name][row])
-        frequency.update(seen)
-        for term in seen:
-            vocabulary.setdefault(term, len(vocabulary))
-    count = len(keys)
-    idf = {term: np.log(1 + (count - n + 0.5) / (n + 0.5)) for term, n in frequency.items()}
-    averages = {
-        name: (sum(sum(c.values()) for c in counters) / count if count else 0) or 1
-        for name, counters in per_field.items()
-    }
-    rows, columns, values = [], [], []
-    for row in range(count):
-        pseudo = Counter()
-        for name, weight in FIELD_WEIGHTS.items():
-            counter = per_field[name][row]
-            if not counter:
-                continue
-            b = FIELD_LENGTH_NORMALISATION[name]
-            norm = 1 - b + b * sum(counter.values()) / averages[name]
+            counter = Counter(terms(fields.get(name, ""), phrases))
+            rows, columns, counts = cells[name]
             for term, n in counter.items():
-                pseudo[term] += weight * n / norm
-        for term, tf in pseudo.items():
-            rows.append(row)
-            columns.append(vocabulary[term])
-            values.append(idf[term] * tf / (K1 + tf))
-    matrix = sparse.csc_matrix(
-        (np.asarray(values, dtype=np.float32), (rows, columns)), shape=(count, len(vocabulary))
-    )
-    idf_by_column = np.zeros(len(vocabulary), dtype=np.float32)
-    for term, column in vocabulary.items():
-        idf_by_column[column] = idf[term]
-    return TextIndex(np.asarray(keys, dtype=np.int64), vocabulary, matrix, phrases, idf_by_column)
+                rows.append(row)
+                columns.append(vocabulary.setdefault(term, len(vocabulary)))
+                counts.append(n)
+            lengths[name].append(sum(counter.values()))
+    count, size = len(keys), len(vocabulary)
+    # BM25F: each field's counts over its length normalisation, weighted, summed over the fields.
+    pseudo = sparse.csr_matrix((count, size), dtype=np.float32)
+    for name, weight in FIELD_WEIGHTS.items():
+        rows, columns, counts = (np.asarray(cell) for cell in cells[name])
+        if not len(rows):
+            continue
+        length = np.asarray(lengths[name], dtype=np.float32)
+        b = FIELD_LENGTH_NORMALISATION[name]
+        norm = 1 - b + b * length / (length.mean() or 1)
+        values = weight * counts.astype(np.float32) / norm[rows]
+        pseudo = pseudo + sparse.csr_matrix((values, (rows, columns)), shape=(count, size))
+    frequency = np.diff(pseudo.tocsc().indptr)  # documents per term
+    idf = np.log(1 + (count - frequency + 0.5) / (frequency + 0.5)).astype(np.float32)
+    pseudo = pseudo.tocoo()
+    saturated = idf[pseudo.col] * pseudo.data / (K1 + pseudo.data)
+    matrix = sparse.csc_matrix((saturated.astype(np.float32), (pseudo.row, pseudo.col)), shape=(count, size))
+    return TextIndex(np.asarray(keys, dtype=np.int64), vocabulary, matrix, phrases, idf)
 
 
 @dataclass
