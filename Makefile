@@ -10,7 +10,7 @@ export DEBUG ?= 1
 # `make serve`'s SECRET_KEY when the environment has none: made once, kept out of git (.gitignore).
 SERVE_SECRET_KEY_FILE := .serve-secret-key
 
-.PHONY: lock run serve loadtest lighthouse bench test test-postgres lint format check migrate clean messages
+.PHONY: lock run serve loadtest lighthouse bench eval-matching test test-postgres lint format check migrate clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +66,12 @@ lighthouse: $(VENV)/.installed
 # BENCH_DATABASES=postgresql BENCH_REQUESTS=30 BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432 (see bench/run.py).
 bench: $(VENV)/.installed
 	$(BIN)/python bench/run.py
+
+# How well needs are matched to products, on the evaluation set (bench/evaluation/matching_needs.toml), against
+# a plain BM25 ranking, on a fresh database of each kind with the demo data. Settings: EVAL_DATABASES=sqlite
+# EVAL_POSTGRES_URL=postgres://postgres@127.0.0.1:5432 (see bench/eval_matching.py).
+eval-matching: $(VENV)/.installed
+	$(BIN)/python bench/eval_matching.py
 
 # The Nu Html Checker (vnu-jar, run with Java) for the HTML checks, from package-lock.json. Its install
 # script, which would fetch a Java runtime, is not run: the machine's Java is used.

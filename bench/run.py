@@ -63,6 +63,7 @@ BUDGETS_MS = {
     "map": 150,
     "gaps": 150,
     "api_list": 100,
+    "matching": 100,  # needs.matching.suggest_products, not a page
 }
 API_PATHS = ["/api/products/", "/api/v1/products/", "/api/"]
 CSV_PATH = "/products/export.csv"
@@ -108,7 +109,7 @@ def fresh_database(database: str, size: int) -> str:
         import psycopg
 
         server = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432").rstrip("/")
-        name = f"bench_{size}"
+        name = f"{os.environ.get('BENCH_DATABASE_PREFIX', 'bench')}_{size}"
         with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
             connection.execute(f'CREATE DATABASE "{name}"')
@@ -181,9 +182,41 @@ def cell(key: str, run: dict, cold: bool | str = False) -> str:
     return f"{p50:.0f} / {p95:.0f}{over} ({queries})"
 
 
+def matching_table(results: dict) -> str:
+    lines = [
+        "| suggest_products | " + " | ".join(f"{r['database']} {r['size']:,}" for r in results["runs"]) + " |"
+    ]
+    lines.append("|" + "---|" * (len(results["runs"]) + 1))
+    cells = []
+    for run in results["runs"]:
+        found = run.get("matching") or {}
+        if "p95_ms" not in found:
+            cells.append("n/a")
+            continue
+        over = (
+            " ⚠"
+            if run["database"] == "postgresql"
+            and run["size"] >= 100_000
+            and found["p95_ms"] > BUDGETS_MS["matching"]
+            else ""
+        )
+        cells.append(f"{found['p50_ms']:.0f} / {found['p95_ms']:.0f}{over} ({found['queries']})")
+    lines.append("| warm, p50 / p95 ms (queries) | " + " | ".join(cells) + " |")
+    builds = [
+        f"{r['matching']['cold_p50_ms']:.0f} ms, {r['matching']['product_index_mib']} MiB"
+        if "cold_p50_ms" in (r.get("matching") or {})
+        else "n/a"
+        for r in results["runs"]
+    ]
+    lines.append("| building the indexes after a change | " + " | ".join(builds) + " |")
+    return "\n".join(lines)
+
+
 def report(results: dict) -> str:
     return "\n".join(
         [
+            matching_table(results),
+            "",
             f"Warm: p50 / p95 in ms over {results['requests_per_page']} requests (queries per request); "
             "browse, search and product pages on URLs never asked for before, each once. "
             "CSV export: time (rows), peak Python memory.",
@@ -233,6 +266,7 @@ def child() -> None:
         "size": size,
         "generate_seconds": round(generated, 1),
         "pages": measure_pages(),
+        "matching": measure_matching(),
     }
     Path(os.environ["BENCH_CHILD_RESULT"]).write_text(json.dumps(result))
 
@@ -248,7 +282,10 @@ def measure_pages() -> dict:
     warmup = int(os.environ.get("BENCH_WARMUP", "5"))
     cold_requests = int(os.environ.get("BENCH_COLD_REQUESTS", "10"))
     pages = {}
+    only = env_list("BENCH_PAGES", ",".join(key for key, _ in PAGES))
     for key, label in PAGES:
+        if key not in only:
+            continue
         if key == "csv":
             pages[key] = measure_csv(client, urls.get(key))
             continue
@@ -263,6 +300,57 @@ def measure_pages() -> dict:
         shared = f"shared {page['shared_p50_ms']:6.1f} / {page['shared_p95_ms']:6.1f} ms"
         print(f"  {label:<20} {warm}   {cold}   {shared}", flush=True)
     return pages
+
+
+def measure_matching() -> dict:
+    """`needs.matching.suggest_products` for BENCH_REQUESTS needs never asked for before, each once, the
+    indexes built (warm; queries of one more); and what building them costs after a change (cold: the
+    product index and the answered needs' index, and the size of what the shared cache keeps)."""
+    import pickle
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from core import freshness
+    from needs import matching
+    from needs.models import KnowledgeNeed
+    from search import relevance
+
+    requests = int(os.environ.get("BENCH_REQUESTS", "30"))
+    needs = list(KnowledgeNeed.objects.order_by("?").prefetch_related("themes")[: requests + 1])
+    if not needs:
+        return {"status": 404}
+    cold, sizes = [], {}
+    for _ in range(3):
+        freshness.changed("inventory.knowledgeproduct")
+        relevance.forget()
+        started = time.perf_counter()
+        sizes["product_index_mib"] = len(pickle.dumps(relevance.current())) / 2**20
+        sizes["answered_needs_mib"] = (
+            len(pickle.dumps(relevance.kept(matching.ANSWERED_NEEDS, matching.answered_needs))) / 2**20
+        )
+        cold.append(time.perf_counter() - started)
+    matching.suggest_products(needs[-1])
+    warm = []
+    for need in needs[:requests]:
+        started = time.perf_counter()
+        matching.suggest_products(need)
+        warm.append(time.perf_counter() - started)
+    with CaptureQueriesContext(connection) as queries:
+        matching.suggest_products(needs[-1])
+    result = {
+        **percentiles(warm),
+        "queries": len(queries),
+        **{f"cold_{key}": value for key, value in percentiles(cold).items()},
+        **{key: round(value, 1) for key, value in sizes.items()},
+    }
+    print(
+        f"  {'suggest_products':<20} warm {result['p50_ms']:7.1f} / {result['p95_ms']:7.1f} ms "
+        f"({result['queries']:2} queries)   building the indexes {result['cold_p50_ms']:7.0f} ms, "
+        f"{result['product_index_mib']} + {result['answered_needs_mib']} MiB pickled",
+        flush=True,
+    )
+    return result
 
 
 def page_urls(client) -> dict[str, list[str]]:

@@ -42,6 +42,8 @@ POLL_SECONDS = 0.05
 
 _watched: set[str] = set()
 _listeners: list[Callable[["Changes"], None]] = []
+# Parts of the data with a version of their own: {name: which model labels belong to it}.
+_scopes: dict[str, Callable[[str], bool]] = {}
 
 
 @dataclass
@@ -175,6 +177,9 @@ def _publish(connection) -> None:
             listener(changes)
         except Exception:
             logger.exception("A listener failed after a change to public data: %r", listener)
+    for name, applies in _scopes.items():
+        if _touches(changes, applies):
+            _cache_call(cache.set, _scope_key(name), uuid.uuid4().hex, None)
     _cache_call(cache.set, VERSION_KEY, uuid.uuid4().hex, None)
 
 
@@ -186,14 +191,48 @@ def current_version() -> str:
     return _local(_shared_version(_cache_call(cache.get, VERSION_KEY)))
 
 
-def _shared_version(found: str | None) -> str:
+def _shared_version(found: str | None, key: str = VERSION_KEY) -> str:
     if found is not None:
         return found
     # A new cache (or one that lost the key): every process must agree on one version.
     new = uuid.uuid4().hex
-    if _cache_call(cache.add, VERSION_KEY, new, None, default=False):
+    if _cache_call(cache.add, key, new, None, default=False):
         return new
-    return _cache_call(cache.get, VERSION_KEY) or new
+    return _cache_call(cache.get, key) or new
+
+
+def register_scope(name: str, applies: Callable[[str], bool]) -> None:
+    """Give part of the data a version of its own, which moves only on committed changes to the models whose
+    label `applies` accepts (and on changes to rows unnamed: a migration). A value computed from that part
+    alone (the catalogue's relevance index) then survives changes to the rest (a need submitted). Register
+    in an AppConfig's ready(), so that every process moves it."""
+    _scopes[name] = applies
+
+
+def scoped_version(name: str) -> str:
+    """The current version of a registered part of the data (one cache read), as `current_version()`: the
+    connection that changed that part in its open transaction sees a version of its own."""
+    key = _scope_key(name)
+    shared = _shared_version(_cache_call(cache.get, key), key)
+    pending = _pending(connections[DEFAULT_DB_ALIAS])
+    if pending is not None and _touches(pending.changes, _scopes[name]):
+        return f"{shared}.{pending.token}.{pending.count}"
+    return shared
+
+
+def _scope_key(name: str) -> str:
+    return f"{VERSION_KEY}:{name}"
+
+
+def _touches(changes: Changes, applies: Callable[[str], bool]) -> bool:
+    """Whether `changes` may change the part of the data `applies` names: a row of it saved or deleted, or
+    links among its rows alone (a link from a row outside it, a need's theme, changes only that row)."""
+    if not changes.saved and not changes.linked:
+        return True
+    if any(applies(label) for label in changes.saved):
+        return True
+    linked = set(changes.linked)
+    return bool(linked) and all(applies(label) for label in linked)
 
 
 def _local(shared: str) -> str:

@@ -210,8 +210,10 @@ class KnowledgeNeedAdmin(WorkflowAdmin, ReviewableAdmin, CuratorAdmin):
 
     def get_urls(self):
         match = self.admin_site.admin_view(require_POST(self.match_product_view))
+        dismiss = self.admin_site.admin_view(require_POST(self.dismiss_product_view))
         return [
             path("<path:object_id>/match/", match, name="needs_knowledgeneed_match"),
+            path("<path:object_id>/dismiss/", dismiss, name="needs_knowledgeneed_dismiss"),
             *super().get_urls(),
         ]
 
@@ -239,6 +241,9 @@ class KnowledgeNeedAdmin(WorkflowAdmin, ReviewableAdmin, CuratorAdmin):
     def save_related(self, request, form, formsets, change):
         """A suggestion's "Match" button submits the change form: what was typed is saved with the match."""
         super().save_related(request, form, formsets, change)
+        if change and "_dismiss_product" in request.POST:
+            self._dismiss_posted(request, form.instance)
+            return
         if not (change and "_match_product" in request.POST):
             return
         need = form.instance
@@ -248,7 +253,9 @@ class KnowledgeNeedAdmin(WorkflowAdmin, ReviewableAdmin, CuratorAdmin):
             need._match_refused = _("That product no longer exists.")
             return
         try:
-            moved = services.need_match_product(need=need, product=product)
+            moved = services.need_match_product(
+                need=need, product=product, **self._suggested_place(need, product), decided_by=request.user
+            )
         except ValidationError as error:
             need._match_refused = " ".join(error.messages)
         else:
@@ -266,9 +273,33 @@ class KnowledgeNeedAdmin(WorkflowAdmin, ReviewableAdmin, CuratorAdmin):
             "reference": need.reference,
         }
 
+    def _dismiss_posted(self, request, need):
+        """A suggestion's "Dismiss" button submits the change form too: saved, then the product dismissed."""
+        product_id = posted_id(request, "_dismiss_product")
+        product = KnowledgeProduct.objects.filter(pk=product_id).first() if product_id else None
+        if product is None:
+            need._dismiss_refused = _("That product no longer exists.")
+            return
+        try:
+            services.need_dismiss_product(
+                need=need, product=product, **self._suggested_place(need, product), decided_by=request.user
+            )
+        except ValidationError as error:
+            need._dismiss_refused = " ".join(error.messages)
+        else:
+            need._matched = _(
+                "Saved, and dismissed “%(title)s”: it is not suggested for %(reference)s again."
+            ) % {
+                "title": product.title,
+                "reference": need.reference,
+            }
+
     def response_change(self, request, obj):
         if refused := getattr(obj, "_match_refused", None):
             self.message_user(request, _("Saved, but not matched: %s") % refused, messages.ERROR)
+            return HttpResponseRedirect(request.path)
+        if refused := getattr(obj, "_dismiss_refused", None):
+            self.message_user(request, _("Saved, but not dismissed: %s") % refused, messages.ERROR)
             return HttpResponseRedirect(request.path)
         if matched := getattr(obj, "_matched", None):
             self.message_user(request, matched, messages.SUCCESS)
@@ -287,7 +318,9 @@ class KnowledgeNeedAdmin(WorkflowAdmin, ReviewableAdmin, CuratorAdmin):
             raise Http404("Choose a product to match.")
         product = get_object_or_404(KnowledgeProduct, pk=product_id)
         try:
-            moved = services.need_match_product(need=need, product=product)
+            moved = services.need_match_product(
+                need=need, product=product, **self._suggested_place(need, product), decided_by=request.user
+            )
         except ValidationError as error:
             self.message_user(request, " ".join(error.messages), messages.ERROR)
         else:
@@ -296,6 +329,39 @@ class KnowledgeNeedAdmin(WorkflowAdmin, ReviewableAdmin, CuratorAdmin):
                 request, f"Matched “{product.title}” to {need.reference}{status}.", messages.SUCCESS
             )
         return HttpResponseRedirect(reverse("admin:needs_knowledgeneed_change", args=[need.pk]))
+
+    def dismiss_product_view(self, request, object_id):
+        """POST product=<id>: the suggested product does not answer the need; it is not suggested again."""
+        need = self.get_object(request, unquote(object_id))
+        if need is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_change_permission(request, need):
+            raise PermissionDenied
+        product_id = request.POST.get("product", "")
+        if not product_id.isdigit():
+            raise Http404("Choose a product to dismiss.")
+        product = get_object_or_404(KnowledgeProduct, pk=product_id)
+        try:
+            services.need_dismiss_product(
+                need=need, product=product, **self._suggested_place(need, product), decided_by=request.user
+            )
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                f"Dismissed “{product.title}” for {need.reference}: it is not suggested again.",
+                messages.SUCCESS,
+            )
+        return HttpResponseRedirect(reverse("admin:needs_knowledgeneed_change", args=[need.pk]))
+
+    @staticmethod
+    def _suggested_place(need, product) -> dict:
+        """The rank and score the suggestions give `product` now, to store with the curator's decision."""
+        for suggestion in suggest_products(need, limit=ADMIN_SUGGESTIONS):
+            if suggestion.pk == product.pk:
+                return {"rank": suggestion.rank, "score": suggestion.score}
+        return {"rank": None, "score": None}
 
     def _move(self, request, queryset, status):
         moved, refused = services.needs_set_status(needs=queryset, status=status)

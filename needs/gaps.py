@@ -24,12 +24,15 @@ from math import inf
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
 from inventory.models import KnowledgeProduct, Theme, core_theme
+from needs.matching import suggest_titles
 from needs.models import KnowledgeNeed, LearningActivity, LearningFormat, is_answered
 
 # Shown by title on the page, newest first; the rest are counted.
 SHARED_NEEDS_SHOWN = 50
 # The summary names this many themes.
 SUMMARY_THEMES = 3
+# Products that may answer each shared need, by title (needs.matching's ranking).
+SUGGESTIONS_SHOWN = 3
 
 
 @dataclass
@@ -63,7 +66,9 @@ class Gaps:
     unanswered: int
     themes: list[ThemeGap]  # themes with open needs, ranked
     formats: list[FormatGap]  # every format, in its own order
-    shared_needs: list[KnowledgeNeed]  # open needs shown by title (consent given), with their themes
+    # Open needs shown by title (consent given), with their themes and `suggested_products`: (title, slug)
+    # of the published products that may answer each.
+    shared_needs: list[KnowledgeNeed]
     shared_count: int
     unthemed: int = 0  # open needs without a theme: in the totals, in no theme's row
     summary: list[ThemeGap] = field(default_factory=list)  # the themes the summary names
@@ -82,7 +87,8 @@ class Gaps:
 def gaps() -> Gaps:
     """The figures of the gap view. Queries: 1 the totals, 2 the themes, 3 open and unanswered needs per
     theme, 4 products per theme, 5 the formats, 6 needs per format, 7 activities per format, 8 the shared
-    needs, 9 their themes."""
+    needs, 9 their themes; for the products that may answer them (needs.matching.suggest_titles), 10 their
+    dismissals, 11 the similar needs' products, 12 the products' titles."""
     open_needs = KnowledgeNeed.objects.open()
     themes_of_need = KnowledgeNeed.themes.through.objects.filter(knowledgeneed_id=OuterRef("pk"))
     totals = open_needs.aggregate(
@@ -101,16 +107,21 @@ def gaps() -> Gaps:
         if theme.pk in demand
     ]
     themes.sort(key=lambda g: (-g.needs_per_product, -g.open_needs, g.theme.name.lower()))
-    shared = open_needs.shareable()
+    shared_needs = list(
+        open_needs.shareable()
+        .only("pk", "title", "description", "created_at")
+        .prefetch_related("themes")[:SHARED_NEEDS_SHOWN]
+    )
+    suggestions = suggest_titles(shared_needs, limit=SUGGESTIONS_SHOWN) if shared_needs else {}
+    for need in shared_needs:
+        need.suggested_products = suggestions.get(need.pk, [])
     return Gaps(
         open_needs=totals["open"],
         unanswered=totals["unanswered"],
         unthemed=totals["unthemed"],
         themes=themes,
         formats=_formats(open_needs),
-        shared_needs=list(
-            shared.only("pk", "title", "created_at").prefetch_related("themes")[:SHARED_NEEDS_SHOWN]
-        ),
+        shared_needs=shared_needs,
         shared_count=totals["shared"],
         summary=sorted(
             (g for g in themes if g.unanswered), key=lambda g: (-g.unanswered, g.theme.name.lower())

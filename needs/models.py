@@ -361,3 +361,38 @@ class LearningActivity(SluggedModel):
         if self.starts_at is None or self.end_time is None:
             return None
         return datetime.datetime.combine(self.last_day, self.end_time, tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+class SuggestionDecision(models.Model):
+    """A curator's decision on a product suggested for a need: matched (it answers the need) or dismissed
+    (it does not, and is not suggested for that need again), with the place and score the ranker gave it
+    then, so the matching can be measured against what curators decide."""
+
+    class Decision(models.TextChoices):
+        MATCHED = "matched", _("matched")
+        DISMISSED = "dismissed", _("dismissed")
+
+    need = models.ForeignKey(KnowledgeNeed, on_delete=models.CASCADE, related_name="suggestion_decisions")
+    product = models.ForeignKey(KnowledgeProduct, on_delete=models.CASCADE, related_name="+")
+    decision = models.CharField(max_length=10, choices=Decision.choices)
+    rank = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="The product's place among the suggestions when decided (1 is first).",
+    )
+    score = models.FloatField(null=True, blank=True, help_text="The ranker's score when decided.")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-decided_at"]
+        verbose_name = "suggestion decision"
+        constraints = [
+            # A curator's latest word on a product for a need replaces the earlier one.
+            models.UniqueConstraint(fields=["need", "product"], name="suggestion_decision_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.need}: {self.get_decision_display()} “{self.product}”"

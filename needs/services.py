@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from core.history import one_history_entry
 from core.submissions import one_line, send_after_commit
 from inventory.models import Country, KnowledgeProduct, Partnership, Theme
-from needs.models import KnowledgeNeed, LearningActivity, LearningFormat
+from needs.models import KnowledgeNeed, LearningActivity, LearningFormat, SuggestionDecision
 
 Status = KnowledgeNeed.Status
 ActivityStatus = LearningActivity.Status
@@ -124,11 +124,20 @@ def needs_set_status(*, needs: Iterable[KnowledgeNeed], status: str) -> tuple[in
 
 
 @transaction.atomic
-def need_match_product(*, need: KnowledgeNeed, product: KnowledgeProduct) -> bool:
-    """Record that `product` answers `need`. A need still new or in review becomes matched: someone has
+def need_match_product(
+    *,
+    need: KnowledgeNeed,
+    product: KnowledgeProduct,
+    rank: int | None = None,
+    score: float | None = None,
+    decided_by=None,
+) -> bool:
+    """Record that `product` answers `need`, and the curator's decision with the place and score the
+    suggestions gave it (when it was suggested). A need still new or in review becomes matched: someone has
     looked at it and found an answer. Returns whether the status changed."""
     if not product.is_public:
         raise ValidationError(f"“{product.title}” is not published; only published products answer needs.")
+    _record_decision(need, product, SuggestionDecision.Decision.MATCHED, rank, score, decided_by)
     # One history entry for the product matched and the status it brings.
     with one_history_entry(need, created=False):
         need.matched_products.add(product)
@@ -136,6 +145,32 @@ def need_match_product(*, need: KnowledgeNeed, product: KnowledgeProduct) -> boo
             need_set_status(need=need, status=Status.MATCHED)
             return True
     return False
+
+
+@transaction.atomic
+def need_dismiss_product(
+    *,
+    need: KnowledgeNeed,
+    product: KnowledgeProduct,
+    rank: int | None = None,
+    score: float | None = None,
+    decided_by=None,
+) -> SuggestionDecision:
+    """Record that `product`, suggested for `need`, does not answer it: it is not suggested for that need
+    again. A product matched to the need cannot be dismissed; the match is the curator's word on it."""
+    if need.matched_products.filter(pk=product.pk).exists():
+        raise ValidationError(f"“{product.title}” is matched to this need; it cannot be dismissed.")
+    return _record_decision(need, product, SuggestionDecision.Decision.DISMISSED, rank, score, decided_by)
+
+
+def _record_decision(need, product, decision, rank, score, decided_by) -> SuggestionDecision:
+    record = SuggestionDecision.objects.filter(need=need, product=product).first() or SuggestionDecision(
+        need=need, product=product
+    )
+    record.decision, record.rank, record.score, record.decided_by = decision, rank, score, decided_by
+    record.full_clean()
+    record.save()
+    return record
 
 
 @transaction.atomic

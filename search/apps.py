@@ -7,7 +7,9 @@ class SearchConfig(AppConfig):
 
     def ready(self):
         from core import freshness
-        from search import fulltext
+        from search import fulltext, relevance
 
         # A product's search document follows its text and tags, whatever changed them.
         freshness.on_change(fulltext.follow_changes)
+        # The relevance index is the catalogue's: a need submitted or an activity changed leaves it be.
+        freshness.register_scope(relevance.SCOPE, relevance.in_scope)

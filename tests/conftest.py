@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
 
-from search import facets
+from search import facets, relevance
 from search import index as facet_index
 from tests.factories import (
     PartnershipFactory,
@@ -110,6 +110,7 @@ def isolated_cache(settings):
     }
     facet_index.forget()
     facets.forget_searches()
+    relevance.forget()
     yield
     cache.clear()
 

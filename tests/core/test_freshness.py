@@ -216,6 +216,17 @@ class TestCommittedChanges:
         assert product.pk in heard[0].touched("inventory.knowledgeproduct")
         assert Tag.objects.get(name="water").pk in heard[0].linked["taggit.tag"]
 
+    def test_a_scope_moves_only_on_changes_to_its_own_models(self, need_form, client):
+        catalogue = freshness.scoped_version("catalogue")
+        client.post(reverse("needs:need-new"), need_form())  # a need submitted: outside the catalogue
+        assert freshness.scoped_version("catalogue") == catalogue
+        with transaction.atomic():
+            ProductFactory()
+            # The connection that changed the catalogue sees it changed before the commit.
+            assert freshness.scoped_version("catalogue") != catalogue
+            assert cache.get(f"{VERSION_KEY}:catalogue") == catalogue
+        assert freshness.scoped_version("catalogue") not in (catalogue, None)
+
     def test_migrate_moves_the_version(self):
         before = cache.get(VERSION_KEY)
         call_command("migrate", verbosity=0)

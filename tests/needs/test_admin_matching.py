@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from inventory.models import KnowledgeProduct
-from needs.models import KnowledgeNeed
+from needs.models import KnowledgeNeed, SuggestionDecision
 from tests.factories import KnowledgeNeedFactory, ProductFactory, ThemeFactory, UserFactory, curator
 
 pytestmark = pytest.mark.django_db
@@ -211,8 +211,10 @@ def test_the_need_page_reads_a_fixed_number_of_queries_however_many_products_mat
     curator_client.get(change_page(need))
     with django_assert_max_num_queries(80) as few:
         curator_client.get(change_page(need))
+    queries = len(few.captured_queries)  # read now: the next request clears the log it is read from
     ProductFactory.create_batch(20, themes=[theme], summary="District budgets.")
-    with django_assert_max_num_queries(len(few.captured_queries)):
+    curator_client.get(change_page(need))  # the suggestions' index, once per change to the catalogue
+    with django_assert_max_num_queries(queries):
         curator_client.get(change_page(need))
 
 
@@ -226,3 +228,70 @@ def test_a_match_button_naming_no_product_says_so_and_keeps_the_notes(
     assert "Saved, but not matched: That product no longer exists." in response.content.decode()
     need.refresh_from_db()
     assert (need.curator_notes, need.matched_products.count()) == ("Kept.", 0)
+
+
+def dismiss_url(need) -> str:
+    return reverse("admin:needs_knowledgeneed_dismiss", args=[need.pk])
+
+
+def test_each_suggestion_shows_why_it_is_suggested(curator_client, need_and_products):
+    need, _, _ = need_and_products
+    page = curator_client.get(change_page(need)).content.decode()
+    assert "words found: “budget tracking” (title)" in page
+    assert "themes shared: Local budgets" in page
+
+
+def test_a_match_is_stored_with_the_suggestions_rank_and_score(curator_client, need_and_products):
+    need, best, _ = need_and_products
+    curator_client.post(change_page(need), {**need_form(need), "_match_product": best.pk})
+    decision = SuggestionDecision.objects.get(need=need)
+    assert (decision.product, decision.decision, decision.rank) == (best, "matched", 1)
+    assert decision.score > 0 and decision.decided_by.username
+
+
+class TestDismissing:
+    def test_the_button_saves_what_was_typed_and_the_product_leaves_the_suggestions_for_good(
+        self, curator_client, need_and_products
+    ):
+        need, best, other = need_and_products
+        edits = need_form(need, curator_notes="Not about districts.")
+        response = curator_client.post(change_page(need), {**edits, "_dismiss_product": best.pk}, follow=True)
+        assert response.redirect_chain == [(change_page(need), 302)]
+        assert "Saved, and dismissed “Budget tracking guide”" in response.content.decode()
+        assert [product for product, _ in response.context["suggestions"]] == [other]
+        need.refresh_from_db()
+        assert need.curator_notes == "Not about districts." and not need.matched_products.exists()
+        decision = SuggestionDecision.objects.get(need=need)
+        assert (decision.decision, decision.rank) == ("dismissed", 1)
+
+    def test_a_matched_product_cannot_be_dismissed(self, curator_client, need_and_products):
+        need, best, _ = need_and_products
+        curator_client.post(match_url(need), {"product": best.pk})
+        need.refresh_from_db()
+        response = curator_client.post(
+            change_page(need), {**need_form(need), "_dismiss_product": best.pk}, follow=True
+        )
+        assert "is matched to this need; it cannot be dismissed." in response.content.decode()
+        assert SuggestionDecision.objects.get(need=need).decision == "matched"
+
+    @pytest.mark.parametrize("value", ["", "abc", "999999"])
+    def test_a_button_naming_no_product_says_so(self, curator_client, need_and_products, value):
+        need, _, _ = need_and_products
+        response = curator_client.post(
+            change_page(need), {**need_form(need), "_dismiss_product": value}, follow=True
+        )
+        assert "Saved, but not dismissed: That product no longer exists." in response.content.decode()
+        assert not SuggestionDecision.objects.exists()
+
+    def test_the_dismiss_address_does_the_same_for_a_post_alone(self, curator_client, need_and_products):
+        need, best, other = need_and_products
+        response = curator_client.post(dismiss_url(need), {"product": best.pk}, follow=True)
+        assert [product for product, _ in response.context["suggestions"]] == [other]
+        assert curator_client.post(dismiss_url(need), {"product": "abc"}).status_code == 404
+
+    def test_staff_outside_the_curators_cannot_dismiss(self, client, need_and_products):
+        need, best, _ = need_and_products
+        client.force_login(UserFactory(is_staff=True))
+        assert client.post(dismiss_url(need), {"product": best.pk}).status_code == 403
+        assert client.get(dismiss_url(need), {"product": best.pk}).status_code == 405
+        assert not SuggestionDecision.objects.exists()

@@ -231,8 +231,11 @@ def test_the_page_makes_the_same_queries_however_many_needs_and_products(
     client, world, django_assert_num_queries
 ):
     # 1 the totals, 2 open and unanswered needs per theme, 3 products per theme, 4 the themes, 5 needs per
-    # format, 6 activities per format, 7 the formats, 8 the shared needs, 9 their themes.
-    with django_assert_num_queries(9):
+    # format, 6 activities per format, 7 the formats, 8 the shared needs, 9 their themes; the products that
+    # may answer them: 10-15 the product index (themes, phrases, tags, product tags, product themes, texts),
+    # 16 the answered needs, 17 the shared needs' dismissals, 18 the products' titles. (The indexes are
+    # built once per data version, as the figures are.)
+    with django_assert_num_queries(18):
         client.get(GAPS)
     for _ in range(15):
         theme = ThemeFactory()
@@ -244,6 +247,21 @@ def test_the_page_makes_the_same_queries_however_many_needs_and_products(
             consent_to_publish=True,
         )
         LearningActivityFactory(themes=[theme])
-    with django_assert_num_queries(9):
+    # 19: the similar needs' products, now that there are needs with matched products.
+    with django_assert_num_queries(19):
         response = client.get(GAPS)
     assert len(response.context["gaps"].themes) == 4 + 30
+
+
+def test_a_shared_need_lists_the_published_products_that_may_answer_it_by_title(client):
+    ProductFactory(title="Budget tracking toolkit", summary="Women's groups follow county budgets.")
+    ProductFactory(title="Draft budget tracking", status=KnowledgeProduct.Status.DRAFT, published_at=None)
+    KnowledgeNeedFactory(title="Tracking county budgets", consent_to_publish=True)
+    KnowledgeNeedFactory(
+        title="Private budget tracking", description="county budgets", consent_to_publish=False
+    )
+    page = client.get(GAPS).content.decode()
+    assert page.count("Products that may answer this:") == 1
+    assert "Budget tracking toolkit" in page
+    assert "Draft budget tracking" not in page and "Private budget tracking" not in page
+    assert "Why:" not in page  # titles only

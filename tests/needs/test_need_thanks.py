@@ -47,10 +47,33 @@ def test_a_link_expires_after_a_week(client, settings, monkeypatch):
 
 def test_it_renders_in_a_fixed_number_of_queries(client, django_assert_num_queries):
     theme = ThemeFactory()
-    ProductFactory.create_batch(10, themes=[theme])
-    need = KnowledgeNeedFactory(themes=[theme])
-    # 1 the need, 2 its themes, 3 related themes, 4 five suggested products with their types,
-    # 5 the suggestions' partnerships
-    with django_assert_num_queries(5):
+    products = ProductFactory.create_batch(30, title="Budget tracking", tags=["budgets"], themes=[theme])
+    for product in products[:10]:
+        KnowledgeNeedFactory(title="Budget tracking", matched_products=[product])
+    need = KnowledgeNeedFactory(title="Budget tracking", themes=[theme])
+    client.get(thanks_url(need.pk))  # the indexes, once per data version
+    # 1 the need, 2 its themes, 3 its dismissals, 4 the similar needs' products, 5 five suggested products
+    # with their types, 6 their partnerships, 7 their tags
+    with django_assert_num_queries(7):
         response = client.get(thanks_url(need.pk))
     assert len(response.context["suggestions"]) == 5
+
+
+def test_each_suggestion_says_briefly_why(client):
+    theme = ThemeFactory(name="Budget work")
+    ProductFactory(title="Budget tracking toolkit", summary="For women's groups.", themes=[theme])
+    need = KnowledgeNeedFactory(title="Tracking budgets", description="With women's groups.", themes=[theme])
+    html = client.get(thanks_url(need.pk)).content.decode()
+    assert "Why: Your words tracking, budgets, women" in html
+    assert "your themes Budget work" in html
+
+
+def test_in_dutch_the_reasons_are_dutch(client):
+    ProductFactory(title="Budget tracking toolkit", summary="For women's groups.")
+    need = KnowledgeNeedFactory(
+        title="Begroting volgen", description="Met vrouwengroepen de begroting volgen."
+    )
+    url = "/nl" + thanks_url(need.pk)
+    html = client.get(url).content.decode()
+    assert "Budget tracking toolkit" in html
+    assert "Waarom:" in html and "Je woorden" in html

@@ -1,0 +1,764 @@
+"""How relevant each published product is to a text written by someone who needs knowledge: the ranking
+behind matching needs to products (needs.matching) and the gaps page's "products that may answer this".
+
+A product is scored by BM25F (Robertson and Zaragoza's field-weighted BM25): the words of its fields count
+by how rare they are in the catalogue (IDF), a word in the title more than one in the summary or tags, and
+those more than one in the lessons or the description; each field's length is normalised, so a long, wordy
+product does not match everything; a word counts less with each repetition. Words are whole and stemmed in
+their language (Snowball stemmers, from PyStemmer): "budgets" finds "budgeting", "lead" never finds
+"leadership". Phrases the catalogue names (its tags' and themes' names, the thesaurus's entries) also count
+as one term each, so "civic space" weighs more than "civic" and "space" apart. The thesaurus
+(`search/thesaurus.txt`) adds the sector's other words for what a text asks ("shrinking civic space" ~
+"restrictions on NGOs"), and carries Dutch texts over to the catalogue's English.
+
+The index is built from a few plain queries once per data version (core.freshness), kept in the shared
+cache so one process builds it and the others load it, and in each process's memory while the version holds.
+Scoring a text is a product of a sparse matrix (scipy) and the text's few terms: milliseconds, whatever the
+size of the catalogue.
+"""
+
+import re
+import threading
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import TypeVar
+
+import numpy as np
+import Stemmer
+from django.conf import settings
+from django.utils.translation import gettext_lazy
+from scipy import sparse
+from taggit.models import TaggedItem
+
+from core import freshness
+from inventory.models import KnowledgeProduct, Theme
+
+# Part of the cache key: a change to what the index holds must raise it.
+FORMAT = 4
+CACHE_NAME = f"relevance-index:{FORMAT}"
+THESAURUS = Path(__file__).with_name("thesaurus.txt")
+T = TypeVar("T")
+
+# BM25F: a field's weight, and how much its length is normalised (b); k1 how soon repetition saturates.
+FIELD_WEIGHTS = {"title": 3.0, "tags": 2.0, "summary": 2.0, "why_valuable": 1.0, "description": 1.0}
+FIELD_LENGTH_NORMALISATION = {
+    "title": 0.3,
+    "tags": 0.3,
+    "summary": 0.6,
+    "why_valuable": 0.75,
+    "description": 0.75,
+}
+K1 = 1.2
+FIELD_LABELS = {
+    "title": gettext_lazy("title"),
+    "tags": gettext_lazy("tags"),
+    "summary": gettext_lazy("summary"),
+    "why_valuable": gettext_lazy("lessons"),
+    "description": gettext_lazy("description"),
+}
+# How much a term the thesaurus adds counts beside one the text itself has, in an English text; in another
+# language its own words rarely meet the catalogue's, and the thesaurus's carry the text.
+EXPANSION_WEIGHT = {"en": 0.4, "nl": 1.0}
+
+STEMMERS = {"en": "english", "nl": "dutch"}
+# Words that say nothing about what a text is about; the IDF makes most common words weigh little, and these
+# lists keep a need's own words ("we", "want", "learn") from being looked up at all.
+STOPWORDS = {
+    "en": {
+        "a",
+        "about",
+        "above",
+        "after",
+        "again",
+        "against",
+        "all",
+        "also",
+        "am",
+        "an",
+        "and",
+        "any",
+        "are",
+        "as",
+        "at",
+        "be",
+        "because",
+        "been",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "doing",
+        "down",
+        "during",
+        "each",
+        "few",
+        "for",
+        "from",
+        "further",
+        "get",
+        "had",
+        "has",
+        "have",
+        "having",
+        "he",
+        "her",
+        "here",
+        "hers",
+        "him",
+        "his",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "itself",
+        "just",
+        "know",
+        "learn",
+        "learning",
+        "like",
+        "make",
+        "many",
+        "me",
+        "more",
+        "most",
+        "much",
+        "must",
+        "my",
+        "need",
+        "needs",
+        "no",
+        "nor",
+        "not",
+        "now",
+        "of",
+        "off",
+        "on",
+        "once",
+        "only",
+        "or",
+        "other",
+        "our",
+        "ours",
+        "out",
+        "over",
+        "own",
+        "same",
+        "she",
+        "should",
+        "so",
+        "some",
+        "still",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "theirs",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "through",
+        "to",
+        "too",
+        "under",
+        "until",
+        "up",
+        "us",
+        "very",
+        "want",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "who",
+        "whom",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+        "others",
+        "other's",
+        "wants",
+        "help",
+        "way",
+        "ways",
+    },
+    "nl": {
+        "aan",
+        "af",
+        "al",
+        "als",
+        "alles",
+        "andere",
+        "bij",
+        "daar",
+        "dan",
+        "dat",
+        "de",
+        "der",
+        "deze",
+        "die",
+        "dit",
+        "doen",
+        "door",
+        "een",
+        "en",
+        "er",
+        "geen",
+        "hebben",
+        "heeft",
+        "het",
+        "hier",
+        "hij",
+        "hoe",
+        "hun",
+        "ik",
+        "in",
+        "is",
+        "je",
+        "kan",
+        "kunnen",
+        "maar",
+        "me",
+        "meer",
+        "met",
+        "mij",
+        "moet",
+        "na",
+        "naar",
+        "niet",
+        "nog",
+        "nu",
+        "of",
+        "om",
+        "onder",
+        "ons",
+        "onze",
+        "ook",
+        "op",
+        "over",
+        "te",
+        "tot",
+        "uit",
+        "van",
+        "veel",
+        "voor",
+        "wat",
+        "we",
+        "welke",
+        "wie",
+        "wij",
+        "willen",
+        "wil",
+        "worden",
+        "wordt",
+        "zal",
+        "ze",
+        "zich",
+        "zij",
+        "zijn",
+        "zo",
+        "zoals",
+        "zoeken",
+        "zoek",
+        "leren",
+        "kennis",
+    },
+}
+# A word, with an apostrophe inside it ("don't") but not a possessive "'s" ("women's" is "women").
+WORD = re.compile(r"[^\W\d_]+(?:'(?!s\b)[^\W\d_]+)?")
+
+
+# --- words and terms ------------------------------------------------------------------------------------
+
+
+@cache
+def _stemmer(language: str) -> Stemmer.Stemmer:
+    return Stemmer.Stemmer(STEMMERS.get(language, "english"))
+
+
+def words(text: str) -> list[str]:
+    """The words of `text`, lower-cased; a possessive "'s" dropped."""
+    return [word for word in WORD.findall(text.casefold().replace("’", "'")) if len(word) > 1]
+
+
+def language_of(text: str) -> str:
+    """ "nl" for a text with more Dutch function words than English ones, else "en"."""
+    counts = Counter(w for w in words(text) if w in STOPWORDS["en"] or w in STOPWORDS["nl"])
+    dutch = sum(n for w, n in counts.items() if w in STOPWORDS["nl"] and w not in STOPWORDS["en"])
+    english = sum(n for w, n in counts.items() if w in STOPWORDS["en"] and w not in STOPWORDS["nl"])
+    return "nl" if dutch > english else "en"
+
+
+def stems(text: str, language: str = "en", *, keep_stopwords: bool = False) -> list[tuple[str, str]]:
+    """(stem, word) for each word of `text` that says something, in order."""
+    stop = STOPWORDS.get(language, STOPWORDS["en"])
+    kept = [w for w in words(text) if keep_stopwords or w not in stop]
+    return list(zip(_stemmer(language).stemWords(kept), kept, strict=True))
+
+
+@cache
+def phrase_key(text: str, language: str = "en") -> tuple[str, ...]:
+    return tuple(stem for stem, _ in stems(text, language, keep_stopwords=True))
+
+
+def terms(text: str, phrases: "Phrases", language: str = "en") -> list[str]:
+    """The terms of `text`: its stems, then each phrase it contains as one term ("civic space")."""
+    sequence = stems(text, language, keep_stopwords=True)
+    stop = STOPWORDS.get(language, STOPWORDS["en"])
+    found = [stem for stem, word in sequence if word not in stop]
+    found += phrases.find([stem for stem, _ in sequence])
+    return found
+
+
+@dataclass
+class Phrases:
+    """Stemmed word sequences that count as one term, found by their first word."""
+
+    by_first: dict[str, set[tuple[str, ...]]] = field(default_factory=lambda: defaultdict(set))
+
+    def add(self, key: tuple[str, ...]) -> None:
+        if len(key) > 1:
+            self.by_first[key[0]].add(key)
+
+    def find(self, sequence: Sequence[str]) -> list[str]:
+        return [term for term, _start, _length in self.places(sequence)]
+
+    def places(self, sequence: Sequence[str]) -> list[tuple[str, int, int]]:
+        """(phrase term, where it starts, how many words) for each phrase in `sequence`."""
+        found = []
+        for start, stem in enumerate(sequence):
+            for key in self.by_first.get(stem, ()):
+                if tuple(sequence[start : start + len(key)]) == key:
+                    found.append((" ".join(key), start, len(key)))
+        return found
+
+
+# --- the thesaurus --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Entry:
+    """A line of the thesaurus: expressions that ask for the same knowledge, by language."""
+
+    expressions: list[tuple[str, str]]  # (language, text)
+
+
+@cache
+def thesaurus() -> list[Entry]:
+    """`search/thesaurus.txt`: one entry a line, its expressions separated by "|", each Dutch one marked
+    "nl:"; "#" starts a comment."""
+    entries = []
+    for line in THESAURUS.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        expressions = []
+        for part in line.split("|"):
+            part = part.strip()
+            language, text = ("nl", part[3:].strip()) if part.startswith("nl:") else ("en", part)
+            expressions.append((language, text))
+        entries.append(Entry(expressions))
+    return entries
+
+
+def expansions(sequence: Sequence[str], language: str) -> list[tuple[str, str]]:
+    """(English text, the expression found) for each expression of a thesaurus entry found in `sequence`
+    (the text's stems in order, stop words kept): the other English expressions of that entry."""
+    found = []
+    joined = f" {' '.join(sequence)} "
+    for entry in thesaurus():
+        hit = next(
+            (
+                text
+                for expression_language, text in entry.expressions
+                if expression_language == language and f" {' '.join(phrase_key(text, language))} " in joined
+            ),
+            None,
+        )
+        if hit is not None:
+            found += [(text, hit) for lang, text in entry.expressions if lang == "en" and text != hit]
+    return found
+
+
+# --- the query ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Query:
+    """What a text asks for: a weight per term, and for each term the words of the text it came from."""
+
+    weights: dict[str, float]
+    words: dict[str, str]  # term: the text's word or expression ("budgets"; "begroting" for "budget")
+    language: str
+
+
+def query(title: str, description: str, phrases: Phrases) -> Query:
+    """The terms of a need: the title's count twice, the description's once, each term's weight growing
+    slowly with its repetition; then the thesaurus's, at a lower weight."""
+    language = language_of(f"{title} {description}")
+    counts: Counter = Counter()
+    surface: dict[str, str] = {}
+    for text, weight in ((title, 2.0), (description, 1.0)):
+        for term in terms(text, phrases, language):
+            counts[term] += weight
+        for stem, word in stems(text, language):
+            surface.setdefault(stem, word)
+        sequence = stems(text, language, keep_stopwords=True)
+        for term, start, length in phrases.places([stem for stem, _ in sequence]):
+            surface.setdefault(term, " ".join(word for _, word in sequence[start : start + length]))
+    # A Dutch text's own words are matched as English stems too: many are shared ("budget", "gender").
+    if language != "en":
+        counts = Counter({_english(term): n for term, n in counts.items()})
+        surface = {_english(stem): word for stem, word in surface.items()}
+    weights = {term: 1.0 + np.log(n) for term, n in counts.items()}
+    surface.update({term: term for term in weights if term not in surface})
+    sequence = [stem for stem, _ in stems(f"{title} . {description}", language, keep_stopwords=True)]
+    for text, hit in expansions(sequence, language):
+        for term in terms(text, phrases):
+            if term not in weights:
+                weights[term] = EXPANSION_WEIGHT.get(language, 1.0)
+                surface[term] = f"{_surface(term, text, phrases)} ~ {hit}"
+    return Query(weights, surface, language)
+
+
+def _surface(term: str, text: str, phrases: Phrases) -> str:
+    """The words of `text` that make `term`."""
+    sequence = stems(text, keep_stopwords=True)
+    for stem, word in sequence:
+        if stem == term:
+            return word
+    for found, start, length in phrases.places([stem for stem, _ in sequence]):
+        if found == term:
+            return " ".join(word for _, word in sequence[start : start + length])
+    return term
+
+
+def _english(term: str) -> str:
+    return " ".join(_stemmer("en").stemWord(part) for part in term.split(" "))
+
+
+# --- the index ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class TextIndex:
+    """BM25F over documents with the fields of FIELD_WEIGHTS: `matrix` holds, for each document (row) and
+    term (column), the term's saturated, field-weighted frequency times its IDF."""
+
+    keys: np.ndarray  # the documents' keys (product ids), in row order
+    vocabulary: dict[str, int]
+    matrix: sparse.csc_matrix
+    phrases: Phrases
+    idf: np.ndarray  # per term (column)
+
+    def scores(self, weights: dict[str, float]) -> np.ndarray:
+        """Each document's score for the terms (a row per document, zero when none is found)."""
+        columns = [
+            (self.vocabulary[term], weight) for term, weight in weights.items() if term in self.vocabulary
+        ]
+        if not columns:
+            return np.zeros(len(self.keys), dtype=np.float32)
+        ids, values = zip(*columns, strict=True)
+        return self.matrix[:, list(ids)] @ np.asarray(values, dtype=np.float32)
+
+    def vector(self, weights: dict[str, float]) -> sparse.csr_matrix:
+        """The terms as a row over this index's vocabulary, each weighted by its rarity (IDF), of length 1:
+        the dot product of two such rows is how alike two texts are (cosine similarity), sharing "climate
+        finance" counting for more than sharing "local"."""
+        columns = [self.vocabulary[term] for term in weights if term in self.vocabulary]
+        values = np.asarray(
+            [
+                weight * self.idf[self.vocabulary[term]]
+                for term, weight in weights.items()
+                if term in self.vocabulary
+            ],
+            dtype=np.float32,
+        )
+        norm = float(np.linalg.norm(values)) if len(values) else 0.0
+        if norm > 0:
+            values /= norm
+        return sparse.csr_matrix(
+            (values, (np.zeros(len(columns), dtype=np.int32), columns)), shape=(1, len(self.vocabulary))
+        )
+
+
+def build_text_index(documents: Iterable[tuple[int, dict[str, str]]], phrases: Phrases) -> TextIndex:
+    """The BM25F index of `documents`: (key, {field: text}) with the fields of FIELD_WEIGHTS."""
+    keys: list[int] = []
+    vocabulary: dict[str, int] = {}
+    # Per field, a (row, column, count) for each term of each document, and each document's length.
+    cells = {name: ([], [], []) for name in FIELD_WEIGHTS}
+    lengths = {name: [] for name in FIELD_WEIGHTS}
+    for row, (key, fields) in enumerate(documents):
+        keys.append(key)
+        for name in FIELD_WEIGHTS:
+            counter = Counter(terms(fields.get(name, ""), phrases))
+            rows, columns, counts = cells[name]
+            for term, n in counter.items():
+                rows.append(row)
+                columns.append(vocabulary.setdefault(term, len(vocabulary)))
+                counts.append(n)
+            lengths[name].append(sum(counter.values()))
+    count, size = len(keys), len(vocabulary)
+    # BM25F: each field's counts over its length normalisation, weighted, summed over the fields.
+    pseudo = sparse.csr_matrix((count, size), dtype=np.float32)
+    for name, weight in FIELD_WEIGHTS.items():
+        rows, columns, counts = (np.asarray(cell) for cell in cells[name])
+        if not len(rows):
+            continue
+        length = np.asarray(lengths[name], dtype=np.float32)
+        b = FIELD_LENGTH_NORMALISATION[name]
+        norm = 1 - b + b * length / (length.mean() or 1)
+        values = weight * counts.astype(np.float32) / norm[rows]
+        pseudo = pseudo + sparse.csr_matrix((values, (rows, columns)), shape=(count, size))
+    frequency = np.diff(pseudo.tocsc().indptr)  # documents per term
+    idf = np.log(1 + (count - frequency + 0.5) / (frequency + 0.5)).astype(np.float32)
+    pseudo = pseudo.tocoo()
+    saturated = idf[pseudo.col] * pseudo.data / (K1 + pseudo.data)
+    matrix = sparse.csc_matrix((saturated.astype(np.float32), (pseudo.row, pseudo.col)), shape=(count, size))
+    return TextIndex(np.asarray(keys, dtype=np.int64), vocabulary, matrix, phrases, idf)
+
+
+@dataclass
+class ProductIndex:
+    """The published products' text index, and each product's themes (for the themes' prior)."""
+
+    text: TextIndex
+    rows_by_theme: dict[int, np.ndarray]  # the rows of each theme's products, in order
+    theme_parents: dict[int, int | None]
+    theme_names: dict[int, str]
+    row_of: dict[int, int]
+
+
+def catalogue_phrases() -> Phrases:
+    """The phrases of the catalogue: its tags' and themes' names, the thesaurus's expressions."""
+    phrases = Phrases()
+    names = list(Theme.objects.values_list("name", flat=True))
+    names += TaggedItem.tags_for(KnowledgeProduct).values_list("name", flat=True)
+    names += [text for entry in thesaurus() for lang, text in entry.expressions if lang == "en"]
+    for name in names:
+        phrases.add(phrase_key(name))
+    return phrases
+
+
+def build() -> ProductIndex:
+    """Queries: 1 the themes, 2 the themes' names for phrases, 3 the tags' names, 4 the products' tags, 5
+    their themes, 6 the published products' texts."""
+    themes = {pk: (parent, name) for pk, parent, name in Theme.objects.values_list("pk", "parent_id", "name")}
+    phrases = catalogue_phrases()
+    published = KnowledgeProduct.objects.published()
+    tags = defaultdict(list)
+    for product_id, name in TaggedItem.objects.filter(
+        content_type__app_label="inventory",
+        content_type__model="knowledgeproduct",
+        object_id__in=published.values("pk"),
+    ).values_list("object_id", "tag__name"):
+        tags[product_id].append(name)
+    product_themes = defaultdict(set)
+    for product_id, theme_id in KnowledgeProduct.themes.through.objects.filter(
+        knowledgeproduct__in=published
+    ).values_list("knowledgeproduct_id", "theme_id"):
+        product_themes[product_id].add(theme_id)
+    rows = published.order_by("pk").values_list("pk", "title", "summary", "why_valuable", "description")
+    documents = (
+        (pk, {"title": t, "summary": s, "why_valuable": w, "description": d, "tags": " . ".join(tags[pk])})
+        for pk, t, s, w, d in rows.iterator(chunk_size=2000)
+    )
+    text = build_text_index(documents, phrases)
+    keys = text.keys.tolist()
+    return ProductIndex(
+        text=text,
+        rows_by_theme=_rows_by_theme(product_themes, keys),
+        theme_parents={pk: parent for pk, (parent, _) in themes.items()},
+        theme_names={pk: name for pk, (_, name) in themes.items()},
+        row_of={pk: row for row, pk in enumerate(keys)},
+    )
+
+
+def _rows_by_theme(product_themes: dict[int, set[int]], keys: list[int]) -> dict[int, np.ndarray]:
+    rows = defaultdict(list)
+    for row, pk in enumerate(keys):
+        for theme in product_themes.get(pk, ()):
+            rows[theme].append(row)
+    return {theme: np.asarray(found, dtype=np.int32) for theme, found in rows.items()}
+
+
+_memos: dict[str, tuple[str, object]] = {}
+_lock = threading.Lock()
+
+
+def kept(name: str, compute: Callable[[], T], *, scope: str | None = None) -> T:
+    """What `compute()` returns for the data as it is: this process's copy while the data version holds
+    (the version of the `scope` registered with core.freshness, if given), else the shared cache's, else
+    computed (and shared); while another process computes a new version's, the copy at hand serves. `name`
+    names the value and its format."""
+    if not getattr(settings, "CACHE_PUBLIC_AGGREGATES", True):
+        return compute()
+    version = freshness.scoped_version(scope) if scope else freshness.current_version()
+    memo = _memos.get(name)
+    if memo is not None and memo[0] == version:
+        return memo[1]
+    with _lock:  # one thread of a process computes it; the others wait for it rather than compute it too
+        memo = _memos.get(name)
+        if memo is not None and memo[0] == version:
+            return memo[1]
+        previous = memo[1] if memo is not None else None
+        value, is_current = freshness.cached_at(name, compute, version=version, previous=previous)
+        if is_current:
+            _memos[name] = (version, value)
+        return value
+
+
+# The index depends on the catalogue alone (products, their themes and tags, the themes' names): the apps
+# that hold the rest of the public data change it not.
+SCOPE = "catalogue"
+OUTSIDE_THE_CATALOGUE = ("needs.",)
+
+
+def in_scope(label: str) -> bool:
+    """Whether a change to the model `label` ("inventory.knowledgeproduct") may change the index."""
+    return not label.startswith(OUTSIDE_THE_CATALOGUE)
+
+
+def current() -> ProductIndex:
+    """The published products' index for the catalogue as it is."""
+    return kept(CACHE_NAME, build, scope=SCOPE)
+
+
+def forget() -> None:
+    """Drop this process's copies (the tests start each from nothing)."""
+    _memos.clear()
+
+
+# --- ranking --------------------------------------------------------------------------------------------
+
+# How much the themes lift a product: at most this share of the best text score.
+THEME_PRIOR = 0.25
+# A product on a theme the text was filed under; on its core theme or a sub-theme of it; on a sibling.
+THEME_CLOSENESS = {"same": 1.0, "parent_or_child": 0.5, "sibling": 0.25}
+
+
+def theme_closeness(product_themes: Iterable[int], need_themes: Iterable[int], parents: dict) -> float:
+    """How close a product's themes come to a need's: 1 the same theme, ½ a core theme and its
+    sub-theme, ¼ two sub-themes of one core theme, 0 none."""
+    best = 0.0
+    for mine in product_themes:
+        for theirs in need_themes:
+            if mine == theirs:
+                return THEME_CLOSENESS["same"]
+            if parents.get(mine) == theirs or parents.get(theirs) == mine:
+                best = max(best, THEME_CLOSENESS["parent_or_child"])
+            elif parents.get(mine) is not None and parents.get(mine) == parents.get(theirs):
+                best = max(best, THEME_CLOSENESS["sibling"])
+    return best
+
+
+def themes_of(index: ProductIndex, product_id: int) -> list[int]:
+    """The themes of a product in the index."""
+    row = index.row_of.get(product_id)
+    return [
+        theme
+        for theme, rows in index.rows_by_theme.items()
+        if row is not None and (place := np.searchsorted(rows, row)) < len(rows) and rows[place] == row
+    ]
+
+
+@dataclass
+class Ranked:
+    """A product's place in a ranking: its id, its score, and what made it (for the reasons)."""
+
+    product_id: int
+    score: float
+    text_score: float
+    theme_closeness: float
+    boost: float
+
+
+def rank(
+    index: ProductIndex,
+    search: Query,
+    *,
+    theme_ids: Iterable[int] = (),
+    boosts: dict[int, float] | None = None,
+    exclude: Iterable[int] = (),
+    limit: int = 5,
+) -> list[Ranked]:
+    """The `limit` products most relevant to `search`, best first: the text's score scaled to the best one,
+    lifted by the themes (at most THEME_PRIOR) and by `boosts` ({product id: 0…1}, what curators' earlier
+    matches suggest). Products without a word in common, a theme or a boost are left out."""
+    keys = index.text.keys
+    if not len(keys):
+        return []
+    text = index.text.scores(search.weights)
+    best = float(text.max()) if text.size else 0.0
+    score = text / best if best > 0 else np.zeros_like(text)
+    theme_ids = list(theme_ids)
+    closeness = np.zeros_like(score)
+    if theme_ids:
+        for theme, rows in index.rows_by_theme.items():
+            value = theme_closeness([theme], theme_ids, index.theme_parents)
+            if value:
+                closeness[rows] = np.maximum(closeness[rows], value)
+        score = score + THEME_PRIOR * closeness
+    boost = np.zeros_like(score)
+    for product_id, value in (boosts or {}).items():
+        row = index.row_of.get(product_id)
+        if row is not None:
+            boost[row] = value
+    score = score + boost
+    for product_id in exclude:
+        row = index.row_of.get(product_id)
+        if row is not None:
+            score[row] = 0
+    candidates = np.flatnonzero(score > 0)
+    if len(candidates) > limit:
+        candidates = candidates[np.argpartition(-score[candidates], limit - 1)[:limit]]
+    ordered = sorted(candidates.tolist(), key=lambda row: (-score[row], -keys[row]))
+    return [
+        Ranked(int(keys[row]), float(score[row]), float(text[row]), float(closeness[row]), float(boost[row]))
+        for row in ordered
+    ]
+
+
+def found_words(search: Query, fields: dict[str, str], phrases: Phrases) -> list[tuple[str, list[str]]]:
+    """The text's words found in a product's `fields` ({field: text}), most weighty first, each with the
+    fields (FIELD_WEIGHTS' names) it is found in; a phrase found hides its own words."""
+    where: dict[str, list[str]] = defaultdict(list)
+    for name in FIELD_WEIGHTS:
+        present = set(terms(fields.get(name, ""), phrases))
+        for term in search.weights:
+            if term in present:
+                where[term].append(name)
+    inside_phrases = {part for term in where if " " in term for part in term.split(" ")}
+    found: dict[str, list[str]] = {}
+    for term in sorted(where, key=lambda term: -search.weights[term]):
+        if term not in inside_phrases:
+            fields_of_word = found.setdefault(search.words.get(term, term), [])
+            fields_of_word += [name for name in where[term] if name not in fields_of_word]
+    return [(word, sorted(names, key=list(FIELD_WEIGHTS).index)) for word, names in found.items()]
