@@ -30,7 +30,33 @@ class PartnershipChoiceIterator(ModelChoiceIterator):
             yield (programme.name, [self.choice(p) for p in partnerships])
 
 
-class PartnershipChoiceField(forms.ModelChoiceField):
+# The largest id a database column holds (a 64-bit signed integer).
+LARGEST_ID = 2**63 - 1
+
+
+class KnownIdsMixin:
+    """A posted id too large for any database column is an invalid choice. Django passes it to the query,
+    where SQLite raises OverflowError (a 500) instead of finding nothing."""
+
+    def clean(self, value):
+        for item in value if isinstance(value, (list, tuple)) else [value]:
+            text = str(item).strip()
+            if text.lstrip("-").isdigit() and abs(int(text)) > LARGEST_ID:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": text}
+                )
+        return super().clean(value)
+
+
+class ModelChoiceField(KnownIdsMixin, forms.ModelChoiceField):
+    pass
+
+
+class ModelMultipleChoiceField(KnownIdsMixin, forms.ModelMultipleChoiceField):
+    pass
+
+
+class PartnershipChoiceField(ModelChoiceField):
     iterator = PartnershipChoiceIterator
 
     def __init__(self, **kwargs):
@@ -65,7 +91,7 @@ class GroupedCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
     template_name = "includes/forms/grouped_checkboxes.html"
 
 
-class ThemeChoiceField(forms.ModelMultipleChoiceField):
+class ThemeChoiceField(ModelMultipleChoiceField):
     iterator = ThemeChoiceIterator
 
     def __init__(self, **kwargs):
@@ -86,7 +112,7 @@ def _sort_key(name: str) -> str:
     return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
 
 
-class LocalNameChoiceField(forms.ModelMultipleChoiceField):
+class LocalNameChoiceField(ModelMultipleChoiceField):
     iterator = LocalNameChoiceIterator
 
     def label_from_instance(self, obj):
@@ -128,7 +154,7 @@ class NominationForm(PublicForm):
         validators=[validate_document],
         widget=forms.FileInput(attrs={"accept": DOCUMENT_ACCEPT}),
     )
-    product_type = forms.ModelChoiceField(
+    product_type = ModelChoiceField(
         label=_("Type of product"), queryset=ProductType.objects.all(), empty_label=_("Choose a type")
     )
     themes = ThemeChoiceField(label=_("Themes"), required=False)

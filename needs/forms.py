@@ -2,7 +2,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.submissions import PublicForm
-from inventory.forms import PartnershipChoiceField, ThemeChoiceField, countries_field
+from inventory.forms import (
+    ModelMultipleChoiceField,
+    PartnershipChoiceField,
+    ThemeChoiceField,
+    countries_field,
+)
 from inventory.models import Region
 from needs.models import KnowledgeNeed, LearningFormat
 
@@ -42,7 +47,7 @@ class NeedForm(PublicForm):
         help_text=_("What do you want to learn, and why now? What have you tried already?"),
     )
     themes = ThemeChoiceField(label=_("Themes"), required=False)
-    learning_formats = forms.ModelMultipleChoiceField(
+    learning_formats = ModelMultipleChoiceField(
         label=_("How would you like to learn?"),
         queryset=LearningFormat.objects.all(),
         required=False,

@@ -89,3 +89,14 @@ def test_a_nul_byte_in_an_admin_form_is_a_bad_request(client):
     assert client.post(url, {"title": "Budget\x00tracking"}).status_code == 400
     product.refresh_from_db()
     assert "\x00" not in product.title
+
+
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [("needs:need-new", "learning_formats"), ("needs:need-new", "themes"), ("needs:need-new", "partnership")]
+    + [("inventory:product-nominate", "product_type"), ("inventory:product-nominate", "themes")],
+)
+def test_an_id_too_large_for_the_database_is_an_invalid_choice_not_an_error(client, url, field):
+    response = client.post(reverse(url), {field: "9223372036999999999", "website": ""})
+    assert response.status_code == 400
+    assert "Select a valid choice" in response.content.decode()
