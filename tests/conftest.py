@@ -16,6 +16,12 @@ from tests.factories import (
 )
 
 
+@pytest.fixture(autouse=True)
+def jobs_run_at_once(settings):
+    """Jobs run as soon as they are queued (after the commit that queues them), in the test's process."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture
 def curator_client(client, db):
     client.force_login(curator())
