@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_safe
@@ -65,6 +66,7 @@ def nomination_form(request):
         year=data["year"],
         stakeholders=data["stakeholders"],
         site_url=submissions.site_url(request),
+        language=get_language(),
     )
     submissions.count_submission(request, RATE_LIMITED_FORM, accepted=True)
     token = submissions.thanks_token(product.pk, salt=NOMINATION_THANKS_SALT)
@@ -77,5 +79,5 @@ def product_nominate_thanks(request, token):
     pk = submissions.thanks_pk(token, salt=NOMINATION_THANKS_SALT)
     if pk is None:
         raise Http404("This link has expired or is not valid.")
-    product = get_object_or_404(KnowledgeProduct.objects.only("title", "status"), pk=pk)
+    product = get_object_or_404(KnowledgeProduct.objects.only("title", "status", "follow_token"), pk=pk)
     return render(request, "inventory/nominate_thanks.html", {"product": product})

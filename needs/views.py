@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_safe
@@ -40,7 +41,7 @@ def need_form(request):
         submissions.count_submission(request, RATE_LIMITED_FORM, accepted=False)
         return render(request, "needs/need_form.html", {"form": form}, status=400)
     fields = {name: value for name, value in form.cleaned_data.items() if name != "website"}
-    need = services.need_submit(**fields, site_url=submissions.site_url(request))
+    need = services.need_submit(**fields, site_url=submissions.site_url(request), language=get_language())
     submissions.count_submission(request, RATE_LIMITED_FORM, accepted=True)
     return redirect("needs:need-thanks", token=submissions.thanks_token(need.pk, salt=THANKS_SALT))
 
