@@ -25,10 +25,10 @@ RETURNED = MailKind(
 
 
 def nomination_received(*, product: KnowledgeProduct, site_url: str = "") -> None:
+    # The curators' link to the admin goes where the form was posted; every other link to SITE_URL.
     site_url = site_url or settings.SITE_URL
     context = {
         "product": product,
-        "site_url": site_url,
         "admin_url": site_url + reverse("admin:inventory_nomination_change", args=[product.pk]),
     }
     _to_nominator(product, RECEIVED, context, key=f"nomination-{product.pk}-received")

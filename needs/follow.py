@@ -79,5 +79,3 @@ def _act(request, need: KnowledgeNeed | None, product: KnowledgeProduct | None):
 @require_safe
 def follow_forgotten(request):
     return render(request, "needs/follow_forgotten.html")
-
-

@@ -36,10 +36,10 @@ ON_STATUS = {Status.ADDRESSED: ADDRESSED, Status.CLOSED: CLOSED}
 
 
 def need_received(*, need: KnowledgeNeed, site_url: str = "") -> None:
+    # The curators' link to the admin goes where the form was posted; every other link to SITE_URL.
     site_url = site_url or settings.SITE_URL
     context = {
         "need": need,
-        "site_url": site_url,
         "admin_url": site_url + reverse("admin:needs_knowledgeneed_change", args=[need.pk]),
     }
     _to_submitter(need, RECEIVED, context, key=f"need-{need.pk}-received")
