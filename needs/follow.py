@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -19,11 +19,11 @@ from needs.models import KnowledgeNeed
 ACTIONS = {"withdraw", "forget"}
 # What each status means to the person who sent it.
 NEED_STATUS_TEXT = {
-    KnowledgeNeed.Status.NEW: _lazy("Received: a curator will read it soon."),
-    KnowledgeNeed.Status.IN_REVIEW: _lazy("A curator is looking for knowledge that answers it."),
-    KnowledgeNeed.Status.MATCHED: _lazy("Knowledge products that answer it were found (below)."),
-    KnowledgeNeed.Status.ADDRESSED: _lazy("Addressed: products or a learning activity answered it."),
-    KnowledgeNeed.Status.CLOSED: _lazy("Closed."),
+    KnowledgeNeed.Status.NEW: gettext_lazy("Received: a curator will read it soon."),
+    KnowledgeNeed.Status.IN_REVIEW: gettext_lazy("A curator is looking for knowledge that answers it."),
+    KnowledgeNeed.Status.MATCHED: gettext_lazy("Knowledge products that answer it were found (below)."),
+    KnowledgeNeed.Status.ADDRESSED: gettext_lazy("Addressed: products or a learning activity answered it."),
+    KnowledgeNeed.Status.CLOSED: gettext_lazy("Closed."),
 }
 
 
@@ -33,17 +33,21 @@ def follow(request, token):
     need, product = _followed(token)
     if request.method == "POST":
         return _act(request, need, product)
-    if need is not None:
-        context = {
-            "need": need,
-            "status_text": NEED_STATUS_TEXT[KnowledgeNeed.Status(need.status)],
-            "products": list(need.matched_products.published().select_related("product_type")),
-            "activities": list(
-                need.learning_activities.public().select_related("learning_format").order_by("start_date")
-            ),
-        }
-        return render(request, "needs/follow_need.html", context)
-    return render(request, "needs/follow_nomination.html", {"product": product})
+    return _page(request, need, product)
+
+
+def _page(request, need: KnowledgeNeed | None, product: KnowledgeProduct | None, status: int = 200):
+    if need is None:
+        return render(request, "needs/follow_nomination.html", {"product": product}, status=status)
+    context = {
+        "need": need,
+        "status_text": NEED_STATUS_TEXT[KnowledgeNeed.Status(need.status)],
+        "products": list(need.matched_products.published().select_related("product_type")),
+        "activities": list(
+            need.learning_activities.public().select_related("learning_format").order_by("start_date")
+        ),
+    }
+    return render(request, "needs/follow_need.html", context, status=status)
 
 
 def _followed(token: str) -> tuple[KnowledgeNeed | None, KnowledgeProduct | None]:
@@ -60,7 +64,7 @@ def _act(request, need: KnowledgeNeed | None, product: KnowledgeProduct | None):
     action = request.POST.get("action")
     if action not in ACTIONS:
         messages.error(request, _("Choose “withdraw” or “erase my details”."))
-        return redirect(request.path)
+        return _page(request, need, product, status=400)
     if action == "forget":
         services.person_forget(email=need.contact_email if need else product.nominator_email)
         return redirect("needs:follow-forgotten")
@@ -71,8 +75,8 @@ def _act(request, need: KnowledgeNeed | None, product: KnowledgeProduct | None):
             inventory_services.nomination_withdraw(product=product)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Withdrawn. Curators will not take it further."))
+        return _page(request, need, product, status=400)
+    messages.success(request, _("Withdrawn. Curators will not take it further."))
     return redirect(request.path)
 
 
