@@ -198,16 +198,30 @@ def outbox_retry(*, mails: Sequence[OutboxMail]) -> int:
     return retried
 
 
+def _erase(mail: OutboxMail, address: str = "") -> None:
+    if mail.state in (State.PENDING, State.FAILED):
+        mail.state = State.CANCELLED
+    kept = [r for r in mail.recipient_list if address and r.lower() != address.lower()]
+    mail.recipients = "\n".join(kept) or "-"
+    mail.subject, mail.body_text, mail.body_html = "(erased)", "(erased)", ""
+    mail.attachment_content, mail.last_error = "", ""
+    mail.save()
+
+
+@transaction.atomic
+def outbox_erase_older(*, before: datetime.datetime) -> int:
+    """Erase the mails made before `before` (the retention period): the rows stay, as a count, empty."""
+    rows = OutboxMail.objects.filter(created_at__lt=before).exclude(subject="(erased)")
+    for mail in rows:
+        _erase(mail)
+    return len(rows)
+
+
 @transaction.atomic
 def outbox_erase_address(*, address: str) -> int:
     """Forget `address` in the outbox: rows to it or mentioning it lose their content and the address; those
     not yet sent are cancelled. Returns how many rows were erased."""
     rows = OutboxMail.objects.filter(Q(recipients__icontains=address) | Q(body_text__icontains=address))
     for mail in rows:
-        if mail.state in (State.PENDING, State.FAILED):
-            mail.state = State.CANCELLED
-        mail.recipients = "\n".join(r for r in mail.recipient_list if r.lower() != address.lower()) or "-"
-        mail.subject, mail.body_text, mail.body_html = "(erased)", "(erased)", ""
-        mail.attachment_content, mail.last_error = "", ""
-        mail.save()
+        _erase(mail, address)
     return len(rows)

@@ -463,6 +463,9 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
+# Contact details of needs addressed or closed and of nominations processed, and the mails sent, are erased
+# after this many days without change (manage.py erase_expired_contacts, run daily).
+CONTACT_RETENTION_DAYS = env_int("CONTACT_RETENTION_DAYS", 730)
 
 # Everything to the console, where gunicorn, systemd or the container runtime collects it. django.request
 # logs 4xx as warnings and 5xx as errors with their traceback; knowledgemap.access logs every request.

@@ -1,15 +1,17 @@
 """Writes on knowledge needs. Views, admin actions and commands call these."""
 
+import datetime
 from collections import Counter
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.history import one_history_entry
-from core.outbox import outbox_erase_address
+from core.outbox import outbox_erase_address, outbox_erase_older
 from core.submissions import new_follow_token
 from inventory.models import Country, KnowledgeProduct, Partnership, Theme
 from needs import mails
@@ -227,6 +229,7 @@ def need_withdraw(*, need: KnowledgeNeed) -> KnowledgeNeed:
 
 
 ERASED_REASON = "Contact details erased at the person's request"
+EXPIRED_REASON = "Contact details erased after the retention period"
 
 
 @transaction.atomic
@@ -237,24 +240,56 @@ def person_forget(*, email: str) -> dict[str, int]:
     email = email.strip()
     if not email:
         return {}
-    needs = list(KnowledgeNeed.objects.filter(contact_email__iexact=email))
+    needs = _erase_need_contacts(KnowledgeNeed.objects.filter(contact_email__iexact=email), ERASED_REASON)
+    products = _erase_nominators(
+        KnowledgeProduct.objects.filter(nominator_email__iexact=email), ERASED_REASON
+    )
+    KnowledgeNeed.history.filter(contact_email__iexact=email).update(contact_name="", contact_email="")
+    KnowledgeProduct.history.filter(nominator_email__iexact=email).update(
+        nominator_name="", nominator_email=""
+    )
+    return {"needs": needs, "nominations": products, "mails": outbox_erase_address(address=email)}
+
+
+@transaction.atomic
+def contacts_erase_expired(*, now: datetime.datetime | None = None) -> dict[str, int]:
+    """Erase the contact details of needs addressed or closed, and of nominations processed (no longer
+    awaiting review), that have not changed for CONTACT_RETENTION_DAYS, and the mails older than that.
+    A scheduled job (`manage.py erase_expired_contacts`) runs it daily; a second run erases nothing more."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.CONTACT_RETENTION_DAYS)
+    done = KnowledgeNeed.objects.filter(status__in=[Status.ADDRESSED, Status.CLOSED], updated_at__lt=cutoff)
+    processed = KnowledgeProduct.objects.exclude(status=KnowledgeProduct.Status.SUBMITTED).filter(
+        updated_at__lt=cutoff
+    )
+    return {
+        "needs": _erase_need_contacts(done.exclude(contact_email="", contact_name=""), EXPIRED_REASON),
+        "nominations": _erase_nominators(
+            processed.exclude(nominator_email="", nominator_name=""), EXPIRED_REASON
+        ),
+        "mails": outbox_erase_older(before=cutoff),
+    }
+
+
+def _erase_need_contacts(needs, reason: str) -> int:
+    needs = list(needs)
     for need in needs:
         need.contact_name, need.contact_email = "", ""
         need.consent_to_contact, need.follow_token = False, None
-        need._change_reason = ERASED_REASON
+        need._change_reason = reason
         need.full_clean()
         need.save()
-    KnowledgeNeed.history.filter(Q(id__in=[n.pk for n in needs]) | Q(contact_email__iexact=email)).update(
-        contact_name="", contact_email=""
-    )
-    products = list(KnowledgeProduct.objects.filter(nominator_email__iexact=email))
+    ids = [need.pk for need in needs]
+    KnowledgeNeed.history.filter(id__in=ids).update(contact_name="", contact_email="")
+    return len(needs)
+
+
+def _erase_nominators(products, reason: str) -> int:
+    products = list(products)
     for product in products:
         product.nominator_name, product.nominator_email, product.follow_token = "", "", None
-        product._change_reason = ERASED_REASON
+        product._change_reason = reason
         product.full_clean()
         product.save()
-    KnowledgeProduct.history.filter(
-        Q(id__in=[p.pk for p in products]) | Q(nominator_email__iexact=email)
-    ).update(nominator_name="", nominator_email="")
-    mails_erased = outbox_erase_address(address=email)
-    return {"needs": len(needs), "nominations": len(products), "mails": mails_erased}
+    ids = [product.pk for product in products]
+    KnowledgeProduct.history.filter(id__in=ids).update(nominator_name="", nominator_email="")
+    return len(products)
