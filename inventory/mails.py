@@ -32,6 +32,8 @@ def nomination_received(*, product: KnowledgeProduct, site_url: str = "") -> Non
         "admin_url": site_url + reverse("admin:inventory_nomination_change", args=[product.pk]),
     }
     _to_nominator(product, RECEIVED, context, key=f"nomination-{product.pk}-received")
+    if settings.CURATOR_MAIL != "each":
+        return  # they read the daily digest (needs/digest.py) instead
     mail_queue(
         kind=FOR_CURATORS,
         to=settings.CURATOR_EMAILS,

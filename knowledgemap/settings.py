@@ -389,6 +389,11 @@ else:
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "knowledge-map@localhost")
 CURATOR_EMAILS = env_list("CURATOR_EMAILS")
+# "each": curators get a mail for every need and nomination that arrives; "daily": one digest of what
+# waits instead, sent by `manage.py send_curator_digest` (run daily by cron or a timer).
+CURATOR_MAIL = os.environ.get("CURATOR_MAIL", "each").strip().lower()
+if CURATOR_MAIL not in {"each", "daily"}:
+    raise ImproperlyConfigured(f"CURATOR_MAIL must be “each” or “daily”, not {CURATOR_MAIL!r}")
 # The outbox (core/outbox.py): a mail that cannot be sent is tried again after 1, 4, 16, … minutes (at most
 # six hours apart), and shown to curators as failed after this many attempts.
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)

@@ -43,6 +43,8 @@ def need_received(*, need: KnowledgeNeed, site_url: str = "") -> None:
         "admin_url": site_url + reverse("admin:needs_knowledgeneed_change", args=[need.pk]),
     }
     _to_submitter(need, RECEIVED, context, key=f"need-{need.pk}-received")
+    if settings.CURATOR_MAIL != "each":
+        return  # they read the daily digest (needs/digest.py) instead
     mail_queue(
         kind=FOR_CURATORS,
         to=settings.CURATOR_EMAILS,
