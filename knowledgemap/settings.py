@@ -124,6 +124,7 @@ INSTALLED_APPS = [
     "core",
     "inventory",
     "search",
+    "alerts",
     "needs",
     "pages",
     "knowledgemap",

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from alerts.services import alerts_forget
 from core.history import one_history_entry
 from core.outbox import outbox_erase_address, outbox_erase_older
 from core.submissions import new_follow_token
@@ -248,7 +249,12 @@ def person_forget(*, email: str) -> dict[str, int]:
     KnowledgeProduct.history.filter(nominator_email__iexact=email).update(
         nominator_name="", nominator_email=""
     )
-    return {"needs": needs, "nominations": products, "mails": outbox_erase_address(address=email)}
+    return {
+        "needs": needs,
+        "nominations": products,
+        "alerts": alerts_forget(email=email),
+        "mails": outbox_erase_address(address=email),
+    }
 
 
 @transaction.atomic

@@ -127,6 +127,12 @@ def public_pages() -> list[PublicPage]:
         PublicPage("follow a need", "/follow/need-" + "f" * 38 + "/"),
         PublicPage("follow a nomination", "/follow/nomination-" + "f" * 32 + "/"),
         PublicPage("details erased", "/follow/erased/"),
+        PublicPage("alerts", "/alerts/"),
+        PublicPage("alerts, from a browse page", f"/alerts/?theme={theme.slug}&type={product_type.slug}"),
+        PublicPage("alerts form with errors", "/alerts/", sent_empty=True, status=400),
+        PublicPage("alerts, check your mail", "/alerts/sent/"),
+        PublicPage("alerts, link expired", "/alerts/confirm/forged/", status=404),
+        PublicPage("alerts, stopped", "/alerts/unsubscribe/no-such-token/"),
         PublicPage("page not found", "/no-such-page/", status=404),
         PublicPage("open data", "/api/docs/", translated=False),
     ]
