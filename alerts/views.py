@@ -13,19 +13,12 @@ from alerts.forms import SubscribeForm
 from alerts.models import Subscription
 from core import submissions
 
+RATE_LIMITED_FORM = "alerts"
 
-@csrf_exempt  # CSRF is checked in subscribe_form, once the rate limit has been.
+
 @require_http_methods(["GET", "HEAD", "POST"])
-def subscribe(request):
-    if request.method == "POST":
-        limited, retry_after = submissions.submission_rate_limited(request)
-        if limited:
-            return submissions.too_many_submissions(request, retry_after)
-    return subscribe_form(request)
-
-
 @csrf_protect
-def subscribe_form(request):
+def subscribe(request):
     if request.method != "POST":
         carried = services.normalise_filters(request.GET)
         filterset = services.filters_valid(carried)
@@ -35,10 +28,15 @@ def subscribe_form(request):
             "carried": carried,
         }
         return render(request, "alerts/subscribe.html", context, status=200 if filterset.is_valid() else 400)
+    # Only posts that passed the CSRF check count: another site cannot spend a visitor's allowance.
+    limited, retry_after = submissions.submission_rate_limited(request, RATE_LIMITED_FORM)
+    if limited:
+        return submissions.too_many_submissions(request, retry_after)
     form = SubscribeForm(request.POST)
     chosen = _filters(form)
     filterset = services.filters_valid(chosen)
     if not form.is_valid() or not filterset.is_valid():
+        submissions.count_submission(request, RATE_LIMITED_FORM, accepted=False)
         context = {"form": form, "filterset": filterset, "carried": form.data.get("filters", "")}
         return render(request, "alerts/subscribe.html", context, status=400)
     services.alert_subscribe(
@@ -47,6 +45,7 @@ def subscribe_form(request):
         frequency=form.cleaned_data["frequency"],
         language=get_language(),
     )
+    submissions.count_submission(request, RATE_LIMITED_FORM, accepted=True)
     return redirect("alerts:subscribe-sent")
 
 

@@ -2,14 +2,13 @@
 language they used on the site, and to the curators. Each is a row of the outbox (core/outbox.py), made in
 the transaction of the change it tells of; a key names each event, so none is told twice."""
 
-from urllib.parse import urlsplit
-
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from core.outbox import Attachment, MailKind, mail_queue
+from core.site import absolute, domain
 from inventory.models import KnowledgeProduct
 from needs.calendar import activity_calendar
 from needs.models import KnowledgeNeed, LearningActivity
@@ -76,8 +75,8 @@ def activity_planned(*, activity: LearningActivity) -> int:
     for need in activity.needs.all():
         language = need.contact_language or settings.LANGUAGE_CODE
         with translation.override(language):
-            url = settings.SITE_URL + activity.get_absolute_url()
-            calendar = activity_calendar(activity, url=url, host=urlsplit(settings.SITE_URL).hostname)
+            url = absolute(activity.get_absolute_url())
+            calendar = activity_calendar(activity, url=url, host=domain())
         attachment = Attachment(f"{activity.slug}.ics", calendar.decode(), "text/calendar")
         context = {"need": need, "activity": activity, "activity_url": url}
         key = f"need-{need.pk}-activity-{activity.pk}"
