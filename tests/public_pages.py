@@ -127,6 +127,7 @@ def public_pages() -> list[PublicPage]:
         PublicPage("follow a need", "/follow/need-" + "f" * 38 + "/"),
         PublicPage("follow a nomination", "/follow/nomination-" + "f" * 32 + "/"),
         PublicPage("details erased", "/follow/erased/"),
+        PublicPage("feed page", f"/feeds/?theme={theme.slug}"),
         PublicPage("alerts", "/alerts/"),
         PublicPage("alerts, from a browse page", f"/alerts/?theme={theme.slug}&type={product_type.slug}"),
         PublicPage("alerts form with errors", "/alerts/", sent_empty=True, status=400),
