@@ -29,15 +29,21 @@ def product_nominate(request):
             "form": NominationForm(),
             "too_large": True,
             "max_upload_mb": settings.NOMINATION_MAX_UPLOAD_MB,
+            "retention_days": settings.CONTACT_RETENTION_DAYS,
         }
         return render(request, "inventory/nominate.html", context, status=413)
     return nomination_form(request)
 
 
+def _privacy() -> dict:
+    """What the form's privacy notice says about how long details are kept."""
+    return {"retention_days": settings.CONTACT_RETENTION_DAYS}
+
+
 @csrf_protect
 def nomination_form(request):
     if request.method != "POST":
-        return render(request, "inventory/nominate.html", {"form": NominationForm()})
+        return render(request, "inventory/nominate.html", {"form": NominationForm(), **_privacy()})
     # Only posts that passed the CSRF check count: another site cannot spend a visitor's allowance.
     limited, retry_after = submissions.submission_rate_limited(request, RATE_LIMITED_FORM)
     if limited:
@@ -45,7 +51,7 @@ def nomination_form(request):
     form = NominationForm(request.POST, request.FILES)
     if not form.is_valid():
         submissions.count_submission(request, RATE_LIMITED_FORM, accepted=False)
-        return render(request, "inventory/nominate.html", {"form": form}, status=400)
+        return render(request, "inventory/nominate.html", {"form": form, **_privacy()}, status=400)
     data = form.cleaned_data
     product = services.product_nominate(
         title=data["title"],
