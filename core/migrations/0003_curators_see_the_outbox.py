@@ -15,6 +15,6 @@ def revoke_outbox(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0001_outbox"), ("auth", "0012_alter_user_first_name_max_length")]
+    dependencies = [("core", "0002_outbox"), ("auth", "0012_alter_user_first_name_max_length")]
 
     operations = [migrations.RunPython(grant_outbox, revoke_outbox)]
