@@ -9,7 +9,14 @@ from inventory import services as inventory_services
 from inventory.models import KnowledgeProduct
 from needs import services
 from needs.models import KnowledgeNeed
-from tests.factories import KnowledgeNeedFactory, LearningActivityFactory, ProductFactory, curator
+from tests.factories import (
+    KnowledgeNeedFactory,
+    LearningActivityFactory,
+    OrganisationFactory,
+    ProductFactory,
+    ThemeFactory,
+    curator,
+)
 
 pytestmark = pytest.mark.django_db
 SITE = "http://127.0.0.1:8000"
@@ -20,6 +27,12 @@ def mail_settings(settings):
     settings.CURATOR_EMAILS = ["curators@partos.example"]
     settings.SITE_URL = SITE
     settings.SUBMISSION_RATE_LIMIT = ""
+
+
+@pytest.fixture(autouse=True)
+def known_organisation(db):
+    """The nomination names "Delta Rights": in the inventory, so the product is complete enough to publish."""
+    return OrganisationFactory(name="Delta Rights")
 
 
 @pytest.fixture
@@ -93,7 +106,15 @@ class TestNominators:
         assert smtp_server.inbox.to("grace@example.org")[-1].subject.endswith("is on the knowledge map")
 
     def test_a_product_a_curator_entered_mails_nobody(self, smtp_server, commit):
-        product = ProductFactory(status="submitted", published_at=None)
+        product = ProductFactory(
+            status="submitted",
+            published_at=None,
+            url="https://example.org/toolkit",
+            organisations=[OrganisationFactory()],
+            themes=[ThemeFactory()],
+            countries=["UG"],
+            languages=["en"],
+        )
         commit(inventory_services.product_set_status, product=product, status="published")
         assert smtp_server.inbox.received == []
 
