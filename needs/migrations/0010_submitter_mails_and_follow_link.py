@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('needs', '0008_activity_revision'),
+        ('needs', '0009_suggestion_decisions'),
     ]
 
     operations = [
