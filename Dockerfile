@@ -1,5 +1,7 @@
 # The knowledge map, served by gunicorn with gunicorn.conf.py, as a non-root user.
-# Migrations are a release step, run with this image before the new web containers start:
+# The same image runs the job worker that sends the mails: `python manage.py db_worker --no-reload`
+# (compose.yaml's worker service). Migrations are a release step, run with this image before the new web
+# containers start:
 #   docker run --rm --env-file .env IMAGE sh -c "python manage.py migrate --noinput"
 FROM python:3.11-slim
 

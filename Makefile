@@ -1,5 +1,6 @@
 # The knowledge map. `make run` serves it with demo data; `make test` runs the whole suite on SQLite;
-# `make serve` runs it as in production (DEBUG off, gunicorn, whitenoise) on plain http at 127.0.0.1.
+# `make serve` runs it as in production (DEBUG off, gunicorn, whitenoise, a job worker) on plain http at
+# 127.0.0.1. Both run the job worker (manage.py db_worker) beside the server, which sends the mails.
 PYTHON ?= python3
 PORT ?= 8000
 VENV := .venv
@@ -33,13 +34,17 @@ lock: $(VENV)/.installed
 run: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py setup_dev
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	@echo "The job worker runs beside the server: the mails the site sends are printed in this terminal."
+	@$(BIN)/python manage.py db_worker --no-reload --verbosity 0 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 $(SERVE_SECRET_KEY_FILE): | $(BIN)/python
 	@umask 077 && $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 
 # Production settings on plain http, for this machine only. The same steps as a deployment: collect static
-# files (served by whitenoise), migrate (a release step there), then gunicorn with gunicorn.conf.py.
+# files (served by whitenoise), migrate (a release step there), then gunicorn with gunicorn.conf.py and
+# one job worker.
 # INSECURE_HTTP=1 is the one thing a real deployment does not set.
 serve: $(VENV)/.installed $(SERVE_SECRET_KEY_FILE)
 	@export DEBUG=0 INSECURE_HTTP="$${INSECURE_HTTP:-1}" PORT=$(PORT) \
@@ -47,8 +52,10 @@ serve: $(VENV)/.installed $(SERVE_SECRET_KEY_FILE)
 	  SECRET_KEY="$${SECRET_KEY:-$$(cat $(SERVE_SECRET_KEY_FILE))}" \
 	&& $(BIN)/python manage.py collectstatic --noinput --verbosity 0 \
 	&& $(BIN)/python manage.py migrate --noinput \
-	&& echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)" \
-	&& exec $(BIN)/gunicorn --config gunicorn.conf.py knowledgemap.wsgi
+	&& echo "Serving on http://127.0.0.1:$(PORT)/ with a job worker beside it (Ctrl-C stops both)" \
+	&& { $(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	     trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	     $(BIN)/gunicorn --config gunicorn.conf.py knowledgemap.wsgi; }
 
 # 50 clients for 60 s against `make serve`, which the script starts and stops on a throwaway SQLite file
 # (bench/) or on LOADTEST_DATABASE_URL. Arguments: LOADTEST_ARGS="--clients 10 --duration 20".

@@ -1,4 +1,5 @@
-"""Admin base classes every curated model shares: spreadsheet export and import, change history, review.
+"""Admin base classes every curated model shares (spreadsheet export and import, change history, review),
+and the outbox's list.
 
 - `ExportAdmin`: the list (filtered, or only the selected rows) as CSV or Excel, relations as names.
 - `HistoryAdmin`: the record's history with revert, for those who may change the record.
@@ -28,6 +29,8 @@ from django.utils.translation import gettext as _
 from import_export.admin import ExportActionMixin, ImportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core import outbox
+from core.models import OutboxMail
 from core.spreadsheets import SHEET_FORMATS, SafeCSV, SafeXLSX
 
 _TEMPLATE_FORMATS = {"csv": SafeCSV, "xlsx": SafeXLSX}
@@ -278,3 +281,40 @@ class WorkflowAdmin(admin.ModelAdmin):
             return add_preserved_filters(preserved, url)
         url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[following.pk])
         return add_preserved_filters(preserved, url)
+
+
+@admin.register(OutboxMail)
+class OutboxMailAdmin(admin.ModelAdmin):
+    """What the site sent or tries to send. Curators look here for mails that failed, and send them again
+    once the cause is fixed; nobody writes or edits a mail here."""
+
+    list_display = [
+        "subject",
+        "recipient_list_display",
+        "reason",
+        "state",
+        "attempts",
+        "created_at",
+        "sent_at",
+    ]
+    list_filter = ["state", "reason", "language"]
+    search_fields = ["subject", "recipients"]
+    date_hierarchy = "created_at"
+    actions = ["send_again"]
+    readonly_fields = [field.name for field in OutboxMail._meta.fields]
+    exclude = ["attachment_content"]
+
+    @admin.display(description="to")
+    def recipient_list_display(self, mail):
+        return mail.recipient_list_display
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Send the selected failed mails again", permissions=["change"])
+    def send_again(self, request, queryset):
+        retried = outbox.outbox_retry(mails=list(queryset))
+        self.message_user(request, f"{retried} failed mail(s) will be sent again.", messages.SUCCESS)

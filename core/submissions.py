@@ -1,14 +1,12 @@
 """What every public form shares: the honeypot, the rate limit, the size guard, the thank-you link and the
-notification mails sent after the submission is safely stored."""
+private follow link."""
 
 import logging
-from collections.abc import Sequence
+import secrets
 
 from django import forms
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMessage
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -130,21 +128,12 @@ def thanks_pk(token: str, *, salt: str) -> int | None:
     return pk if isinstance(pk, int) else None
 
 
+def new_follow_token() -> str:
+    """The private part of a follow link (/follow/<token>/): unguessable, and nothing like a reference."""
+    return secrets.token_urlsafe(32)
+
+
 def one_line(text: str, limit: int = 120) -> str:
     """Text safe for a mail header: one line, not too long."""
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else f"{flat[: limit - 1]}…"
-
-
-def send_after_commit(messages: Sequence[EmailMessage]) -> None:
-    """Send the mails once the submission is committed. A failing mail server is logged and otherwise
-    ignored: the submission is stored, and curators see it in the admin whether or not the mail went."""
-    transaction.on_commit(lambda: _send_each(messages))
-
-
-def _send_each(messages: Sequence[EmailMessage]) -> None:
-    for message in messages:
-        try:
-            message.send()
-        except Exception:
-            logger.exception("Could not send the mail %r to %s", message.subject, ", ".join(message.to))

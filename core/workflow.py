@@ -29,6 +29,11 @@ class Workflow(models.Model):
         instance._stored_status = instance.__dict__.get("status")
         return instance
 
+    @property
+    def stored_status(self) -> str:
+        """The status as the database has it (a form or a service may have changed `status` since)."""
+        return getattr(self, "_stored_status", None) or self.status
+
     def can_move_to(self, status: str) -> bool:
         """Whether the stored status may become `status`."""
         current = getattr(self, "_stored_status", None) or self.status

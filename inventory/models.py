@@ -459,6 +459,18 @@ class KnowledgeProduct(Workflow):
     nominator_name = models.CharField(max_length=200, blank=True)
     nominator_email = models.EmailField(blank=True)
     nominator_organisation = models.CharField(max_length=200, blank=True)
+    nominator_language = models.CharField(
+        max_length=10,
+        blank=True,
+        help_text="The language the nominator used on the site; their mails are in it.",
+    )
+    note_to_nominator = models.TextField(
+        "note to the nominator",
+        blank=True,
+        help_text="Sent to the nominator with the mail that says the product is published or returned.",
+    )
+    # The private link of the page where the nominator follows the nomination (/follow/<token>/).
+    follow_token = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
     # What a nominator typed that curators still have to link to rows of the inventory. Private, like the
     # nominator's details: the public sees only what a curator made of it.
     nominated_partnership = models.CharField(
@@ -534,6 +546,10 @@ class KnowledgeProduct(Workflow):
     @property
     def is_public(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def is_awaiting_review(self) -> bool:
+        return self.status == self.Status.SUBMITTED
 
 
 class Involvement(models.Model):

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_safe
@@ -28,15 +29,21 @@ def product_nominate(request):
             "form": NominationForm(),
             "too_large": True,
             "max_upload_mb": settings.NOMINATION_MAX_UPLOAD_MB,
+            "retention_days": settings.CONTACT_RETENTION_DAYS,
         }
         return render(request, "inventory/nominate.html", context, status=413)
     return nomination_form(request)
 
 
+def _privacy() -> dict:
+    """What the form's privacy notice says about how long details are kept."""
+    return {"retention_days": settings.CONTACT_RETENTION_DAYS}
+
+
 @csrf_protect
 def nomination_form(request):
     if request.method != "POST":
-        return render(request, "inventory/nominate.html", {"form": NominationForm()})
+        return render(request, "inventory/nominate.html", {"form": NominationForm(), **_privacy()})
     # Only posts that passed the CSRF check count: another site cannot spend a visitor's allowance.
     limited, retry_after = submissions.submission_rate_limited(request, RATE_LIMITED_FORM)
     if limited:
@@ -44,7 +51,7 @@ def nomination_form(request):
     form = NominationForm(request.POST, request.FILES)
     if not form.is_valid():
         submissions.count_submission(request, RATE_LIMITED_FORM, accepted=False)
-        return render(request, "inventory/nominate.html", {"form": form}, status=400)
+        return render(request, "inventory/nominate.html", {"form": form, **_privacy()}, status=400)
     data = form.cleaned_data
     product = services.product_nominate(
         title=data["title"],
@@ -65,6 +72,7 @@ def nomination_form(request):
         year=data["year"],
         stakeholders=data["stakeholders"],
         site_url=submissions.site_url(request),
+        language=get_language(),
     )
     submissions.count_submission(request, RATE_LIMITED_FORM, accepted=True)
     token = submissions.thanks_token(product.pk, salt=NOMINATION_THANKS_SALT)
@@ -77,5 +85,5 @@ def product_nominate_thanks(request, token):
     pk = submissions.thanks_pk(token, salt=NOMINATION_THANKS_SALT)
     if pk is None:
         raise Http404("This link has expired or is not valid.")
-    product = get_object_or_404(KnowledgeProduct.objects.only("title", "status"), pk=pk)
+    product = get_object_or_404(KnowledgeProduct.objects.only("title", "status", "follow_token"), pk=pk)
     return render(request, "inventory/nominate_thanks.html", {"product": product})

@@ -4,21 +4,19 @@ import secrets
 from collections.abc import Iterable, Sequence
 from pathlib import PurePath
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from taggit.models import Tag
 
 from core.spreadsheets import normalise
-from core.submissions import one_line, send_after_commit
+from core.submissions import new_follow_token
+from inventory import mails
 from inventory.completeness import missing_for_publication
 from inventory.models import (
     Country,
@@ -48,11 +46,13 @@ def product_set_status(*, product: KnowledgeProduct, status: str) -> KnowledgePr
             _("“%(title)s” cannot be published yet: it needs %(missing)s.")
             % {"title": product.title, "missing": ", ".join(str(gap) for gap in gaps.values())}
         )
+    previous = product.stored_status
     product.status = status
     if status == Status.PUBLISHED and product.published_at is None:
         product.published_at = timezone.now()
     product.full_clean()
     product.save()
+    mails.nomination_status_changed(product=product, previous=previous)
     return product
 
 
@@ -90,6 +90,7 @@ def product_nominate(
     year: int | None = None,
     stakeholders: str = "",
     site_url: str = "",
+    language: str = "",
 ) -> KnowledgeProduct:
     """Store a product nominated through the public form, as submitted: invisible to the public until a
     curator publishes it. The curators and the nominator hear of it once it is committed."""
@@ -106,6 +107,8 @@ def product_nominate(
         nominator_name=nominator_name,
         nominator_organisation=nominator_organisation,
         nominator_email=nominator_email,
+        nominator_language=language,
+        follow_token=new_follow_token(),
         nominated_partnership=partnership_name,
         nominated_organisations="\n".join(organisation_names),
         nominated_stakeholders=stakeholders,
@@ -121,7 +124,7 @@ def product_nominate(
     if partnership is not None:
         product.partnerships.add(partnership)
     product.organisations.set(_organisations_named(organisation_names))
-    send_after_commit(nomination_mails(product=product, site_url=site_url))
+    mails.nomination_received(product=product, site_url=site_url)
     return product
 
 
@@ -155,31 +158,6 @@ def _organisations_named(names: Sequence[str]) -> list[Organisation]:
     for name in names:
         condition |= Q(name__iexact=name)
     return list(Organisation.objects.filter(condition))
-
-
-def nomination_mails(*, product: KnowledgeProduct, site_url: str) -> list[EmailMessage]:
-    context = {
-        "product": product,
-        "site_url": site_url,
-        "admin_url": site_url + reverse("admin:inventory_nomination_change", args=[product.pk]),
-        "contact_email": settings.CONTACT_EMAIL,
-    }
-    mails = [
-        EmailMessage(
-            subject=one_line(_("Thank you for nominating “%(title)s”") % {"title": product.title}),
-            body=render_to_string("inventory/nominate_email_confirmation.txt", context),
-            to=[product.nominator_email],
-        )
-    ]
-    if settings.CURATOR_EMAILS:
-        mails.append(
-            EmailMessage(
-                subject=one_line(f"New nomination: {product.title}"),
-                body=render_to_string("inventory/nominate_email_curators.txt", context),
-                to=settings.CURATOR_EMAILS,
-            )
-        )
-    return mails
 
 
 @transaction.atomic
@@ -307,3 +285,16 @@ def tags_merge_duplicates(*, tags: Iterable[Tag] | None = None) -> list[tuple[st
             continue
         done.append((keep.name, merged))
     return done
+
+
+@transaction.atomic
+def nomination_withdraw(*, product: KnowledgeProduct) -> KnowledgeProduct:
+    """The nominator withdraws a nomination still awaiting review, from their follow page: it goes back to
+    draft, and its history says why. A published product stays: they write to the curators for that."""
+    if product.status != Status.SUBMITTED:
+        raise ValidationError(gettext("Only a nomination still awaiting review can be withdrawn."))
+    product._change_reason = "Withdrawn by the nominator"
+    product.status = Status.DRAFT
+    product.full_clean()
+    product.save()
+    return product

@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 import dj_database_url
+import dj_email_url
 from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 
@@ -117,10 +118,13 @@ INSTALLED_APPS = [
     "corsheaders",
     "simple_history",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     # The layers, lowest first (docs/architecture.md): each imports only those before it.
     "core",
     "inventory",
     "search",
+    "alerts",
     "needs",
     "pages",
     "knowledgemap",
@@ -355,21 +359,50 @@ if AWS_STORAGE_BUCKET_NAME:
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
-# Mail: the console in development; SMTP settings from the environment in production.
-EMAIL_BACKEND = os.environ.get(
-    "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend"
-    if DEBUG or not os.environ.get("EMAIL_HOST")
-    else "django.core.mail.backends.smtp.EmailBackend",
-)
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
-EMAIL_PORT = env_int("EMAIL_PORT", 587)
-EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+# Mail: EMAIL_URL (smtp://user:password@host:587/?tls=True, parsed by dj-email-url), or the EMAIL_HOST
+# settings; without either, the console (in development: the terminal of `make run`, where the worker runs).
+EMAIL_URL = os.environ.get("EMAIL_URL", "").strip()
+if EMAIL_URL:
+    try:
+        _email = dj_email_url.parse(EMAIL_URL)
+    except (KeyError, ValueError) as error:
+        raise ImproperlyConfigured(f"EMAIL_URL must be a mail server URL (smtp://…): {error}") from None
+    EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+    EMAIL_HOST = _email["EMAIL_HOST"]
+    EMAIL_PORT = _email["EMAIL_PORT"]
+    EMAIL_HOST_USER = _email["EMAIL_HOST_USER"]
+    EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"]
+    EMAIL_USE_TLS = _email["EMAIL_USE_TLS"]
+    EMAIL_USE_SSL = _email["EMAIL_USE_SSL"]
+    EMAIL_FILE_PATH = _email["EMAIL_FILE_PATH"]
+else:
+    EMAIL_BACKEND = os.environ.get(
+        "EMAIL_BACKEND",
+        "django.core.mail.backends.console.EmailBackend"
+        if DEBUG or not os.environ.get("EMAIL_HOST")
+        else "django.core.mail.backends.smtp.EmailBackend",
+    )
+    EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+    EMAIL_PORT = env_int("EMAIL_PORT", 587)
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "knowledge-map@localhost")
 CURATOR_EMAILS = env_list("CURATOR_EMAILS")
+# "each": curators get a mail for every need and nomination that arrives; "daily": one digest of what
+# waits instead, sent by `manage.py send_curator_digest` (run daily by cron or a timer).
+CURATOR_MAIL = os.environ.get("CURATOR_MAIL", "each").strip().lower()
+if CURATOR_MAIL not in {"each", "daily"}:
+    raise ImproperlyConfigured(f"CURATOR_MAIL must be “each” or “daily”, not {CURATOR_MAIL!r}")
+# The outbox (core/outbox.py): a mail that cannot be sent is tried again after 1, 4, 16, … minutes (at most
+# six hours apart), and shown to curators as failed after this many attempts.
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
+
+# Jobs (sending mail) run in a worker process, `python manage.py db_worker`, which takes them from the
+# database: django-tasks (Django's Tasks API) with the django-tasks-db backend. `make run` starts one beside
+# the development server; a deployment runs as many as it needs, on any machine that reaches the database.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # Public forms (knowledge needs, nominations): posts per address, counted in the shared cache above so the
 # limit holds across gunicorn workers. "10/h", "50/d", "3/m"; empty turns the limit off. Redis counts
@@ -436,6 +469,9 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
+# Contact details of needs addressed or closed and of nominations processed, and the mails sent, are erased
+# after this many days without change (manage.py erase_expired_contacts, run daily).
+CONTACT_RETENTION_DAYS = env_int("CONTACT_RETENTION_DAYS", 730)
 
 # Everything to the console, where gunicorn, systemd or the container runtime collects it. django.request
 # logs 4xx as warnings and 5xx as errors with their traceback; knowledgemap.access logs every request.

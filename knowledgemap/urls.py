@@ -48,6 +48,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("inventory.urls")),
     path("", include("needs.urls")),
+    path("", include("alerts.urls")),
     path("", include("opendata.urls")),
     path("", include("pages.urls")),
     prefix_default_language=False,

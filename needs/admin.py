@@ -162,7 +162,10 @@ class KnowledgeNeedAdmin(WorkflowAdmin, ReviewableAdmin, CuratorAdmin):
                 ]
             },
         ),
-        ("Curators", {"fields": ["matched_products", "activities_answering", "curator_notes"]}),
+        (
+            "Curators",
+            {"fields": ["matched_products", "activities_answering", "curator_notes", "note_to_submitter"]},
+        ),
         ("Record", {"fields": ["created_at", "updated_at"]}),
     ]
 
@@ -446,6 +449,13 @@ class LearningActivityAdmin(CuratorAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(need_count=Count("needs", distinct=True))
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Once it is public, the submitters of the needs it answers hear of it (each once).
+        told = services.activity_tell_needs(activity=form.instance)
+        if told:
+            self.message_user(request, f"{told} submitter(s) of the needs it answers will be told by mail.")
 
     @admin.display(description="needs", ordering="need_count")
     def need_count(self, obj):

@@ -114,8 +114,14 @@ class KnowledgeNeed(Workflow):
         help_text="What the submitter typed when their partnership was not in the list.",
     )
     organisation_name = models.CharField("organisation", max_length=200)
-    contact_name = models.CharField(max_length=200)
-    contact_email = models.EmailField(max_length=254)
+    # Empty once erased: at the submitter's request ("forget me") or after the retention period.
+    contact_name = models.CharField(max_length=200, blank=True)
+    contact_email = models.EmailField(max_length=254, blank=True)
+    contact_language = models.CharField(
+        max_length=10,
+        blank=True,
+        help_text="The language the submitter used on the site; their mails are in it.",
+    )
     title = models.CharField(max_length=200)
     description = models.TextField("the need in their own words", max_length=5000)
     themes = models.ManyToManyField(Theme, blank=True, related_name="needs")
@@ -135,6 +141,13 @@ class KnowledgeNeed(Workflow):
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW)
     curator_notes = models.TextField(blank=True)
+    note_to_submitter = models.TextField(
+        "note to the submitter",
+        blank=True,
+        help_text="Sent to the submitter (if they may be contacted) when the need is addressed or closed.",
+    )
+    # The private link of the page where the submitter follows the need (/follow/<token>/).
+    follow_token = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
     matched_products = models.ManyToManyField(
         KnowledgeProduct,
         blank=True,
@@ -175,6 +188,10 @@ class KnowledgeNeed(Workflow):
             type(self)._default_manager.filter(pk=self.pk).update(reference=self.reference)
             # The history's "+" entry was written before the reference existed.
             self.history.filter(reference="").update(reference=self.reference)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
 
     def clean(self):
         if self.partnership_id is None and not self.partnership_name.strip():

@@ -1,19 +1,21 @@
 """Writes on knowledge needs. Views, admin actions and commands call these."""
 
+import datetime
 from collections import Counter
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from alerts.services import alerts_forget
 from core.history import one_history_entry
-from core.submissions import one_line, send_after_commit
+from core.outbox import outbox_erase_address, outbox_erase_older
+from core.submissions import new_follow_token
 from inventory.models import Country, KnowledgeProduct, Partnership, Theme
+from needs import mails
 from needs.models import KnowledgeNeed, LearningActivity, LearningFormat, SuggestionDecision
 
 Status = KnowledgeNeed.Status
@@ -40,6 +42,7 @@ def need_submit(
     consent_to_contact: bool = False,
     consent_to_publish: bool = False,
     site_url: str = "",
+    language: str = "",
 ) -> KnowledgeNeed:
     """Store a need sent through the public form, in one transaction; the curators and the submitter
     hear of it once it is committed."""
@@ -49,6 +52,8 @@ def need_submit(
         organisation_name=organisation_name,
         contact_name=contact_name,
         contact_email=contact_email,
+        contact_language=language,
+        follow_token=new_follow_token(),
         title=title,
         description=description,
         urgency=urgency,
@@ -63,40 +68,14 @@ def need_submit(
         need.themes.set(themes)
         need.learning_formats.set(learning_formats)
         need.countries.set(countries)
-    send_after_commit(need_mails(need=need, site_url=site_url))
+    mails.need_received(need=need, site_url=site_url)
     return need
 
 
-def need_mails(*, need: KnowledgeNeed, site_url: str) -> list[EmailMessage]:
-    context = {
-        "need": need,
-        "site_url": site_url,
-        "admin_url": site_url + reverse("admin:needs_knowledgeneed_change", args=[need.pk]),
-        "contact_email": settings.CONTACT_EMAIL,
-    }
-    mails = [
-        EmailMessage(
-            subject=one_line(
-                _("We received your knowledge need (%(reference)s)") % {"reference": need.reference}
-            ),
-            body=render_to_string("needs/email/need_confirmation.txt", context),
-            to=[need.contact_email],
-        )
-    ]
-    if settings.CURATOR_EMAILS:
-        mails.append(
-            EmailMessage(
-                subject=one_line(f"New knowledge need {need.reference}: {need.title}"),
-                body=render_to_string("needs/email/need_curators.txt", context),
-                to=settings.CURATOR_EMAILS,
-            )
-        )
-    return mails
-
-
 @transaction.atomic
-def need_set_status(*, need: KnowledgeNeed, status: str) -> KnowledgeNeed:
-    """Move a need along its workflow (new → in review → matched → addressed → closed)."""
+def need_set_status(*, need: KnowledgeNeed, status: str, notify: bool = True) -> KnowledgeNeed:
+    """Move a need along its workflow (new → in review → matched → addressed → closed). The submitter hears
+    when it is addressed or closed, with the curators' note to them (unless `notify` is off)."""
     if not need.can_move_to(status):
         raise ValidationError(
             f"{need.reference} is {need.get_status_display().lower()}; "
@@ -104,9 +83,12 @@ def need_set_status(*, need: KnowledgeNeed, status: str) -> KnowledgeNeed:
         )
     if status == Status.MATCHED and not need.matched_products.exists():
         raise ValidationError(f"{need.reference} has no matched products yet: add them first.")
+    previous = need.stored_status
     need.status = status
     need.full_clean()
     need.save()
+    if notify:
+        mails.need_status_changed(need=need, previous=previous)
     return need
 
 
@@ -139,12 +121,15 @@ def need_match_product(
         raise ValidationError(f"“{product.title}” is not published; only published products answer needs.")
     _record_decision(need, product, SuggestionDecision.Decision.MATCHED, rank, score, decided_by)
     # One history entry for the product matched and the status it brings.
+    already = need.matched_products.filter(pk=product.pk).exists()
     with one_history_entry(need, created=False):
         need.matched_products.add(product)
-        if need.status in (Status.NEW, Status.IN_REVIEW):
+        moved = need.status in (Status.NEW, Status.IN_REVIEW)
+        if moved:
             need_set_status(need=need, status=Status.MATCHED)
-            return True
-    return False
+    if not already:
+        mails.need_matched(need=need, product=product)
+    return moved
 
 
 @transaction.atomic
@@ -224,3 +209,93 @@ def activity_mark_needs_addressed(*, activity: LearningActivity) -> tuple[int, l
         )
     waiting = activity.needs.exclude(status__in=[Status.ADDRESSED, Status.CLOSED])
     return needs_set_status(needs=waiting, status=Status.ADDRESSED)
+
+
+@transaction.atomic
+def activity_tell_needs(*, activity: LearningActivity) -> int:
+    """Tell the submitters of the needs `activity` answers that it is planned, once it is public: called
+    whenever an activity or its needs are saved; each submitter hears once per activity."""
+    return mails.activity_planned(activity=activity)
+
+
+@transaction.atomic
+def need_withdraw(*, need: KnowledgeNeed) -> KnowledgeNeed:
+    """The submitter withdraws their need from their follow page: it is closed, and the curators' notes say
+    why. No mail: they did it themselves."""
+    if need.status in (Status.ADDRESSED, Status.CLOSED):
+        raise ValidationError(_("This need is already %(status)s.") % {"status": need.get_status_display()})
+    need.curator_notes = f"{need.curator_notes}\n\nWithdrawn by the submitter.".strip()
+    need._change_reason = "Withdrawn by the submitter"
+    return need_set_status(need=need, status=Status.CLOSED, notify=False)
+
+
+ERASED_REASON = "Contact details erased at the person's request"
+EXPIRED_REASON = "Contact details erased after the retention period"
+
+
+@transaction.atomic
+def person_forget(*, email: str) -> dict[str, int]:
+    """Erase a person's contact details everywhere: their needs (which stay, anonymous), their nominations,
+    the history of both and the outbox. Each need and product records the erasure in its history, without
+    the details. Returns how many rows of each kind were erased."""
+    email = email.strip()
+    if not email:
+        return {}
+    needs = _erase_need_contacts(KnowledgeNeed.objects.filter(contact_email__iexact=email), ERASED_REASON)
+    products = _erase_nominators(
+        KnowledgeProduct.objects.filter(nominator_email__iexact=email), ERASED_REASON
+    )
+    KnowledgeNeed.history.filter(contact_email__iexact=email).update(contact_name="", contact_email="")
+    KnowledgeProduct.history.filter(nominator_email__iexact=email).update(
+        nominator_name="", nominator_email=""
+    )
+    return {
+        "needs": needs,
+        "nominations": products,
+        "alerts": alerts_forget(email=email),
+        "mails": outbox_erase_address(address=email),
+    }
+
+
+@transaction.atomic
+def contacts_erase_expired(*, now: datetime.datetime | None = None) -> dict[str, int]:
+    """Erase the contact details of needs addressed or closed, and of nominations processed (no longer
+    awaiting review), that have not changed for CONTACT_RETENTION_DAYS, and the mails older than that.
+    A scheduled job (`manage.py erase_expired_contacts`) runs it daily; a second run erases nothing more."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.CONTACT_RETENTION_DAYS)
+    done = KnowledgeNeed.objects.filter(status__in=[Status.ADDRESSED, Status.CLOSED], updated_at__lt=cutoff)
+    processed = KnowledgeProduct.objects.exclude(status=KnowledgeProduct.Status.SUBMITTED).filter(
+        updated_at__lt=cutoff
+    )
+    return {
+        "needs": _erase_need_contacts(done.exclude(contact_email="", contact_name=""), EXPIRED_REASON),
+        "nominations": _erase_nominators(
+            processed.exclude(nominator_email="", nominator_name=""), EXPIRED_REASON
+        ),
+        "mails": outbox_erase_older(before=cutoff),
+    }
+
+
+def _erase_need_contacts(needs, reason: str) -> int:
+    needs = list(needs)
+    for need in needs:
+        need.contact_name, need.contact_email = "", ""
+        need.consent_to_contact, need.follow_token = False, None
+        need._change_reason = reason
+        need.full_clean()
+        need.save()
+    ids = [need.pk for need in needs]
+    KnowledgeNeed.history.filter(id__in=ids).update(contact_name="", contact_email="")
+    return len(needs)
+
+
+def _erase_nominators(products, reason: str) -> int:
+    products = list(products)
+    for product in products:
+        product.nominator_name, product.nominator_email, product.follow_token = "", "", None
+        product._change_reason = reason
+        product.full_clean()
+        product.save()
+    ids = [product.pk for product in products]
+    KnowledgeProduct.history.filter(id__in=ids).update(nominator_name="", nominator_email="")
+    return len(products)

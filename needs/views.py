@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_safe
@@ -22,7 +23,7 @@ RATE_LIMITED_FORM = "needs"
 @require_http_methods(["GET", "HEAD", "POST"])
 def need_new(request):
     if request.method == "POST" and submissions.body_too_large(request, settings.DATA_UPLOAD_MAX_MEMORY_SIZE):
-        context = {"form": NeedForm(), "too_large": True}
+        context = {"form": NeedForm(), "too_large": True, **privacy()}
         return render(request, "needs/need_form.html", context, status=413)
     return need_form(request)
 
@@ -30,7 +31,7 @@ def need_new(request):
 @csrf_protect
 def need_form(request):
     if request.method != "POST":
-        return render(request, "needs/need_form.html", {"form": NeedForm()})
+        return render(request, "needs/need_form.html", {"form": NeedForm(), **privacy()})
     # Only posts that passed the CSRF check count: another site cannot spend a visitor's allowance.
     limited, retry_after = submissions.submission_rate_limited(request, RATE_LIMITED_FORM)
     if limited:
@@ -38,11 +39,16 @@ def need_form(request):
     form = NeedForm(request.POST)
     if not form.is_valid():
         submissions.count_submission(request, RATE_LIMITED_FORM, accepted=False)
-        return render(request, "needs/need_form.html", {"form": form}, status=400)
+        return render(request, "needs/need_form.html", {"form": form, **privacy()}, status=400)
     fields = {name: value for name, value in form.cleaned_data.items() if name != "website"}
-    need = services.need_submit(**fields, site_url=submissions.site_url(request))
+    need = services.need_submit(**fields, site_url=submissions.site_url(request), language=get_language())
     submissions.count_submission(request, RATE_LIMITED_FORM, accepted=True)
     return redirect("needs:need-thanks", token=submissions.thanks_token(need.pk, salt=THANKS_SALT))
+
+
+def privacy() -> dict:
+    """What the form's privacy notice says about how long details are kept."""
+    return {"retention_days": settings.CONTACT_RETENTION_DAYS}
 
 
 @require_safe

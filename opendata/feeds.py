@@ -20,8 +20,19 @@ class FilterRefused(Exception):
         self.errors = errors
 
 
+class AtomWithAuthors(Atom1Feed):
+    """Atom, with each entry's organisations as its authors (an entry may have several)."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        for name in item.get("organisations", ()):
+            handler.startElement("author", {})
+            handler.addQuickElement("name", name)
+            handler.endElement("author")
+
+
 class ProductFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = AtomWithAuthors
     title = gettext_lazy("New knowledge products · Partos knowledge map")
     subtitle = gettext_lazy("Knowledge products of the Strategic Partnerships, newest first.")
     author_name = "Partos"
@@ -51,7 +62,7 @@ class ProductFeed(Feed):
         # Newest publication first, whatever sort the browse link asks for.
         return (
             filterset.qs.select_related("product_type")
-            .prefetch_related("themes")
+            .prefetch_related("themes", "organisations")
             .recently_published()[:FEED_ITEMS]
         )
 
@@ -67,6 +78,9 @@ class ProductFeed(Feed):
 
     def item_updateddate(self, product: KnowledgeProduct):
         return product.updated_at
+
+    def item_extra_kwargs(self, product: KnowledgeProduct) -> dict:
+        return {"organisations": [organisation.name for organisation in product.organisations.all()]}
 
     def item_categories(self, product: KnowledgeProduct) -> list[str]:
         themes: list[Theme] = list(product.themes.all())

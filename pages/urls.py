@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pages import activities, views
+from pages import activities, feeds, views
 
 app_name = "pages"
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path("organisations/<slug:slug>/", views.organisation_detail, name="organisation-detail"),
     path("map/", views.knowledge_map, name="map"),
     path("gaps/", views.gap_view, name="gaps"),
+    path("feeds/", feeds.feed_page, name="feeds"),
     path("activities/", activities.activity_list, name="activity-list"),
     path("activities/<slug:slug>/", activities.activity_detail, name="activity-detail"),
     path("activities/<slug:slug>/calendar.ics", activities.activity_ics, name="activity-ics"),

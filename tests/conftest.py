@@ -14,6 +14,27 @@ from tests.factories import (
     curator,
     learning_format,
 )
+from tests.smtp import SMTPServer
+
+
+@pytest.fixture(autouse=True)
+def jobs_run_at_once(settings):
+    """Jobs run as soon as they are queued (after the commit that queues them), in the test's process."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on a free port, and the site's mail sent to it."""
+    server = SMTPServer()
+    server.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 5
+    yield server
+    server.stop()
 
 
 @pytest.fixture

@@ -90,6 +90,9 @@ def public_pages() -> list[PublicPage]:
     cancelled = activities.filter(status=LearningActivity.Status.CANCELLED).first() or activity
     nominated = KnowledgeProduct.objects.exclude(pk__in=published).order_by("pk").first() or product
     need_token = thanks_token(need.pk, salt=NEED_THANKS_SALT)
+    # The private follow pages: the demo data, loaded through the import, has no follow links of its own.
+    KnowledgeNeed.objects.filter(pk=need.pk).update(follow_token="need-" + "f" * 38)
+    KnowledgeProduct.objects.filter(pk=nominated.pk).update(follow_token="nomination-" + "f" * 32)
     nomination_token = thanks_token(nominated.pk, salt=NOMINATION_THANKS_SALT)
     return [
         PublicPage("home", "/"),
@@ -121,6 +124,16 @@ def public_pages() -> list[PublicPage]:
         PublicPage("nomination form", "/products/nominate/"),
         PublicPage("nomination form with errors", "/products/nominate/", sent_empty=True, status=400),
         PublicPage("nomination thanks", f"/products/nominate/thanks/{nomination_token}/"),
+        PublicPage("follow a need", "/follow/need-" + "f" * 38 + "/"),
+        PublicPage("follow a nomination", "/follow/nomination-" + "f" * 32 + "/"),
+        PublicPage("details erased", "/follow/erased/"),
+        PublicPage("feed page", f"/feeds/?theme={theme.slug}"),
+        PublicPage("alerts", "/alerts/"),
+        PublicPage("alerts, from a browse page", f"/alerts/?theme={theme.slug}&type={product_type.slug}"),
+        PublicPage("alerts form with errors", "/alerts/", sent_empty=True, status=400),
+        PublicPage("alerts, check your mail", "/alerts/sent/"),
+        PublicPage("alerts, link expired", "/alerts/confirm/forged/", status=404),
+        PublicPage("alerts, stopped", "/alerts/unsubscribe/no-such-token/"),
         PublicPage("page not found", "/no-such-page/", status=404),
         PublicPage("open data", "/api/docs/", translated=False),
     ]

@@ -138,6 +138,7 @@ class KnowledgeProductAdmin(WorkflowAdmin, ReviewableAdmin, CuratorAdmin):
                     "nominated_partnership",
                     "nominated_organisations",
                     "nominated_stakeholders",
+                    "note_to_nominator",
                 ],
                 "classes": ["collapse"],
             },

@@ -36,7 +36,18 @@ CATALOGUE = settings.BASE_DIR / "locale" / "nl" / "LC_MESSAGES" / "django.po"
 COMPILED = CATALOGUE.with_suffix(".mo")
 # What `make messages` runs; the sources makemessages reads are those below, the rest is ignored.
 MAKEMESSAGES = ["makemessages", "--locale=nl", "--no-location", "--no-wrap"]
-SOURCES = ["core", "inventory", "search", "needs", "pages", "opendata", "knowledgemap", "bench", "templates"]
+SOURCES = [
+    "core",
+    "inventory",
+    "search",
+    "alerts",
+    "needs",
+    "pages",
+    "opendata",
+    "knowledgemap",
+    "bench",
+    "templates",
+]
 SOURCES += ["manage.py"]
 
 

@@ -144,7 +144,7 @@ def test_the_browse_page_links_to_its_results_as_csv_and_feed(client):
     page = client.get("/products/?country=NL&page=2&theme=unknown").content.decode()
     # The filters in effect, without the page number or the refused parameter (which would give a 400).
     assert f'<a href="{EXPORT}?country=NL" download>Download these results</a>' in page
-    assert '<a href="/feeds/products/?country=NL">Follow new ones</a>' in page
+    assert '<a href="/feeds/?country=NL">Follow new ones</a>' in page
     assert f'<a href="{EXPORT}" download>' in client.get("/products/").content.decode()
 
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from opendata.feeds import FEED_ITEMS
-from tests.factories import ProductFactory, ThemeFactory
+from tests.factories import OrganisationFactory, ProductFactory, ThemeFactory
 from tests.open_data import slugs_in_feed
 
 pytestmark = pytest.mark.django_db
@@ -91,10 +91,19 @@ def test_every_page_tells_feed_readers_where_the_feed_is(client):
 
 
 def test_the_feed_costs_the_same_queries_however_many_products(client, django_assert_num_queries):
-    # The products with their types, then their themes.
-    ProductFactory.create_batch(2, themes=[ThemeFactory()])
-    with django_assert_num_queries(2):
+    # The products with their types, then their themes, then their organisations.
+    ProductFactory.create_batch(2, themes=[ThemeFactory()], organisations=[OrganisationFactory()])
+    with django_assert_num_queries(3):
         feed(client)
-    ProductFactory.create_batch(20, themes=[ThemeFactory()])
-    with django_assert_num_queries(2):
+    ProductFactory.create_batch(20, themes=[ThemeFactory()], organisations=[OrganisationFactory()])
+    with django_assert_num_queries(3):
         feed(client)
+
+
+def test_an_entry_names_its_organisations_as_its_authors(client):
+    ProductFactory(
+        organisations=[OrganisationFactory(name="Delta Rights"), OrganisationFactory(name="Nyota")]
+    )
+    entry = ElementTree.fromstring(feed(client).content).find(f"{ATOM}entry")
+    names = sorted(author.find(f"{ATOM}name").text for author in entry.findall(f"{ATOM}author"))
+    assert names == ["Delta Rights", "Nyota"]
