@@ -1,5 +1,6 @@
 """Public forms of the inventory (nominating a product), and the choice fields the public forms share."""
 
+import re
 import unicodedata
 from collections import defaultdict
 from itertools import groupby
@@ -41,7 +42,7 @@ class KnownIdsMixin:
     def clean(self, value):
         for item in value if isinstance(value, (list, tuple)) else [value]:
             text = str(item).strip()
-            if text.lstrip("-").isdigit() and abs(int(text)) > LARGEST_ID:
+            if re.fullmatch(r"-?[0-9]+", text) and abs(int(text)) > LARGEST_ID:
                 raise forms.ValidationError(
                     self.error_messages["invalid_choice"], code="invalid_choice", params={"value": text}
                 )

@@ -100,3 +100,9 @@ def test_an_id_too_large_for_the_database_is_an_invalid_choice_not_an_error(clie
     response = client.post(reverse(url), {field: "9223372036999999999", "website": ""})
     assert response.status_code == 400
     assert "Select a valid choice" in response.content.decode()
+
+
+@pytest.mark.parametrize("value", ["³", "١٢", "-", "0x10", "1e30"])
+def test_a_choice_that_only_looks_like_a_number_is_an_invalid_choice(client, value):
+    response = client.post(reverse("needs:need-new"), {"learning_formats": value, "website": ""})
+    assert response.status_code == 400

@@ -71,3 +71,28 @@ def test_old_details_of_finished_needs_and_processed_nominations_are_erased_ever
 def test_run_twice_the_job_erases_nothing_more(rows):
     assert contacts_erase_expired() == {"needs": 1, "nominations": 1, "mails": 1}
     assert contacts_erase_expired() == {"needs": 0, "nominations": 0, "mails": 0}
+
+
+def test_erased_details_are_in_no_export(rows, client):
+    from tests.factories import curator
+
+    call_command("erase_expired_contacts", stdout=StringIO())
+    client.force_login(curator())
+    # Each export, and a contact detail still kept that it shows (the products' sheets carry none).
+    kept = {
+        "needs_knowledgeneed": "waiting@example.org",
+        "inventory_nomination": "",
+        "inventory_knowledgeproduct": "",
+    }
+    for model in kept:
+        url = f"/admin/{model.replace('_', '/', 1)}/export/"
+        resource_class = client.get(url).context["form"].resources[0]
+        data = {"format": "0", "resource": "0"}
+        for name in resource_class().get_export_order():
+            data[f"{resource_class.__name__.lower()}_{name}"] = "on"
+        exported = client.post(url, data).content.decode()
+        assert kept[model] in exported  # The export does carry contact details: those still kept.
+        for erased in ["old@example.org", "Old Timer", "nominator@example.org", "Nomi Nator"]:
+            assert erased not in exported, (model, erased)
+    public = b"".join(client.get("/products/export.csv").streaming_content).decode()
+    assert "nominator@example.org" not in public
