@@ -244,8 +244,19 @@ class WorkflowAdmin(admin.ModelAdmin):
         ValidationError when the service refuses."""
         raise NotImplementedError
 
+    def status_changed(self, obj, previous: str) -> None:
+        """Called when a curator changed the status with the form's own field rather than a button: tell
+        the people the service would have told (its mails), in the same transaction."""
+
+    def save_model(self, request, obj, form, change):
+        obj._status_before_form = obj.stored_status if change else None
+        super().save_model(request, obj, form, change)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        before = getattr(form.instance, "_status_before_form", None)
+        if before and form.instance.status != before:
+            self.status_changed(form.instance, before)
         status = self.requested_status(request) if change else None
         if status is None:
             return

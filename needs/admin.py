@@ -16,7 +16,7 @@ from core.admin import CuratorAdmin, ExportAdmin, ReviewableAdmin, WorkflowAdmin
 from core.spreadsheets import readable_export_resource
 from inventory.admin.filters import ThemeTreeFilter
 from inventory.models import KnowledgeProduct, Partnership
-from needs import services
+from needs import mails, services
 from needs.matching import suggest_products
 from needs.models import KnowledgeNeed, LearningActivity, LearningFormat
 from needs.resources import ActivityResource, NeedResource
@@ -233,6 +233,9 @@ class KnowledgeNeedAdmin(WorkflowAdmin, ReviewableAdmin, CuratorAdmin):
                 "can_match": self.has_change_permission(request, need),
             }
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def status_changed(self, obj, previous):
+        mails.need_status_changed(need=obj, previous=previous)
 
     def move(self, request, obj, status):
         services.need_set_status(need=obj, status=status)

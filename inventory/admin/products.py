@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from taggit.models import Tag
 
 from core.admin import CuratorAdmin, ReviewableAdmin, WorkflowAdmin, WorkflowForm, posted_id
-from inventory import completeness, services
+from inventory import completeness, mails, services
 from inventory.admin.filters import LinkOrFileFilter, ThemeTreeFilter
 from inventory.models import Involvement, KnowledgeProduct, Nomination, Organisation, Theme
 from inventory.resources import ProductResource
@@ -188,6 +188,9 @@ class KnowledgeProductAdmin(WorkflowAdmin, ReviewableAdmin, CuratorAdmin):
         if obj is not None and self.has_change_permission(request, obj):
             context["organisations_typed"] = organisations_typed(obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def status_changed(self, obj, previous):
+        mails.nomination_status_changed(product=obj, previous=previous)
 
     def move(self, request, obj, status):
         services.product_set_status(product=obj, status=status)

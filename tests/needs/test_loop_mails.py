@@ -218,3 +218,37 @@ class TestNeedSubmitters:
             ("need received", "sent"),
             ("need (curators)", "sent"),
         ]
+
+
+class TestStatusFieldOfTheForm:
+    """A curator may change the status with the form's own field and Save rather than a workflow button:
+    the same people hear of it."""
+
+    def test_a_need_closed_with_the_status_field_mails_the_submitter(self, client, smtp_server, commit):
+        from tests.needs.test_history import need_form
+
+        need = KnowledgeNeedFactory(
+            status=KnowledgeNeed.Status.IN_REVIEW,
+            consent_to_contact=True,
+            contact_email="amina@example.org",
+            note_to_submitter="See the webinar.",
+        )
+        client.force_login(curator())
+        url = reverse("admin:needs_knowledgeneed_change", args=[need.pk])
+        data = need_form(need, status="closed", note_to_submitter="See the webinar.", consent_to_contact="on")
+        response = commit(client.post, url, data)
+        assert response.status_code == 302, response.context["adminform"].form.errors
+        [mail] = smtp_server.inbox.to("amina@example.org")
+        assert "See the webinar." in mail.text
+
+    def test_a_plain_save_that_keeps_the_status_mails_nobody(self, client, smtp_server, commit):
+        from tests.needs.test_history import need_form
+
+        need = KnowledgeNeedFactory(
+            status=KnowledgeNeed.Status.IN_REVIEW, consent_to_contact=True, contact_email="amina@example.org"
+        )
+        client.force_login(curator())
+        url = reverse("admin:needs_knowledgeneed_change", args=[need.pk])
+        data = need_form(need, title="A better title", consent_to_contact="on")
+        assert commit(client.post, url, data).status_code == 302
+        assert smtp_server.inbox.to("amina@example.org") == []
