@@ -245,8 +245,13 @@ class KnowledgeNeedAdmin(WorkflowAdmin, ReviewableAdmin, CuratorAdmin):
         }
 
     def save_related(self, request, form, formsets, change):
-        """A suggestion's "Match" button submits the change form: what was typed is saved with the match."""
+        """A suggestion's "Match" button submits the change form: what was typed is saved with the match.
+        Products added in the form's own "matched products" field are told to the submitter as a Match is."""
+        need = form.instance
+        matched_before = set(need.matched_products.values_list("pk", flat=True)) if change else set()
         super().save_related(request, form, formsets, change)
+        for product in need.matched_products.published().exclude(pk__in=matched_before):
+            mails.need_matched(need=need, product=product)
         if change and "_dismiss_product" in request.POST:
             self._dismiss_posted(request, form.instance)
             return

@@ -252,3 +252,21 @@ class TestStatusFieldOfTheForm:
         data = need_form(need, title="A better title", consent_to_contact="on")
         assert commit(client.post, url, data).status_code == 302
         assert smtp_server.inbox.to("amina@example.org") == []
+
+    def test_a_product_added_in_the_matched_products_field_mails_the_submitter(
+        self, client, smtp_server, commit
+    ):
+        from tests.needs.test_history import need_form
+
+        need = KnowledgeNeedFactory(
+            status=KnowledgeNeed.Status.MATCHED, consent_to_contact=True, contact_email="amina@example.org"
+        )
+        product = ProductFactory(title="Budget toolkit")
+        client.force_login(curator())
+        url = reverse("admin:needs_knowledgeneed_change", args=[need.pk])
+        data = need_form(need, consent_to_contact="on", matched_products=[product.pk])
+        assert commit(client.post, url, data).status_code == 302
+        [mail] = smtp_server.inbox.to("amina@example.org")
+        assert "Budget toolkit" in mail.text
+        assert commit(client.post, url, data).status_code == 302  # Saved again: told once.
+        assert len(smtp_server.inbox.to("amina@example.org")) == 1
