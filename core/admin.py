@@ -13,6 +13,7 @@ and the outbox's list.
   same queue.
 """
 
+import re
 from typing import ClassVar
 
 import tablib
@@ -158,7 +159,8 @@ def posted_id(request, name: str) -> int | None:
     """The row id a button posted as `name`, or None when it is missing or no id at all (letters, or a
     number no database column holds): such a value names nothing, and must not reach the database."""
     text = request.POST.get(name, "")
-    return int(text) if text.isdigit() and len(text) < 19 else None
+    # Plain ASCII digits only: str.isdigit() also accepts "³", which int() refuses.
+    return int(text) if re.fullmatch(r"[0-9]{1,18}", text) else None
 
 
 class WorkflowForm(forms.ModelForm):

@@ -319,51 +319,41 @@ class KnowledgeNeedAdmin(WorkflowAdmin, ReviewableAdmin, CuratorAdmin):
 
     def match_product_view(self, request, object_id):
         """POST product=<id>: record that the product answers the need, then back to the need's page."""
-        need = self.get_object(request, unquote(object_id))
-        if need is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
-        if not self.has_change_permission(request, need):
-            raise PermissionDenied
-        product_id = request.POST.get("product", "")
-        if not product_id.isdigit():
-            raise Http404("Choose a product to match.")
-        product = get_object_or_404(KnowledgeProduct, pk=product_id)
-        try:
-            moved = services.need_match_product(
-                need=need, product=product, **self._suggested_place(need, product), decided_by=request.user
-            )
-        except ValidationError as error:
-            self.message_user(request, " ".join(error.messages), messages.ERROR)
-        else:
+
+        def match(need, product, place):
+            moved = services.need_match_product(need=need, product=product, **place, decided_by=request.user)
             status = f"; {need.reference} is now {need.get_status_display().lower()}" if moved else ""
-            self.message_user(
-                request, f"Matched “{product.title}” to {need.reference}{status}.", messages.SUCCESS
-            )
-        return HttpResponseRedirect(reverse("admin:needs_knowledgeneed_change", args=[need.pk]))
+            return f"Matched “{product.title}” to {need.reference}{status}."
+
+        return self._decide(request, object_id, match, missing="Choose a product to match.")
 
     def dismiss_product_view(self, request, object_id):
         """POST product=<id>: the suggested product does not answer the need; it is not suggested again."""
+
+        def dismiss(need, product, place):
+            services.need_dismiss_product(need=need, product=product, **place, decided_by=request.user)
+            return f"Dismissed “{product.title}” for {need.reference}: it is not suggested again."
+
+        return self._decide(request, object_id, dismiss, missing="Choose a product to dismiss.")
+
+    def _decide(self, request, object_id, decide, *, missing: str):
+        """A curator's decision on one product for the need (`decide(need, product, place)` returns what
+        to tell them), with the rank and score the suggestions gave it; then back to the need's page."""
         need = self.get_object(request, unquote(object_id))
         if need is None:
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         if not self.has_change_permission(request, need):
             raise PermissionDenied
-        product_id = request.POST.get("product", "")
-        if not product_id.isdigit():
-            raise Http404("Choose a product to dismiss.")
+        product_id = posted_id(request, "product")
+        if product_id is None:
+            raise Http404(missing)
         product = get_object_or_404(KnowledgeProduct, pk=product_id)
         try:
-            services.need_dismiss_product(
-                need=need, product=product, **self._suggested_place(need, product), decided_by=request.user
-            )
+            message = decide(need, product, self._suggested_place(need, product))
         except ValidationError as error:
             self.message_user(request, " ".join(error.messages), messages.ERROR)
         else:
-            self.message_user(
-                request,
-                f"Dismissed “{product.title}” for {need.reference}: it is not suggested again.",
-                messages.SUCCESS,
-            )
+            self.message_user(request, message, messages.SUCCESS)
         return HttpResponseRedirect(reverse("admin:needs_knowledgeneed_change", args=[need.pk]))
 
     @staticmethod

@@ -106,3 +106,14 @@ def test_an_id_too_large_for_the_database_is_an_invalid_choice_not_an_error(clie
 def test_a_choice_that_only_looks_like_a_number_is_an_invalid_choice(client, value):
     response = client.post(reverse("needs:need-new"), {"learning_formats": value, "website": ""})
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("value", ["³", "abc", "", "99999999999999999999"])
+@pytest.mark.parametrize("view", ["match", "dismiss"])
+def test_a_posted_product_that_is_no_id_is_not_found_not_an_error(client, view, value):
+    from tests.factories import KnowledgeNeedFactory
+
+    need = KnowledgeNeedFactory()
+    client.force_login(curator())
+    response = client.post(f"/admin/needs/knowledgeneed/{need.pk}/{view}/", {"product": value})
+    assert response.status_code == 404
