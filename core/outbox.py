@@ -59,6 +59,14 @@ def retry_delay(attempts: int) -> datetime.timedelta:
     return min(FIRST_RETRY * 4 ** max(attempts - 1, 0), LONGEST_RETRY)
 
 
+def mail_curators(kind: MailKind, *, context: Mapping, subject_values: Mapping, key: str) -> None:
+    """Tell the curators (CURATOR_EMAILS) of one new thing, unless they chose the daily digest instead
+    (CURATOR_MAIL=daily, needs/digest.py)."""
+    if settings.CURATOR_MAIL != "each":
+        return
+    mail_queue(kind=kind, to=settings.CURATOR_EMAILS, context=context, subject_values=subject_values, key=key)
+
+
 def mail_queue(
     *,
     kind: MailKind,

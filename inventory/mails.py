@@ -5,7 +5,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.outbox import MailKind, mail_queue
+from core.outbox import MailKind, mail_curators, mail_queue
 from inventory.models import KnowledgeProduct
 
 Status = KnowledgeProduct.Status
@@ -32,11 +32,8 @@ def nomination_received(*, product: KnowledgeProduct, site_url: str = "") -> Non
         "admin_url": site_url + reverse("admin:inventory_nomination_change", args=[product.pk]),
     }
     _to_nominator(product, RECEIVED, context, key=f"nomination-{product.pk}-received")
-    if settings.CURATOR_MAIL != "each":
-        return  # they read the daily digest (needs/digest.py) instead
-    mail_queue(
-        kind=FOR_CURATORS,
-        to=settings.CURATOR_EMAILS,
+    mail_curators(
+        FOR_CURATORS,
         context=context,
         subject_values={"title": product.title},
         key=f"nomination-{product.pk}-curators",

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from core.outbox import Attachment, MailKind, mail_queue
+from core.outbox import Attachment, MailKind, mail_curators, mail_queue
 from core.site import absolute, domain
 from inventory.models import KnowledgeProduct
 from needs.calendar import activity_calendar
@@ -42,14 +42,9 @@ def need_received(*, need: KnowledgeNeed, site_url: str = "") -> None:
         "admin_url": site_url + reverse("admin:needs_knowledgeneed_change", args=[need.pk]),
     }
     _to_submitter(need, RECEIVED, context, key=f"need-{need.pk}-received")
-    if settings.CURATOR_MAIL != "each":
-        return  # they read the daily digest (needs/digest.py) instead
-    mail_queue(
-        kind=FOR_CURATORS,
-        to=settings.CURATOR_EMAILS,
-        context=context,
-        subject_values={"reference": need.reference, "title": need.title},
-        key=f"need-{need.pk}-curators",
+    subject_values = {"reference": need.reference, "title": need.title}
+    mail_curators(
+        FOR_CURATORS, context=context, subject_values=subject_values, key=f"need-{need.pk}-curators"
     )
 
 
