@@ -112,7 +112,7 @@ class SheetAdmin(ImportMixin, ExportAdmin):
         resource = self.get_import_resource_classes(request)[0]()
         example = resource.example_row()
         columns = resource.column_names()
-        dataset = tablib.Dataset([example.get(name, "") for name in columns], headers=columns)
+        dataset = tablib.Dataset([example.get(name, "") for name in columns], headers=resource.labels())
         sheet_format = _TEMPLATE_FORMATS[extension]()
         response = HttpResponse(
             sheet_format.export_data(dataset), content_type=sheet_format.get_content_type()

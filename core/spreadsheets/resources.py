@@ -4,8 +4,11 @@ export-only resources with readable relations."""
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db import models
+from django.utils import translation
+from django.utils.text import capfirst
 from import_export import fields, resources, widgets
 from import_export.results import Result, RowResult
 
@@ -64,7 +67,37 @@ class SheetDiff(resources.Diff):
         ]
 
 
-class SheetResource(resources.ModelResource):
+class LabelledColumns:
+    """Columns headed as the admin's forms label the fields, in the active language ("Lessons: why it is
+    valuable", not "why_valuable"). An import reads a heading in any of the site's languages, or the
+    column's short name (`column_name`, as in the demo data and older exports)."""
+
+    def label_of(self, field) -> str:
+        try:
+            name = self._meta.model._meta.get_field(field.attribute).verbose_name
+        except FieldDoesNotExist:
+            name = field.column_name.replace("_", " ")
+        return capfirst(str(name))
+
+    def get_export_headers(self, selected_fields=None):
+        return [self.label_of(field) for field in self.get_export_fields(selected_fields) if field]
+
+    def labels(self) -> list[str]:
+        """The import columns' headings, in the active language."""
+        return [self.label_of(field) for field in self.get_import_fields()]
+
+    def column_of_heading(self) -> dict[str, str]:
+        """{heading, case-folded: column_name} for every heading an import understands."""
+        known = {}
+        for field in self.get_import_fields():
+            known[field.column_name.casefold()] = field.column_name
+            for language, _ in settings.LANGUAGES:
+                with translation.override(language):
+                    known.setdefault(self.label_of(field).casefold(), field.column_name)
+        return known
+
+
+class SheetResource(LabelledColumns, resources.ModelResource):
     """Base of the importable sheets. A subclass declares its columns,
     `natural_key_of_row`/`natural_key_of` for matching without a slug, `get_queryset` with the
     select_related/prefetch_related its columns need, and `example_row` for the admin's template."""
@@ -93,11 +126,13 @@ class SheetResource(resources.ModelResource):
         for field in self.fields.values():
             if hasattr(field.widget, "lookup"):
                 field.widget.lookup.reset()  # Read the tables afresh: a resource may import twice.
-        unknown = [h for h in dataset.headers or [] if h and h not in self.column_names()]
+        headings = self.column_of_heading()
+        unknown = [h for h in dataset.headers or [] if h and str(h).strip().casefold() not in headings]
         if unknown:
             raise ValueError(
-                f"Unknown column(s): {', '.join(unknown)}. The columns are: {', '.join(self.column_names())}."
+                f"Unknown column(s): {', '.join(unknown)}. The columns are: {', '.join(self.labels())}."
             )
+        dataset.headers = [headings[str(h).strip().casefold()] if h else h for h in dataset.headers or []]
         self._by_slug: dict[str, models.Model] = {}
         self._by_key: dict[tuple, Any] = {}
         self._claimed: dict[tuple, int] = {}
@@ -234,7 +269,7 @@ class SheetResource(resources.ModelResource):
         result = super().import_data(
             dataset, dry_run=dry_run, raise_errors=raise_errors, use_transactions=True, **kwargs
         )
-        result.columns = {field.attribute: field.column_name for field in self.get_import_fields()}
+        result.columns = {field.attribute: self.label_of(field) for field in self.get_import_fields()}
         return result
 
     def get_result_class(self):
@@ -315,7 +350,7 @@ def readable_export_resource(
     meta = type("Meta", (), {"model": model, "fields": list(columns)})
     return type(
         f"{model.__name__}ExportResource",
-        (resources.ModelResource,),
+        (LabelledColumns, resources.ModelResource),
         {**columns, "Meta": meta, "filter_export": filter_export},
     )
 

@@ -19,7 +19,7 @@ def test_a_year_that_is_not_a_number_is_named_beside_the_rows_other_problems():
     row_3 = [problem for problem in problems if problem.startswith("Row 3")]
     assert not any("class" in problem or "decimal" in problem for problem in problems), problems
     year = [problem for problem in row_3 if "“twenty” is not a whole number" in problem]
-    assert year and "year" in year[0], problems
+    assert year and "Year" in year[0], problems
     assert any("Toolkitt" in problem for problem in row_3), problems
     assert any("Civic spac" in problem for problem in row_3), problems
-    assert any("title" in problem for problem in row_3), problems
+    assert any("Title" in problem for problem in row_3), problems

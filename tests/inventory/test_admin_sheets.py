@@ -64,7 +64,7 @@ class TestImportInTheAdmin:
         response = upload(curator_client, "knowledgeproduct", content)
         assert response.status_code == 200
         assert "confirm_form" not in response.context
-        assert "Row 3, column “themes”: unknown theme “Xyz”" in response.content.decode()
+        assert "Row 3, column “Themes”: unknown theme “Xyz”" in response.content.decode()
         assert not KnowledgeProduct.objects.exists()
 
     def test_a_misspelt_name_gets_the_closest_known_names_and_rows_count_as_in_the_spreadsheet(
@@ -73,7 +73,7 @@ class TestImportInTheAdmin:
         content = "title,type,summary,themes\nA,Toolkit,A.,Civic space\nB,Toolkit,B.,Civic spaec\n"
         response = upload(curator_client, "knowledgeproduct", content)
         page = response.content.decode()
-        assert "Row 3, column “themes”: unknown theme “Civic spaec” (did you mean “Civic space”?)" in page
+        assert "Row 3, column “Themes”: unknown theme “Civic spaec” (did you mean “Civic space”?)" in page
         # The problems alone: no second table numbering the rows otherwise, a column for every field.
         assert "validation-error-count" not in page and "Some rows failed to validate" not in page
 
@@ -131,7 +131,7 @@ class TestTemplate:
         assert response.status_code == 200
         assert response["Content-Disposition"] == f'attachment; filename="{model}-import-template.csv"'
         dataset = tablib.Dataset().load(response.content.decode(), format="csv")
-        assert dataset.headers == resource().column_names()
+        assert dataset.headers == resource().labels()
         assert len(dataset) == 1
         result = resource().import_data(dataset, dry_run=True)
         assert result.problems == [] and [r.import_type for r in result] == ["new"]
@@ -141,7 +141,7 @@ class TestTemplate:
             reverse("admin:inventory_knowledgeproduct_import_template", args=["xlsx"])
         )
         sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
-        assert [cell.value for cell in sheet[1]][:3] == ["slug", "title", "type"]
+        assert [cell.value for cell in sheet[1]][:3] == ["Slug", "Title", "Type"]
         assert sheet.max_row == 2
 
     def test_the_import_page_links_to_the_templates(self, curator_client):
@@ -199,7 +199,7 @@ class TestExportFromTheAdmin:
             reverse("admin:inventory_partnership_export"), export_form(PartnershipResource)
         )
         row = tablib.Dataset().load(response.content.decode(), format="csv").dict[0]
-        assert (row["programme"], row["members"], row["themes"]) == (
+        assert (row["Programme"], row["Members"], row["Themes"]) == (
             partnership.programme.name,
             "Mama Cash (member)",
             "Civic space",
@@ -209,7 +209,7 @@ class TestExportFromTheAdmin:
         chosen, _ = ProductFactory(title="Chosen"), ProductFactory(title="Other")
         data = {**export_form(ProductResource), "export_items": [chosen.pk]}
         response = curator_client.post(reverse("admin:inventory_knowledgeproduct_export"), data)
-        titles = [row["title"] for row in tablib.Dataset().load(response.content.decode(), format="csv").dict]
+        titles = [row["Title"] for row in tablib.Dataset().load(response.content.decode(), format="csv").dict]
         assert titles == ["Chosen"]
 
     def test_an_organisation_export_gives_the_country_by_name(self, curator_client):
@@ -218,7 +218,7 @@ class TestExportFromTheAdmin:
             reverse("admin:inventory_organisation_export"), export_form(OrganisationResource)
         )
         assert (
-            tablib.Dataset().load(response.content.decode(), format="csv").dict[0]["country"] == "Netherlands"
+            tablib.Dataset().load(response.content.decode(), format="csv").dict[0]["Country"] == "Netherlands"
         )
 
 

@@ -3,6 +3,7 @@
 import pytest
 import tablib
 from django.db import connection
+from django.utils import translation
 from taggit.models import Tag
 
 from inventory.models import Involvement, KnowledgeProduct, Stakeholder
@@ -77,14 +78,14 @@ def snapshot():
 class TestExport:
     def test_relations_are_exported_as_names_and_codes(self, inventory):
         row = export().dict[1]
-        assert row["title"] == "Guide 2"
-        assert row["type"] == "Toolkit"
-        assert row["themes"] == "Civic space; Climate justice"
-        assert row["partnerships"] == "Fair, Green and Global Alliance"
-        assert row["organisations"] == "Delta Rights; Voices of the Valley"
-        assert row["countries"] == "Kenya; Uganda"
-        assert row["languages"] == "English"
-        assert row["tags"] == "advocacy"
+        assert row["Title"] == "Guide 2"
+        assert row["Type"] == "Toolkit"
+        assert row["Themes"] == "Civic space; Climate justice"
+        assert row["Partnerships"] == "Fair, Green and Global Alliance"
+        assert row["Organisations"] == "Delta Rights; Voices of the Valley"
+        assert row["Countries"] == "Kenya; Uganda"
+        assert row["Languages"] == "English"
+        assert row["Tags"] == "advocacy"
 
     def test_the_nominators_private_details_are_not_exported(self, inventory):
         KnowledgeProduct.objects.update(nominator_name="Ada", nominator_email="ada@example.org")
@@ -97,7 +98,7 @@ class TestExport:
             name="Fair, Green and Global Alliance", programme=ProgrammeFactory(name="Power")
         )
         inventory[0].partnerships.add(other)
-        cell = export().dict[0]["partnerships"]
+        cell = export().dict[0]["Partnerships"]
         assert other.slug in cell.split("; ")
 
 
@@ -114,19 +115,19 @@ class TestRoundTrip:
     def test_reimporting_with_edits_changes_exactly_the_edited_rows(self, inventory, fmt):
         dataset = export(fmt)
         rows = dataset.dict
-        rows[0]["title"] = "Guide 1, second edition"
-        rows[2]["themes"] = "Climate justice"
+        rows[0]["Title"] = "Guide 1, second edition"
+        rows[2]["Themes"] = "Climate justice"
         before = {row[0]: row for row in snapshot()}
 
         result = import_sheet(sheet(rows))
 
         assert [row.import_type for row in result.rows] == ["update", "skip", "update"]
         after = {row[0]: row for row in snapshot()}
-        assert after[rows[0]["slug"]][1] == "Guide 1, second edition"
-        assert after[rows[2]["slug"]][3] == ["Climate justice"]
-        assert after[rows[1]["slug"]] == before[rows[1]["slug"]]
+        assert after[rows[0]["Slug"]][1] == "Guide 1, second edition"
+        assert after[rows[2]["Slug"]][3] == ["Climate justice"]
+        assert after[rows[1]["Slug"]] == before[rows[1]["Slug"]]
         # One history entry per changed product, none for the unchanged one.
-        assert [after[r["slug"]][-1] - before[r["slug"]][-1] for r in rows] == [1, 0, 1]
+        assert [after[r["Slug"]][-1] - before[r["Slug"]][-1] for r in rows] == [1, 0, 1]
 
 
 class TestAllOrNothing:
@@ -142,20 +143,20 @@ class TestAllOrNothing:
         result = import_sheet(sheet(rows))
 
         # The header is row 1, so the third product is on row 4 of the sheet.
-        assert result.problems == ["Row 4, column “themes”: unknown theme “Xyz”"]
+        assert result.problems == ["Row 4, column “Themes”: unknown theme “Xyz”"]
         assert KnowledgeProduct.objects.count() == 3
         assert snapshot() == before
 
     def test_a_bad_row_also_undoes_the_updates_of_the_good_rows(self, inventory):
         rows = export().dict
-        rows[0]["title"] = "Renamed"
-        rows[1]["year"] = "1850"
+        rows[0]["Title"] = "Renamed"
+        rows[1]["Year"] = "1850"
         before = snapshot()
 
         result = import_sheet(sheet(rows))
 
-        assert "Row 3, column “year”: Give a year between 1990 and 2100." in result.problems
-        assert all(problem.startswith("Row 3, column “year”") for problem in result.problems)
+        assert "Row 3, column “Year”: Give a year between 1990 and 2100." in result.problems
+        assert all(problem.startswith("Row 3, column “Year”") for problem in result.problems)
         assert snapshot() == before
 
     def test_every_bad_row_is_reported_at_once(self, inventory):
@@ -164,18 +165,18 @@ class TestAllOrNothing:
             {"title": "Good", "type": "Toolkit", "summary": "B.", "languages": "Klingon"},
         ]
         problems = import_sheet(sheet(rows)).problems
-        assert "Row 2, column “title”: This field cannot be blank." in problems
-        assert "Row 2, column “type”: unknown product type “Pamphlet”" in problems
-        assert "Row 2, column “countries”: unknown country “Atlantis” (did you mean “Albania”?)" in problems
+        assert "Row 2, column “Title”: This field cannot be blank." in problems
+        assert "Row 2, column “Type”: unknown product type “Pamphlet”" in problems
+        assert "Row 2, column “Countries”: unknown country “Atlantis” (did you mean “Albania”?)" in problems
         allowed = "draft, submitted, published, archived"
-        assert f"Row 2, column “status”: unknown status “done” (use one of: {allowed})" in problems
-        assert "Row 3, column “languages”: unknown language “Klingon” (did you mean “Kongo”?)" in problems
+        assert f"Row 2, column “Status”: unknown status “done” (use one of: {allowed})" in problems
+        assert "Row 3, column “Languages”: unknown language “Klingon” (did you mean “Kongo”?)" in problems
 
     def test_an_unknown_column_stops_the_import(self, inventory):
         result = import_sheet(
             sheet([{"title": "A", "type": "Toolkit", "summary": "A.", "theme": "Civic space"}])
         )
-        assert result.problems[0].startswith("Unknown column(s): theme. The columns are: slug, title, type")
+        assert result.problems[0].startswith("Unknown column(s): theme. The columns are: Slug, Title, Type")
         assert KnowledgeProduct.objects.count() == 3
 
     def test_a_preview_saves_nothing(self, inventory):
@@ -230,13 +231,13 @@ class TestNamesAndCodes:
         ThemeFactory(name="Civic space", parent=parent)
         rows = [{"title": "A", "type": "Toolkit", "summary": "A.", "themes": "Civic space"}]
         assert import_sheet(sheet(rows)).problems == [
-            "Row 2, column “themes”: “Civic space” names more than one theme: give its slug"
+            "Row 2, column “Themes”: “Civic space” names more than one theme: give its slug"
         ]
 
     def test_empty_status_and_featured_cells_leave_them_as_they_are(self, inventory):
         KnowledgeProduct.objects.filter(pk=inventory[0].pk).update(featured=True)
         rows = export().dict
-        rows[0].update(status="", featured="", summary="Edited.")
+        rows[0].update(Status="", Featured="", Summary="Edited.")
         import_sheet(sheet(rows))
         product = KnowledgeProduct.objects.get(pk=inventory[0].pk)
         assert (product.summary, product.status, product.featured) == ("Edited.", Status.PUBLISHED, True)
@@ -244,9 +245,9 @@ class TestNamesAndCodes:
     def test_an_import_cannot_skip_the_workflow(self, inventory):
         rows = [{"title": "Draft", "type": "Toolkit", "summary": "A.", "status": "draft"}]
         import_sheet(sheet(rows))
-        rows[0]["status"] = "archived"
+        rows[0]["Status"] = "archived"
         problems = import_sheet(sheet(rows)).problems
-        assert problems == ["Row 2, column “status”: A draft product cannot become archived directly."]
+        assert problems == ["Row 2, column “Status”: A draft product cannot become archived directly."]
 
 
 class TestAfterImport:
@@ -302,9 +303,9 @@ class TestStakeholders:
             product=inventory[1], stakeholder=stakeholders["external"], role="reviewer"
         )
         rows = export().dict
-        assert rows[0]["stakeholders"] == "Ministry of Finance (audience); Radio Kaya (co-creator)"
-        assert rows[1]["stakeholders"] == "Land Commission (external) (reviewer)"
-        assert rows[2]["stakeholders"] == ""
+        assert rows[0]["Stakeholders"] == "Ministry of Finance (audience); Radio Kaya (co-creator)"
+        assert rows[1]["Stakeholders"] == "Land Commission (external) (reviewer)"
+        assert rows[2]["Stakeholders"] == ""
 
     def test_an_import_links_them_with_their_roles_by_name_whatever_the_case(self, inventory, stakeholders):
         row = {"title": "Guide 1", "type": "Toolkit", "summary": "A."}
@@ -329,7 +330,7 @@ class TestStakeholders:
         result = import_sheet(export())
         assert [row.import_type for row in result.rows] == ["skip", "skip", "skip"]
         rows = export().dict
-        rows[0]["stakeholders"] = "Radio Kaya (funder)"
+        rows[0]["Stakeholders"] = "Radio Kaya (funder)"
         result = import_sheet(sheet(rows))
         assert [row.import_type for row in result.rows] == ["update", "skip", "skip"]
         assert self.involvements("Guide 1") == {("Radio Kaya (external)", "funder")}
@@ -352,3 +353,56 @@ class TestStakeholders:
         assert "unknown stakeholder or role in “Radio Kaya (boss)” (roles: co-creator, user" in problems
         assert "“Land Commission” names more than one stakeholder" in problems
         assert not KnowledgeProduct.objects.filter(title__startswith="Refused").exists()
+
+
+class TestHeadings:
+    """Columns are headed as the admin's forms label the fields, in the curator's language; an import reads
+    those headings in any of the site's languages, and the short column names too."""
+
+    def test_an_export_is_headed_with_the_forms_labels(self, inventory):
+        assert export().headers[:7] == [
+            "Slug",
+            "Title",
+            "Type",
+            "Summary",
+            "Description",
+            "Why it is valuable",
+            "Themes",
+        ]
+
+    def test_the_headings_are_the_labels_of_the_curators_change_form(self, inventory, rf):
+        from django.contrib import admin
+        from django.contrib.auth.models import User
+
+        request = rf.get("/admin/")
+        request.user = User(is_superuser=True, is_staff=True)
+        form = admin.site._registry[KnowledgeProduct].get_form(request)
+        resource = ProductResource()
+        labelled = {field.attribute: resource.label_of(field) for field in resource.get_export_fields()}
+        in_form = {name: labelled[name] for name in form.base_fields if name in labelled}
+        assert len(in_form) >= 10
+        assert in_form == {name: str(form.base_fields[name].label) for name in in_form}
+
+    @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+    def test_a_sheet_headed_in_another_language_of_the_site_imports(self, inventory, fmt, monkeypatch):
+        """A Dutch curator's export, headed in Dutch, imports on an English admin."""
+        dataset = ProductResource().export(queryset=KnowledgeProduct.objects.order_by("title"))
+        dutch = {"Title": "Titel", "Summary": "Samenvatting", "Themes": "Thema's"}
+        label_of = ProductResource.label_of
+
+        def in_dutch(self, field):
+            label = label_of(self, field)
+            return dutch.get(label, label) if translation.get_language() == "nl" else label
+
+        monkeypatch.setattr(ProductResource, "label_of", in_dutch)
+        dataset.headers = [dutch.get(heading, heading) for heading in dataset.headers]
+        before = snapshot()
+        result = import_sheet(tablib.Dataset().load(dataset.export(fmt), format=fmt))
+        assert [row.import_type for row in result.rows] == ["skip", "skip", "skip"], result.problems
+        assert snapshot() == before
+
+    def test_headings_are_read_whatever_their_case_and_spaces(self, inventory):
+        rows = [{" TITLE ": "New guide", "type": "Toolkit", "Summary": "A.", "themes": "Civic space"}]
+        result = import_sheet(sheet(rows))
+        assert [row.import_type for row in result.rows] == ["new"], result.problems
+        assert KnowledgeProduct.objects.filter(title="New guide").exists()

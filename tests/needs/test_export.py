@@ -52,16 +52,16 @@ class TestNeedsExport:
         assert response.status_code == 200
         assert "attachment; filename=" in response["Content-Disposition"]
         (row,) = csv_rows(response)
-        assert row["reference"] == need.reference
-        assert row["contact_email"] == "amina@example.org"
-        assert row["partnership"] == str(need.partnership)  # "Count Me In! (Power of Voices)"
-        assert row["themes"] == "Civic space; Gender"
-        assert row["learning_formats"] == learning_format("webinar").name
+        assert row["Reference"] == need.reference
+        assert row["Contact email"] == "amina@example.org"
+        assert row["Partnership"] == str(need.partnership)  # "Count Me In! (Power of Voices)"
+        assert row["Themes"] == "Civic space; Gender"
+        assert row["Preferred learning formats"] == learning_format("webinar").name
 
     def test_text_that_looks_like_a_formula_is_never_run(self, curator_client):
         KnowledgeNeedFactory(title="=HYPERLINK(1)", curator_notes="@SUM(A1)")
         (row,) = csv_rows(export(curator_client, "knowledgeneed"))
-        assert (row["title"], row["curator_notes"]) == ("'=HYPERLINK(1)", "'@SUM(A1)")
+        assert (row["Title"], row["Curator notes"]) == ("'=HYPERLINK(1)", "'@SUM(A1)")
 
     def test_the_needs_come_as_an_excel_workbook_too(self, curator_client):
         need = KnowledgeNeedFactory(title="Budgets", themes=[ThemeFactory(name="Civic space")])
@@ -69,7 +69,7 @@ class TestNeedsExport:
         sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
         header, values = [c.value for c in sheet[1]], [c.value for c in sheet[2]]
         row = dict(zip(header, values, strict=True))
-        assert (row["reference"], row["title"], row["themes"]) == (need.reference, "Budgets", "Civic space")
+        assert (row["Reference"], row["Title"], row["Themes"]) == (need.reference, "Budgets", "Civic space")
 
     def test_the_export_action_offers_the_selected_needs_to_export(self, curator_client):
         need = KnowledgeNeedFactory()
@@ -108,7 +108,7 @@ def test_an_activity_export_names_its_format_themes_and_organisations(curator_cl
         organisations=[OrganisationFactory(name="Mama Cash")],
     )
     (row,) = csv_rows(export(curator_client, "learningactivity"))
-    assert (row["title"], row["format"], row["themes"], row["organisations"]) == (
+    assert (row["Title"], row["Format"], row["Themes"], row["Co-creating organisations"]) == (
         "Peer exchange",
         activity.learning_format.name,
         "Civic space",
@@ -117,7 +117,7 @@ def test_an_activity_export_names_its_format_themes_and_organisations(curator_cl
 
 
 def test_the_learning_formats_export(curator_client):
-    names = [row["name"] for row in csv_rows(export(curator_client, "learningformat"))]
+    names = [row["Name"] for row in csv_rows(export(curator_client, "learningformat"))]
     assert learning_format("webinar").name in names
 
 
@@ -136,4 +136,4 @@ class TestExportAll:
         for name in resource_class().get_export_order():
             data[f"{resource_class.__name__.lower()}_{name}"] = "on"
         response = curator_client.post(f"{url}?status__exact=new", data)
-        assert sorted(row["title"] for row in csv_rows(response)) == ["Another new one", "New one"]
+        assert sorted(row["Title"] for row in csv_rows(response)) == ["Another new one", "New one"]

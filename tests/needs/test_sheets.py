@@ -131,7 +131,7 @@ def test_partnership_members_keep_their_roles():
     imported(PartnershipResource(), [row])
     roles = dict(Membership.objects.values_list("organisation__name", "role"))
     assert roles == {"Delta Rights": "lead", "Nyota Rights Collective": "southern-partner"}
-    exported = PartnershipResource().export().dict[0]["members"]
+    exported = PartnershipResource().export().dict[0]["Members"]
     assert exported == "Delta Rights (lead); Nyota Rights Collective (southern partner)"
     # Changing a role is a change; the same roles are not.
     assert imported(PartnershipResource(), [row]).totals["skip"] == 1
