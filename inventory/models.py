@@ -596,6 +596,29 @@ class SearchDocument(models.Model):
         return f"search document of product {self.product_id}"
 
 
+class LinkCheck(models.Model):
+    """The last look at whether a published product's link still opens and its file is still stored
+    (inventory.links). A row of its own: a check is no change to the product, in its history or its data
+    version. `problem` is empty when both were fine; `broken_since` is when the present problem was first
+    seen."""
+
+    product = models.OneToOneField(
+        KnowledgeProduct, on_delete=models.CASCADE, primary_key=True, related_name="link_check"
+    )
+    checked_at = models.DateTimeField()
+    url = models.URLField("link checked", max_length=500, blank=True)
+    problem = models.CharField(max_length=300, blank=True)
+    broken_since = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["broken_since"], condition=Q(problem__gt=""), name="linkcheck_broken"),
+        ]
+
+    def __str__(self):
+        return self.problem or "fine"
+
+
 class Nomination(KnowledgeProduct):
     """The curators' queue: products nominated through the public form, awaiting review."""
 

@@ -398,6 +398,9 @@ if CURATOR_MAIL not in {"each", "daily"}:
 # The outbox (core/outbox.py): a mail that cannot be sent is tried again after 1, 4, 16, … minutes (at most
 # six hours apart), and shown to curators as failed after this many attempts.
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
+# The link checker (inventory.links, `manage.py check_links`) never asks a private, loopback or link-local
+# address, so a nominated link cannot make the server probe its own network. Tests on this machine turn it on.
+LINK_CHECK_PRIVATE_ADDRESSES = env_bool("LINK_CHECK_PRIVATE_ADDRESSES", False)
 
 # Jobs (sending mail) run in a worker process, `python manage.py db_worker`, which takes them from the
 # database: django-tasks (Django's Tasks API) with the django-tasks-db backend. `make run` starts one beside

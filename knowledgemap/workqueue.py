@@ -67,6 +67,15 @@ QUEUES = [
         "status__exact=published&link_or_file=missing",
         waiting_since="published_at",
     ),
+    Queue(
+        _("Published products whose link or file is broken"),
+        "inventory.change_knowledgeproduct",
+        # Found by the link checker (inventory.links, `manage.py check_links`), oldest problem first.
+        lambda: KnowledgeProduct.objects.filter(status=Status.PUBLISHED, link_check__problem__gt=""),
+        "admin:inventory_knowledgeproduct_changelist",
+        "status__exact=published&link_or_file=broken",
+        waiting_since="link_check__broken_since",
+    ),
 ]
 
 

@@ -19,13 +19,14 @@ class ThemeTreeFilter(admin.RelatedFieldListFilter):
 
 
 class LinkOrFileFilter(admin.SimpleListFilter):
-    """Products with neither a link nor a file: nothing for a visitor to open (the work queue counts them)."""
+    """Products with neither a link nor a file, nothing for a visitor to open, or with a link or file the last
+    check found broken (inventory.links). The work queue counts both."""
 
     title = _("link or file")
     parameter_name = "link_or_file"
 
     def lookups(self, request, model_admin):
-        return [("missing", _("Neither")), ("present", _("A link or a file"))]
+        return [("missing", _("Neither")), ("present", _("A link or a file")), ("broken", _("Broken"))]
 
     def queryset(self, request, queryset):
         neither = Q(url="") & Q(file="")
@@ -33,4 +34,6 @@ class LinkOrFileFilter(admin.SimpleListFilter):
             return queryset.filter(neither)
         if self.value() == "present":
             return queryset.exclude(neither)
+        if self.value() == "broken":
+            return queryset.filter(link_check__problem__gt="")
         return queryset

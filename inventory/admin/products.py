@@ -16,9 +16,9 @@ from django.utils.translation import gettext_lazy
 from taggit.models import Tag
 
 from core.admin import CuratorAdmin, ReviewableAdmin, WorkflowAdmin, WorkflowForm, posted_id
-from inventory import completeness, mails, services
+from inventory import completeness, links, mails, services
 from inventory.admin.filters import LinkOrFileFilter, ThemeTreeFilter
-from inventory.models import Involvement, KnowledgeProduct, Nomination, Organisation, Theme
+from inventory.models import Involvement, KnowledgeProduct, LinkCheck, Nomination, Organisation, Theme
 from inventory.resources import ProductResource
 
 Status = KnowledgeProduct.Status
@@ -105,7 +105,7 @@ class KnowledgeProductAdmin(WorkflowAdmin, ReviewableAdmin, CuratorAdmin):
         "languages",
     ]
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["published_at", "created_at", "updated_at"]
+    readonly_fields = ["published_at", "created_at", "updated_at", "link_check"]
     date_hierarchy = "created_at"
     inlines = [InvolvementInline]
     resource_classes = [ProductResource]
@@ -120,10 +120,14 @@ class KnowledgeProductAdmin(WorkflowAdmin, ReviewableAdmin, CuratorAdmin):
         "remove_theme",
         "add_tag",
         "remove_tag",
+        "check_links",
     ]
     fieldsets = [
         (None, {"fields": ["title", "slug", "product_type", "status", "featured"]}),
-        ("What it is", {"fields": ["summary", "description", "why_valuable", "year", "url", "file"]}),
+        (
+            "What it is",
+            {"fields": ["summary", "description", "why_valuable", "year", "url", "file", "link_check"]},
+        ),
         (
             "Where it belongs",
             {"fields": ["themes", "tags", "partnerships", "organisations", "countries", "languages"]},
@@ -145,6 +149,21 @@ class KnowledgeProductAdmin(WorkflowAdmin, ReviewableAdmin, CuratorAdmin):
         ),
         ("Record", {"fields": ["published_at", "created_at", "updated_at"]}),
     ]
+
+    @admin.display(description=gettext_lazy("link check"))
+    def link_check(self, obj):
+        """What the last check of the link and the file found (inventory.links)."""
+        check = LinkCheck.objects.filter(product=obj).first() if obj and obj.pk else None
+        if check is None:
+            return _("Not checked yet: published products are checked weekly (manage.py check_links).")
+        when = short_date(check.checked_at)
+        if not check.problem:
+            return _("Fine when checked on %(date)s.") % {"date": when}
+        return _("Checked on %(date)s: %(problem)s (broken since %(since)s)") % {
+            "date": when,
+            "problem": check.problem,
+            "since": short_date(check.broken_since),
+        }
 
     @admin.display(description=gettext_lazy("published"), ordering="published_at")
     def published(self, obj):
@@ -266,6 +285,17 @@ class KnowledgeProductAdmin(WorkflowAdmin, ReviewableAdmin, CuratorAdmin):
     @admin.action(description="Archive the selected products", permissions=["change"])
     def archive(self, request, queryset):
         self._move(request, queryset, Status.ARCHIVED)
+
+    @admin.action(description="Check the links and files of the selected products", permissions=["change"])
+    def check_links(self, request, queryset):
+        published = queryset.filter(status=Status.PUBLISHED).values_list("pk", flat=True)
+        count = links.queue_checks(published)
+        self.message_user(
+            request,
+            _("A check of %(count)s published product(s) is queued; the work queue shows what it finds.")
+            % {"count": count},
+            messages.SUCCESS,
+        )
 
     # Bulk editing ------------------------------------------------------------------------------------------
     @admin.action(description="Feature the selected products", permissions=["change"])

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from inventory.models import KnowledgeProduct
+from inventory.models import KnowledgeProduct, LinkCheck
 from needs.models import KnowledgeNeed, LearningActivity
 from tests.factories import (
     KnowledgeNeedFactory,
@@ -37,6 +37,14 @@ def waiting():
     LearningActivityFactory(start_date=None, status=LearningActivity.Status.CANCELLED)
     ProductFactory(url="https://example.org/fine")
     ProductFactory(url="")  # Published with nothing to open.
+    gone = ProductFactory(url="https://example.org/gone")
+    LinkCheck.objects.create(
+        product=gone,
+        checked_at=timezone.now(),
+        url=gone.url,
+        problem="The page is gone (404).",
+        broken_since=timezone.now() - datetime.timedelta(days=5),
+    )
 
 
 def queue(response) -> dict:
@@ -51,6 +59,7 @@ def test_the_home_counts_each_queue_with_the_age_of_its_oldest(curator_client, w
     assert rows["Nominations to review"][:2] == (2, 9)
     assert rows["Learning activities without a date"][:2] == (1, 0)
     assert rows["Published products without a link or a file"][0] == 1
+    assert rows["Published products whose link or file is broken"][:2] == (1, 5)
     page = response.content.decode()
     assert "What waits" in page and "9 days" in page
 
@@ -62,6 +71,7 @@ def test_each_queue_links_to_the_list_of_just_those(curator_client, waiting):
         "Nominations to review": 2,
         "Learning activities without a date": 1,
         "Published products without a link or a file": 1,
+        "Published products whose link or file is broken": 1,
     }
     for label, (count, _days, url) in queue(curator_client.get(HOME)).items():
         response = curator_client.get(url)
