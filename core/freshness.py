@@ -270,6 +270,15 @@ def cached_at(
     return _value(key, version, _cache_call(cache.get, key), compute, previous, timeout)
 
 
+def peek(name: str, *, version: str) -> tuple[object | None, bool]:
+    """What the shared cache holds under `name` (as `cached_at` keeps it), computing nothing: the value, or
+    None, and whether it is `version`'s."""
+    entry = _cache_call(cache.get, _key(name, per_language=False))
+    if entry is None:
+        return None, False
+    return entry[1], entry[0] == version
+
+
 def _key(name: str, per_language: bool) -> str:
     return f"public-data:{translation.get_language() if per_language else 'all'}:{name}"
 

@@ -37,6 +37,14 @@ QUEUES = [
         "status__exact=new",
     ),
     Queue(
+        _("New knowledge needs the catalogue may already answer"),
+        "needs.view_knowledgeneed",
+        # Ranked by a job when the need arrives (needs.matching.keep_suggestions).
+        lambda: KnowledgeNeed.objects.filter(status=KnowledgeNeed.Status.NEW, suggestion_count__gt=0),
+        "admin:needs_knowledgeneed_changelist",
+        "status__exact=new&suggestions=some",
+    ),
+    Queue(
         _("Knowledge needs in review"),
         "needs.view_knowledgeneed",
         lambda: KnowledgeNeed.objects.filter(status=KnowledgeNeed.Status.IN_REVIEW),

@@ -32,6 +32,24 @@ URGENCY_IN_SHORT = {
 ADMIN_SUGGESTIONS = 8
 
 
+class SuggestionsFilter(admin.SimpleListFilter):
+    """Needs for which the ranker found published products that may answer them (kept by a job: see
+    needs.matching.keep_suggestions), and those it found none for: a gap."""
+
+    title = gettext_lazy("suggested products")
+    parameter_name = "suggestions"
+
+    def lookups(self, request, model_admin):
+        return [("some", gettext_lazy("Some")), ("none", gettext_lazy("None found"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "some":
+            return queryset.filter(suggestion_count__gt=0)
+        if self.value() == "none":
+            return queryset.filter(suggestion_count=0, suggested_at__isnull=False)
+        return queryset
+
+
 @admin.register(LearningFormat)
 class LearningFormatAdmin(ExportAdmin):
     list_display = ["name", "position", "need_count"]
@@ -119,6 +137,7 @@ class KnowledgeNeedAdmin(WorkflowAdmin, ReviewableAdmin, CuratorAdmin):
         ("partnership", PartnershipListFilter),
         "consent_to_publish",
         "consent_to_contact",
+        SuggestionsFilter,
     ]
     list_select_related = ["partnership__programme"]
     search_fields = [

@@ -11,8 +11,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django_tasks import task
 from scipy import sparse
 
 from inventory.models import KnowledgeProduct
@@ -172,6 +175,32 @@ def suggest_products(need: KnowledgeNeed, limit: int = 5) -> list[KnowledgeProdu
         product.reasons = reasons(product, item, search, theme_ids, index, similar_counts)
         suggestions.append(product)
     return suggestions
+
+
+# How many suggestions the work queue counts for a need (the curators' page shows as many).
+KEPT_SUGGESTIONS = 5
+
+
+def keep_suggestions(need_ids) -> int:
+    """Rank the published products for each need and keep how many were found, for the work queue's "new
+    needs the catalogue may answer". Returns how many needs were ranked."""
+    count = 0
+    for need in KnowledgeNeed.objects.filter(pk__in=list(need_ids)).prefetch_related("themes"):
+        found = len(suggest_products(need, limit=KEPT_SUGGESTIONS))
+        # An update, not a save: this is no change to the need (its history, its data version).
+        KnowledgeNeed.objects.filter(pk=need.pk).update(suggestion_count=found, suggested_at=timezone.now())
+        count += 1
+    return count
+
+
+@task()
+def keep_suggestions_job(need_id: int) -> int:
+    return keep_suggestions([need_id])
+
+
+def keep_suggestions_later(need_id: int) -> None:
+    """Queue the ranking of the need once the transaction commits: the job worker ranks, not the request."""
+    transaction.on_commit(lambda: keep_suggestions_job.enqueue(need_id))
 
 
 def suggest_titles(needs: list[KnowledgeNeed], limit: int = 3) -> dict[int, list[tuple[str, str]]]:

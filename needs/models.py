@@ -131,6 +131,10 @@ class KnowledgeNeed(Workflow):
     urgency = models.CharField(max_length=10, choices=Urgency.choices, default=Urgency.MEDIUM)
     countries = models.ManyToManyField(Country, blank=True, related_name="needs")
     region = models.CharField(max_length=30, choices=Region.choices, blank=True)
+    # What the ranker (needs.matching) last suggested for it, kept by a job so that the work queue can count
+    # the new needs the catalogue may already answer without ranking each one in the request.
+    suggestion_count = models.PositiveSmallIntegerField(default=0, editable=False)
+    suggested_at = models.DateTimeField(null=True, blank=True, editable=False)
     consent_to_contact = models.BooleanField(
         "may be contacted", default=False, help_text="Partos may contact them about this need."
     )

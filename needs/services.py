@@ -15,7 +15,7 @@ from core.history import one_history_entry
 from core.outbox import outbox_erase_address, outbox_erase_older
 from core.submissions import new_follow_token
 from inventory.models import Country, KnowledgeProduct, Partnership, Theme
-from needs import mails
+from needs import mails, matching
 from needs.models import KnowledgeNeed, LearningActivity, LearningFormat, SuggestionDecision
 
 Status = KnowledgeNeed.Status
@@ -69,6 +69,7 @@ def need_submit(
         need.learning_formats.set(learning_formats)
         need.countries.set(countries)
     mails.need_received(need=need, site_url=site_url)
+    matching.keep_suggestions_later(need.pk)
     return need
 
 
@@ -145,7 +146,9 @@ def need_dismiss_product(
     again. A product matched to the need cannot be dismissed; the match is the curator's word on it."""
     if need.matched_products.filter(pk=product.pk).exists():
         raise ValidationError(f"“{product.title}” is matched to this need; it cannot be dismissed.")
-    return _record_decision(need, product, SuggestionDecision.Decision.DISMISSED, rank, score, decided_by)
+    decision = _record_decision(need, product, SuggestionDecision.Decision.DISMISSED, rank, score, decided_by)
+    matching.keep_suggestions_later(need.pk)
+    return decision
 
 
 def _record_decision(need, product, decision, rank, score, decided_by) -> SuggestionDecision:

@@ -11,12 +11,15 @@ as one term each, so "civic space" weighs more than "civic" and "space" apart. T
 (`search/thesaurus.txt`) adds the sector's other words for what a text asks ("shrinking civic space" ~
 "restrictions on NGOs"), and carries Dutch texts over to the catalogue's English.
 
-The index is built from a few plain queries once per data version (core.freshness), kept in the shared
-cache so one process builds it and the others load it, and in each process's memory while the version holds.
+The index is built from a few plain queries once per data version (core.freshness), by a job (`build_job`)
+that the first request after a catalogue change queues while it and the others go on with the index before
+(only a site's very first request builds one itself); it is kept in the shared cache, so one process builds
+it and the others load it, and in each process's memory while the version holds.
 Scoring a text is a product of a sparse matrix (scipy) and the text's few terms: milliseconds, whatever the
 size of the catalogue.
 """
 
+import logging
 import re
 import threading
 from collections import Counter, defaultdict
@@ -29,21 +32,24 @@ from typing import TypeVar
 import numpy as np
 import Stemmer
 from django.conf import settings
+from django.core.cache import cache as shared_cache
 from django.utils.translation import gettext_lazy
+from django_tasks import task
 from scipy import sparse
 from taggit.models import TaggedItem
 
 from core import freshness
 from inventory.models import KnowledgeProduct, Theme
 
+logger = logging.getLogger(__name__)
 # Part of the cache key: a change to what the index holds must raise it.
-FORMAT = 4
+FORMAT = 5
 CACHE_NAME = f"relevance-index:{FORMAT}"
 THESAURUS = Path(__file__).with_name("thesaurus.txt")
 T = TypeVar("T")
 
 # BM25F: a field's weight, and how much its length is normalised (b); k1 how soon repetition saturates.
-FIELD_WEIGHTS = {"title": 3.0, "tags": 2.0, "summary": 2.0, "why_valuable": 1.0, "description": 1.0}
+FIELD_WEIGHTS = {"title": 3.0, "tags": 2.0, "summary": 2.5, "why_valuable": 1.0, "description": 1.0}
 FIELD_LENGTH_NORMALISATION = {
     "title": 0.3,
     "tags": 0.3,
@@ -610,14 +616,26 @@ def _rows_by_theme(product_themes: dict[int, set[int]], keys: list[int]) -> dict
 
 
 _memos: dict[str, tuple[str, object]] = {}
-_lock = threading.Lock()
+_lock = (
+    threading.RLock()
+)  # Re-entered: a value computed here may read another (the answered needs read the index).
 
 
-def kept(name: str, compute: Callable[[], T], *, scope: str | None = None) -> T:
+def kept(
+    name: str,
+    compute: Callable[[], T],
+    *,
+    scope: str | None = None,
+    later: Callable[[str], None] | None = None,
+) -> T:
     """What `compute()` returns for the data as it is: this process's copy while the data version holds
     (the version of the `scope` registered with core.freshness, if given), else the shared cache's, else
     computed (and shared); while another process computes a new version's, the copy at hand serves. `name`
-    names the value and its format."""
+    names the value and its format.
+
+    With `later`, a caller that holds an earlier version's value never computes: it serves that value and
+    calls `later(version)`, which queues the computation as a job; only a process with no value at all (a
+    site's very first request) computes it itself."""
     if not getattr(settings, "CACHE_PUBLIC_AGGREGATES", True):
         return compute()
     version = freshness.scoped_version(scope) if scope else freshness.current_version()
@@ -629,6 +647,17 @@ def kept(name: str, compute: Callable[[], T], *, scope: str | None = None) -> T:
         if memo is not None and memo[0] == version:
             return memo[1]
         previous = memo[1] if memo is not None else None
+        if later is not None:
+            shared, is_current = freshness.peek(name, version=version)
+            if not is_current and (previous is not None or shared is not None):
+                later(version)
+                # A worker that runs jobs at once (the tests', a site without one) has computed it already.
+                shared, is_current = freshness.peek(name, version=version)
+            if is_current:
+                _memos[name] = (version, shared)
+                return shared
+            if previous is not None or shared is not None:
+                return previous if previous is not None else shared
         value, is_current = freshness.cached_at(name, compute, version=version, previous=previous)
         if is_current:
             _memos[name] = (version, value)
@@ -647,8 +676,36 @@ def in_scope(label: str) -> bool:
 
 
 def current() -> ProductIndex:
-    """The published products' index for the catalogue as it is."""
-    return kept(CACHE_NAME, build, scope=SCOPE)
+    """The published products' index for the catalogue as it is, or, while a job builds that, the one before:
+    building takes seconds at 100,000 products, which no request should wait for. An earlier index may name
+    a product since unpublished or lack a new one; callers read the products they show from the database,
+    published only (needs.matching), so it never shows what is not public."""
+    return kept(CACHE_NAME, build, scope=SCOPE, later=queue_build)
+
+
+def queue_build(version: str) -> None:
+    """Queue the job that builds the index of `version`, once per version however many requests ask."""
+    if not shared_cache.add(f"{CACHE_NAME}:queued:{version}", 1, QUEUED_SECONDS):
+        return
+    try:
+        build_job.enqueue()
+    except Exception:
+        shared_cache.delete(f"{CACHE_NAME}:queued:{version}")
+        logger.exception("Could not queue the relevance index's build; the earlier index serves meanwhile")
+
+
+# How long a queued build stops others from queueing one: longer than a build takes at 1,000,000 products.
+QUEUED_SECONDS = 600
+
+
+@task()
+def build_job() -> str:
+    """Build the index of the catalogue as it is now, unless a process has already."""
+    version = freshness.scoped_version(SCOPE)
+    if freshness.peek(CACHE_NAME, version=version)[1]:
+        return "already built"
+    freshness.cached_at(CACHE_NAME, build, version=version)
+    return "built"
 
 
 def forget() -> None:
@@ -659,7 +716,7 @@ def forget() -> None:
 # --- ranking --------------------------------------------------------------------------------------------
 
 # How much the themes lift a product: at most this share of the best text score.
-THEME_PRIOR = 0.25
+THEME_PRIOR = 0.35
 # A product on a theme the text was filed under; on its core theme or a sub-theme of it; on a sibling.
 THEME_CLOSENESS = {"same": 1.0, "parent_or_child": 0.5, "sibling": 0.25}
 

@@ -67,6 +67,7 @@ def test_the_home_counts_each_queue_with_the_age_of_its_oldest(curator_client, w
 def test_each_queue_links_to_the_list_of_just_those(curator_client, waiting):
     expected = {
         "New knowledge needs": 3,
+        "New knowledge needs the catalogue may already answer": 0,
         "Knowledge needs in review": 1,
         "Nominations to review": 2,
         "Learning activities without a date": 1,
@@ -98,7 +99,12 @@ def test_every_app_has_a_translated_heading_and_none_shouts_taggit(curator_clien
 def test_a_reviewer_sees_the_queues_they_work_on_only(client, waiting):
     client.force_login(reviewer())
     rows = queue(client.get(HOME))
-    assert set(rows) == {"New knowledge needs", "Knowledge needs in review", "Nominations to review"}
+    assert set(rows) == {
+        "New knowledge needs",
+        "New knowledge needs the catalogue may already answer",
+        "Knowledge needs in review",
+        "Nominations to review",
+    }
 
 
 def test_staff_without_a_role_see_no_queue(client, waiting):
@@ -121,3 +127,46 @@ def test_the_home_reads_the_same_number_of_queries_however_much_waits(
     # Session and user, five queues, five histories: none of them per row.
     with django_assert_max_num_queries(len(few.captured_queries)):
         curator_client.get(HOME)
+
+
+def test_new_needs_the_catalogue_may_answer_are_counted_once_a_job_has_ranked_them(
+    curator_client, django_capture_on_commit_callbacks
+):
+    from needs import services
+
+    ProductFactory(title="Budget tracking guide", summary="Tracking district budgets with citizens.")
+    submit = {"organisation_name": "Forum", "contact_name": "Amina", "contact_email": "a@example.org"}
+    submit["partnership_name"] = "Open Budgets Coalition"
+    with django_capture_on_commit_callbacks(execute=True):  # The job runs once the need is committed.
+        answered = services.need_submit(
+            **submit, title="Budget tracking", description="How do we track district budgets?"
+        )
+        services.need_submit(**submit, title="Radio drama", description="Making radio plays on land rights.")
+    rows = queue(curator_client.get(HOME))
+    count, _days, url = rows["New knowledge needs the catalogue may already answer"]
+    assert count == 1
+    listed = curator_client.get(url).context["cl"].result_list
+    assert [need.pk for need in listed] == [answered.pk]
+    none_found = curator_client.get(reverse("admin:needs_knowledgeneed_changelist") + "?suggestions=none")
+    assert [need.title for need in none_found.context["cl"].result_list] == ["Radio drama"]
+
+
+def test_dismissing_the_only_suggestion_takes_the_need_out_of_that_queue(
+    curator_client, django_capture_on_commit_callbacks
+):
+    from needs import services
+
+    product = ProductFactory(title="Budget tracking guide", summary="Tracking district budgets.")
+    with django_capture_on_commit_callbacks(execute=True):
+        need = services.need_submit(
+            organisation_name="Forum",
+            contact_name="Amina",
+            contact_email="amina@example.org",
+            partnership_name="Open Budgets Coalition",
+            title="Budget tracking",
+            description="Tracking district budgets.",
+        )
+    assert queue(curator_client.get(HOME))["New knowledge needs the catalogue may already answer"][0] == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        services.need_dismiss_product(need=need, product=product)
+    assert queue(curator_client.get(HOME))["New knowledge needs the catalogue may already answer"][0] == 0

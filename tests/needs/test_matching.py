@@ -6,6 +6,7 @@ import pytest
 from inventory.models import KnowledgeProduct
 from needs import services
 from needs.matching import suggest_products
+from search.relevance import build_job as BUILD_JOB
 from tests.factories import KnowledgeNeedFactory, ProductFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db
@@ -212,3 +213,60 @@ def test_suggestions_take_a_fixed_number_of_queries(governance, django_assert_nu
         assert all(p.product_type.name for p in suggestions)
         assert all(p.partnerships.all() is not None for p in suggestions)
         assert all(p.reasons.words for p in suggestions)
+
+
+class TestTheIndexIsBuiltByAJob:
+    """After a catalogue change no request waits for the index to be rebuilt: it serves the index before and
+    queues one job that builds the new one; drafts stay out meanwhile."""
+
+    @pytest.fixture
+    def queued(self, monkeypatch):
+        from search import relevance
+
+        jobs = []
+
+        class NotRunYet:
+            """A queue whose worker has not come to the job yet."""
+
+            @staticmethod
+            def enqueue():
+                jobs.append("build")
+
+        monkeypatch.setattr(relevance, "build_job", NotRunYet)
+        return jobs
+
+    def test_a_request_after_a_change_serves_the_index_before_and_queues_one_build(self, governance, queued):
+
+        core, budgets = governance
+        need = KnowledgeNeedFactory(title="Budget tracking", description="Budgets.", themes=[budgets])
+        ProductFactory(title="Budget tracking guide", themes=[budgets])
+        assert titles(suggest_products(need)) == ["Budget tracking guide"]  # The first index: built here.
+        assert queued == []
+
+        ProductFactory(title="Budget tracking, second edition", themes=[budgets])
+        for _ in range(3):
+            assert titles(suggest_products(need)) == ["Budget tracking guide"]
+        assert queued == ["build"]
+
+        assert BUILD_JOB.call() == "built"
+        assert titles(suggest_products(need)) == ["Budget tracking guide", "Budget tracking, second edition"]
+        assert BUILD_JOB.call() == "already built"
+
+    def test_a_product_unpublished_since_the_index_was_built_is_never_suggested(self, governance, queued):
+        core, budgets = governance
+        need = KnowledgeNeedFactory(title="Budget tracking", description="Budgets.", themes=[budgets])
+        kept = ProductFactory(title="Budget tracking guide", themes=[budgets])
+        withdrawn = ProductFactory(title="Budget tracking handbook", themes=[budgets])
+        assert len(suggest_products(need)) == 2
+        KnowledgeProduct.objects.filter(pk=withdrawn.pk).update(status=Status.DRAFT)
+        withdrawn.refresh_from_db()
+        withdrawn.save()  # A change the data version hears of, as the admin's would be.
+        assert titles(suggest_products(need)) == [kept.title] and queued == ["build"]
+
+    def test_with_a_worker_that_runs_jobs_at_once_the_new_index_serves_at_once(self, governance):
+        core, budgets = governance
+        need = KnowledgeNeedFactory(title="Budget tracking", description="Budgets.", themes=[budgets])
+        ProductFactory(title="Budget tracking guide", themes=[budgets])
+        suggest_products(need)
+        ProductFactory(title="Budget tracking, second edition", themes=[budgets])
+        assert len(suggest_products(need)) == 2
