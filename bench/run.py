@@ -51,6 +51,10 @@ PAGES = [
     ("gaps", "gaps"),
     ("api_list", "API list"),
     ("csv", "CSV export"),
+    ("admin_products", "admin: products"),
+    ("admin_filtered", "admin: products, filtered"),
+    ("admin_search", "admin: products, search"),
+    ("admin_needs", "admin: needs"),
 ]
 # Budgets at 100,000 products on PostgreSQL (p95, milliseconds).
 BUDGETS_MS = {
@@ -63,6 +67,10 @@ BUDGETS_MS = {
     "map": 150,
     "gaps": 150,
     "api_list": 100,
+    "admin_products": 300,
+    "admin_filtered": 300,
+    "admin_search": 300,
+    "admin_needs": 300,
     "matching": 100,  # needs.matching.suggest_products, not a page
 }
 API_PATHS = ["/api/products/", "/api/v1/products/", "/api/"]
@@ -278,6 +286,8 @@ def measure_pages() -> dict:
 
     client = Client()
     urls = page_urls(client)
+    curator = Client()
+    curator.force_login(_bench_superuser())
     requests = int(os.environ.get("BENCH_REQUESTS", "30"))
     warmup = int(os.environ.get("BENCH_WARMUP", "5"))
     cold_requests = int(os.environ.get("BENCH_COLD_REQUESTS", "10"))
@@ -293,13 +303,23 @@ def measure_pages() -> dict:
             pages[key] = {"status": 404}
             print(f"  {label:<20} not available", flush=True)
             continue
-        pages[key] = measure(client, urls[key], requests, warmup, cold_requests)
+        asking = curator if key.startswith("admin_") else client
+        pages[key] = measure(asking, urls[key], requests, warmup, cold_requests)
         page = pages[key]
         warm = f"warm {page['p50_ms']:7.1f} / {page['p95_ms']:7.1f} ms ({page['queries']:2} queries)"
         cold = f"cold {page['cold_p50_ms']:7.1f} / {page['cold_p95_ms']:7.1f} ms ({page['cold_queries']:2})"
         shared = f"shared {page['shared_p50_ms']:6.1f} / {page['shared_p95_ms']:6.1f} ms"
         print(f"  {label:<20} {warm}   {cold}   {shared}", flush=True)
     return pages
+
+
+def _bench_superuser():
+    from django.contrib.auth.models import User
+
+    user, _created = User.objects.get_or_create(
+        username="bench-curator", defaults={"is_staff": True, "is_superuser": True}
+    )
+    return user
 
 
 def measure_matching() -> dict:
@@ -393,9 +413,21 @@ def page_urls(client) -> dict[str, list[str]]:
         "gaps": ["/gaps/"],
         "api_list": API_PATHS,
         "csv": [CSV_PATH],
+        # The curators' lists, signed in (measure_pages): the products list, by status and theme, its search
+        # box, and the needs list.
+        "admin_products": ["/admin/inventory/knowledgeproduct/"],
+        "admin_filtered": [
+            f"/admin/inventory/knowledgeproduct/?status__exact={status}&themes__id__exact={theme}"
+            for status in ("published", "draft")
+            for theme in Theme.objects.filter(slug__in=themes).values_list("pk", flat=True)
+        ],
+        "admin_search": [f"/admin/inventory/knowledgeproduct/?q={w.replace(' ', '+')}" for w in words],
+        "admin_needs": ["/admin/needs/knowledgeneed/", "/admin/needs/knowledgeneed/?status__exact=new"],
     }
     # Only what answers: a page not built yet is "not available", the API at the first path that exists.
     for key in list(urls):
+        if key.startswith("admin_"):
+            continue
         if key == "api_list":
             urls[key] = [url for url in urls[key] if answers(client, url)][:1]
         elif urls[key] and not answers(client, urls[key][0]):

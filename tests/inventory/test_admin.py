@@ -184,3 +184,59 @@ class TestOtherStaff:
         response = client.get(reverse(f"{PRODUCT_ADMIN}_changelist"))
         assert response.status_code == 302
         assert reverse("admin:login") in response["Location"]
+
+
+class TestTheProductListsSearch:
+    """The products' admin list searches with the site's full-text search (stemmed on PostgreSQL), drafts
+    included, and finds a nominator by their whole address; other forms' product fields find by part of
+    the title."""
+
+    def changelist(self, client, q):
+        response = client.get(reverse(f"{PRODUCT_ADMIN}_changelist"), {"q": q})
+        assert response.status_code == 200
+        return sorted(response.context["cl"].result_list.values_list("title", flat=True))
+
+    def test_words_anywhere_in_the_text_find_drafts_and_published_products(self, curator_client):
+        ProductFactory(
+            title="Score cards", summary="Rating district clinics.", status=Status.DRAFT, published_at=None
+        )
+        ProductFactory(title="Clinic budgets", summary="What clinics spend.")
+        ProductFactory(title="Land rights guide")
+        assert self.changelist(curator_client, "clinics") == ["Clinic budgets", "Score cards"]
+
+    def test_a_nominator_is_found_by_their_whole_address_only(self, curator_client):
+        ProductFactory(
+            title="Nominated guide",
+            nominator_email="amina@example.org",
+            status=Status.SUBMITTED,
+            published_at=None,
+        )
+        assert self.changelist(curator_client, "amina@example.org") == ["Nominated guide"]
+        assert self.changelist(curator_client, "amina") == []
+
+    def test_the_search_takes_the_same_queries_whatever_the_number_of_products(self, curator_client):
+        ProductFactory.create_batch(3, summary="Budget advocacy.")
+        url = reverse(f"{PRODUCT_ADMIN}_changelist") + "?q=budget"
+        curator_client.get(url)
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as few:
+            curator_client.get(url)
+        ProductFactory.create_batch(30, summary="Budget advocacy.")
+        with CaptureQueriesContext(connection) as many:
+            curator_client.get(url)
+        assert len(many) == len(few)
+
+    def test_another_forms_product_field_finds_by_part_of_the_title(self, curator_client):
+        ProductFactory(title="Budget tracking guide")
+        response = curator_client.get(
+            reverse("admin:autocomplete"),
+            {
+                "term": "budg",
+                "app_label": "needs",
+                "model_name": "knowledgeneed",
+                "field_name": "matched_products",
+            },
+        )
+        assert [item["text"] for item in response.json()["results"]] == ["Budget tracking guide"]
