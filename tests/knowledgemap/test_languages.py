@@ -1,4 +1,5 @@
-"""Dutch at /nl/… beside English at the same paths, a language switch on every page, <html lang> right."""
+"""Dutch, French and Spanish at /nl/…, /fr/…, /es/… beside English at the same paths, a language switch
+listing all four on every page, <html lang> right."""
 
 import re
 
