@@ -111,14 +111,16 @@ check: $(VENV)/.installed
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
-# The Dutch catalogue: collect the strings marked for translation into locale/nl/LC_MESSAGES/django.po,
-# then compile it. Translate every empty msgstr (and check every "fuzzy" one) and commit both django.po and
-# django.mo: a fresh clone then shows Dutch without GNU gettext. Needs GNU gettext (apt-get install gettext).
+# The catalogues (Dutch, French, Spanish): collect the strings marked for translation into
+# locale/<code>/LC_MESSAGES/django.po, then compile them. Translate every empty msgstr (and check every
+# "fuzzy" one) with the terms of locale/GLOSSARY.md, and commit each django.po and django.mo: a fresh clone
+# then shows every language without GNU gettext. Needs GNU gettext (apt-get install gettext).
+LOCALES := --locale=nl --locale=fr --locale=es
 MAKEMESSAGES_IGNORE := --ignore=node_modules --ignore=staticfiles --ignore=media --ignore=tests \
 	--ignore=fixtures --ignore=scripts --ignore=bench
 messages: $(VENV)/.installed
-	$(BIN)/python manage.py makemessages --locale=nl --no-location --no-wrap $(MAKEMESSAGES_IGNORE)
-	$(BIN)/python manage.py compilemessages --locale=nl --ignore=.venv --ignore=node_modules
+	$(BIN)/python manage.py makemessages $(LOCALES) --no-location --no-wrap $(MAKEMESSAGES_IGNORE)
+	$(BIN)/python manage.py compilemessages $(LOCALES) --ignore=.venv --ignore=node_modules
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache .hypothesis

@@ -30,7 +30,7 @@ NAV_ITEMS = [
 ]
 
 
-OG_LOCALES = {"en": "en_GB", "nl": "nl_NL"}
+OG_LOCALES = {"en": "en_GB", "nl": "nl_NL", "fr": "fr_FR", "es": "es_ES"}
 
 
 def language_prefix(language: str) -> str:
@@ -91,7 +91,7 @@ def _language_links(request, page_path: str, current: str) -> list[dict]:
 
 def _has_languages(page_path: str) -> bool:
     """Whether the page (by its path in the default language) is one of the public pages that exist in
-    every language. A path that names no page counts as one: its 404 page offers the other language."""
+    every language. A path that names no page counts as one: its 404 page offers the other languages."""
     try:
         match = resolve(page_path)
     except Resolver404:

@@ -143,7 +143,7 @@ MIDDLEWARE = [
     "knowledgemap.middleware.NulBytesMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    # The language comes from the path: /nl/… is Dutch, every other public path English (see urls.py).
+    # The language comes from the path: /nl/, /fr/ and /es/ name theirs, every other public path is English.
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -312,9 +312,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
-# The public pages in English at their own paths and in Dutch under /nl/. Each language is named in
-# itself, as the language switch shows it.
-LANGUAGES = [("en", "English"), ("nl", "Nederlands")]
+# The public pages in English at their own paths, and in Dutch, French and Spanish under /nl/, /fr/ and
+# /es/. Each language is named in itself, as the language switch shows it.
+LANGUAGES = [("en", "English"), ("nl", "Nederlands"), ("fr", "Français"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True

@@ -14,8 +14,8 @@ from opendata.sitemaps import (
     in_every_language,
 )
 
-# Each section in English (sitemap-products.xml) and in Dutch (sitemap-products-nl.xml), every address with
-# its alternates in both languages.
+# Each section in English (sitemap-products.xml) and in every other language (sitemap-products-nl.xml,
+# -fr, -es), every address with its alternates in all of them.
 SITEMAPS = in_every_language(
     {
         "pages": PageSitemap,
@@ -43,8 +43,8 @@ urlpatterns = [
     path("feeds/products/", ProductFeed(), name="product-feed"),
 ]
 
-# The public pages: English at their paths, Dutch at the same paths under /nl/. The forms before the pages:
-# /products/nominate/ is not a product.
+# The public pages: English at their paths, Dutch, French and Spanish at the same paths under /nl/, /fr/
+# and /es/. The forms before the pages: /products/nominate/ is not a product.
 urlpatterns += i18n_patterns(
     path("", include("inventory.urls")),
     path("", include("needs.urls")),

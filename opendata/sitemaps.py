@@ -22,9 +22,9 @@ def in_language(path: str, language: str) -> str:
     return path if language == settings.LANGUAGE_CODE else f"/{language}{path}"
 
 
-class Bilingual(Sitemap):
+class Multilingual(Sitemap):
     """A section in one language (`language`), each address with its alternates in every language and
-    x-default (hreflang), as search engines want for a site in two languages.
+    x-default (hreflang), as search engines want for a site in several languages.
 
     A section per language rather than Django's `i18n = True`, which pairs every item with every language
     in one list and so reads the whole section (90,000 products) for each of its files."""
@@ -59,7 +59,7 @@ class Bilingual(Sitemap):
         return urls
 
 
-def in_every_language(sections: dict[str, type[Bilingual]]) -> dict[str, type[Bilingual]]:
+def in_every_language(sections: dict[str, type[Multilingual]]) -> dict[str, type[Multilingual]]:
     """The sections once per language: the default language's under their own names, the others' as
     "<name>-<code>" (sitemap-products-nl.xml)."""
     return {
@@ -79,7 +79,7 @@ class LatestChangeCounted:
         return self.items().aggregate(latest=Max("updated_at"))["latest"]
 
 
-class ProductSitemap(LatestChangeCounted, Bilingual):
+class ProductSitemap(LatestChangeCounted, Multilingual):
     limit = RECORDS_PER_FILE
     changefreq = "monthly"
     priority = 0.8
@@ -91,7 +91,7 @@ class ProductSitemap(LatestChangeCounted, Bilingual):
         return product.updated_at
 
 
-class PartnershipSitemap(Bilingual):
+class PartnershipSitemap(Multilingual):
     limit = RECORDS_PER_FILE
     changefreq = "monthly"
     priority = 0.6
@@ -100,7 +100,7 @@ class PartnershipSitemap(Bilingual):
         return Partnership.objects.only("slug").order_by("pk")
 
 
-class OrganisationSitemap(Bilingual):
+class OrganisationSitemap(Multilingual):
     limit = RECORDS_PER_FILE
     changefreq = "monthly"
     priority = 0.5
@@ -109,7 +109,7 @@ class OrganisationSitemap(Bilingual):
         return Organisation.objects.only("slug").order_by("pk")
 
 
-class PageSitemap(Bilingual):
+class PageSitemap(Multilingual):
     """The pages that are not a record: home, the lists, the map, the gaps, the open-data page."""
 
     changefreq = "weekly"
@@ -138,7 +138,7 @@ class PageSitemap(Bilingual):
         return reverse(url_name)
 
 
-class ActivitySitemap(LatestChangeCounted, Bilingual):
+class ActivitySitemap(LatestChangeCounted, Multilingual):
     limit = RECORDS_PER_FILE
     changefreq = "weekly"
     priority = 0.6

@@ -170,6 +170,28 @@ class TestDigests:
         assert f"{SITE}/nl/products/{product.slug}/" in digest.text
         assert "/nl/alerts/unsubscribe/" in digest.text
 
+    @pytest.mark.parametrize(
+        ("language", "subject"),
+        [
+            ("fr", "Confirmez votre alerte de la carte des connaissances de Partos"),
+            ("es", "Confirma tu alerta del mapa de conocimiento de Partos"),
+        ],
+    )
+    def test_a_french_or_spanish_subscriber_gets_mail_in_that_language_with_its_links(
+        self, client, post, digests, smtp_server, themes, language, subject
+    ):
+        response = post(f"/{language}" + SUBSCRIBE, {"email": "lectora@example.org", "frequency": "monthly"})
+        assert response.status_code == 302
+        [confirmation] = smtp_server.inbox.to("lectora@example.org")
+        assert confirmation.subject == subject
+        assert f"/{language}/alerts/confirm/" in confirmation.text
+        post(link_in(confirmation.text, "/alerts/confirm/"))
+        product = ProductFactory(themes=[themes[1]])
+        assert digests("monthly") == 1
+        digest = smtp_server.inbox.to("lectora@example.org")[-1]
+        assert f"{SITE}/{language}/products/{product.slug}/" in digest.text
+        assert f"/{language}/alerts/unsubscribe/" in digest.text
+
     def test_unsubscribing_from_the_site_and_forget_me_delete_the_address(
         self, client, post, smtp_server, themes
     ):

@@ -14,8 +14,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.mark.parametrize(
     "path",
-    ["/needs/", "/products/nominate/", "/products/?"]
-    + ["/nl/needs/", "/nl/products/nominate/", "/nl/products/?"],
+    [
+        f"{prefix}{path}"
+        for prefix in ["", "/nl", "/fr", "/es"]
+        for path in ["/needs/", "/products/nominate/", "/products/?"]
+    ],
 )
 def test_robots_keeps_crawlers_out_of_forms_and_filter_combinations_in_every_language(client, path):
     lines = client.get("/robots.txt").content.decode().splitlines()

@@ -10,6 +10,7 @@ from django.urls import reverse
 from core.submissions import too_many_requests
 from knowledgemap.views import server_error
 from pages import views as inventory_views
+from tests.public_pages import error_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -81,3 +82,51 @@ def test_a_bug_in_a_query_stays_a_500_not_a_503():
     except IntegrityError:
         response = server_error(request)
     assert response.status_code == 500
+
+
+# The headline of each error page in French and Spanish: a Southern partner who meets one reads it.
+HEADLINES = {
+    "fr": {
+        "400 bad request": "Nous n'avons pas compris cette requête",
+        "403 forbidden": "Vous ne pouvez pas voir cette page",
+        "403 form expired": "Votre formulaire n'a pas pu être vérifié",
+        "429 too many submissions": "Trop d'envois depuis votre adresse",
+        "429 too many requests": "Trop de requêtes",
+        "500 server error": "Une erreur s'est produite de notre côté",
+        "503 unavailable": "La carte des connaissances est brièvement indisponible",
+    },
+    "es": {
+        "400 bad request": "No hemos podido entender esa solicitud",
+        "403 forbidden": "No puedes ver esta página",
+        "403 form expired": "No se ha podido verificar tu formulario",
+        "429 too many submissions": "Demasiados envíos desde tu dirección",
+        "429 too many requests": "Demasiadas solicitudes",
+        "500 server error": "Algo ha salido mal por nuestra parte",
+        "503 unavailable": "El mapa de conocimiento no está disponible por un momento",
+    },
+}
+
+
+@pytest.mark.parametrize("language", ["fr", "es"])
+def test_every_error_page_speaks_french_and_spanish(language):
+    pages = error_pages(language)
+    assert set(pages) == set(HEADLINES[language])
+    for name, content in pages.items():
+        page = content.decode()
+        assert f'<html lang="{language}">' in page, name
+        assert HEADLINES[language][name] in page, name
+        for detail in DEBUG_DETAIL:
+            assert detail not in page
+
+
+@pytest.mark.parametrize(
+    ("path", "headline"),
+    [
+        ("/fr/products/no-such-product/", "Cette page n'est pas sur la carte"),
+        ("/es/products/no-such-product/", "Esta página no está en el mapa"),
+    ],
+)
+def test_an_unknown_address_in_french_or_spanish_gets_the_404_page_in_that_language(client, path, headline):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert headline in response.content.decode()

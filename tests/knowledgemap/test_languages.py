@@ -1,4 +1,5 @@
-"""Dutch at /nl/… beside English at the same paths, a language switch on every page, <html lang> right."""
+"""Dutch, French and Spanish at /nl/…, /fr/…, /es/… beside English at the same paths, a language switch
+listing all four on every page, <html lang> right."""
 
 import re
 
@@ -135,3 +136,118 @@ def test_pages_with_one_address_for_all_languages_offer_no_switch(client):
 def test_machine_readable_addresses_have_no_dutch_twin(client, path):
     assert client.get(path).status_code == 200
     assert client.get(f"/nl{path}").status_code == 404
+
+
+# French and Spanish live under /fr/ and /es/ as Dutch under /nl/: the same pages, forms, mails and errors.
+TRANSLATED = {
+    "fr": {"products": "Produits de connaissance", "missing": "Cette page n'est pas sur la carte"},
+    "es": {"products": "Productos de conocimiento", "missing": "Esta página no está en el mapa"},
+}
+
+
+@pytest.mark.parametrize("language", ["fr", "es"])
+def test_french_and_spanish_live_under_their_prefix(client, language):
+    ProductFactory(title="Budget tracking toolkit")
+    response = client.get(f"/{language}/products/")
+    assert response.status_code == 200
+    assert html_lang(response) == language
+    content = response.content.decode()
+    assert f"<h1>{TRANSLATED[language]['products']}</h1>" in content
+    assert "Budget tracking toolkit" in content, "the content itself stays as it was written"
+
+
+@pytest.mark.parametrize("language", ["en", "nl", "fr", "es"])
+def test_the_language_switch_lists_all_four_languages_in_their_own_names(client, language):
+    prefix = "" if language == "en" else f"/{language}"
+    content = client.get(f"{prefix}/products/?theme=land").content.decode()
+    switch = content[content.index('class="language-switch"') :]
+    switch = switch[: switch.index("</nav>")]
+    names = re.findall(r'lang="(\w+)"[^>]*>([^<]+)<', switch)
+    assert names == [("en", "English"), ("nl", "Nederlands"), ("fr", "Français"), ("es", "Español")]
+    # The page's own language is marked, not linked; the others link to this page with its query.
+    assert f'<span class="language-current" lang="{language}" aria-current="true">' in switch
+    for code in {"nl", "fr", "es"} - {language}:
+        assert f'<a href="/{code}/products/?theme=land" hreflang="{code}" lang="{code}">' in switch
+    for code in ["en", "nl", "fr", "es"]:
+        href = f"http://testserver{'' if code == 'en' else '/' + code}/products/?theme=land"
+        assert f'<link rel="alternate" hreflang="{code}" href="{href}">' in content
+    assert (
+        '<link rel="alternate" hreflang="x-default" href="http://testserver/products/?theme=land">' in content
+    )
+
+
+@pytest.mark.parametrize("language", ["fr", "es"])
+def test_a_missing_page_in_french_or_spanish_says_so_in_that_language(client, language):
+    response = client.get(f"/{language}/nothing-here/")
+    assert response.status_code == 404
+    assert html_lang(response) == language
+    assert TRANSLATED[language]["missing"] in response.content.decode()
+    assert 'href="/nothing-here/" hreflang="en"' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "navigation"),
+    [("fr", ("Parcourir", "Carte")), ("es", ("Explorar", "Mapa"))],
+)
+def test_the_navigation_stays_in_the_pages_language(client, language, navigation):
+    content = client.get(f"/{language}/map/").content.decode()
+    assert f'<a href="/{language}/products/">{navigation[0]}</a>' in content
+    assert f'<a href="/{language}/map/" aria-current="page">{navigation[1]}</a>' in content
+    assert 'href="/products/"' not in content.replace('hreflang="en"', "")
+
+
+@pytest.mark.parametrize(
+    "path", ["/fr/admin/", "/es/admin/", "/fr/healthz", "/es/api/", "/fr/feeds/products/"]
+)
+def test_the_admin_and_machine_readable_addresses_have_no_french_or_spanish_twin(client, path):
+    assert client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("fr", ["Il y a un problème", r"Ce champ est obligatoire\.", "Votre adresse e-mail"]),
+        ("es", ["Hay un problema", r"Este campo es (obligatorio|requerido)\.", "Tu dirección de correo"]),
+    ],
+)
+def test_a_form_sent_in_french_or_spanish_answers_in_that_language(client, language, expected):
+    # Django's own messages too, in the words of the first app that translates them.
+    content = client.post(f"/{language}/needs/new/", {}).content.decode()
+    for text in expected:
+        assert re.search(text, content), text
+
+
+@pytest.mark.parametrize(
+    ("language", "thanks"),
+    [("fr", "Merci\u00a0: nous avons reçu votre besoin"), ("es", "Gracias: hemos recibido tu necesidad")],
+)
+def test_a_need_sent_in_french_or_spanish_is_thanked_and_stored_in_that_language(
+    client, need_form, language, thanks
+):
+    response = client.post(f"/{language}/needs/new/", need_form())
+    assert response.status_code == 302
+    assert response["Location"].startswith(f"/{language}/needs/new/thanks/")
+    content = client.get(response["Location"]).content.decode()
+    assert thanks in content
+    need = KnowledgeNeed.objects.get()
+    assert need.reference in content
+    assert need.contact_language == language, "their mails follow the language they used"
+
+
+@pytest.mark.parametrize(
+    ("language", "country", "language_name"), [("fr", "Allemagne", "allemand"), ("es", "Alemania", "alemán")]
+)
+def test_countries_and_languages_are_named_in_french_and_spanish(client, language, country, language_name):
+    path = ProductFactory(countries=["DE"], languages=["de"]).get_absolute_url()
+    content = client.get(f"/{language}{path}").content.decode()
+    assert f">{country}</a>" in content
+    assert f">{language_name}</a>".casefold() in content.casefold()
+
+
+def test_the_country_list_of_a_spanish_form_is_in_spanish_alphabetical_order(client):
+    content = client.get("/es/needs/new/").content.decode()
+    select = content[content.index('name="countries"') :]
+    names = re.findall(r'<option value="[A-Z]{2}"[^>]*>([^<]+)</option>', select)
+    # Accents do not move a name to the end: Bélgica among the B, Perú before Polonia.
+    assert names.index("Alemania") < names.index("Bélgica") < names.index("Chile") < names.index("Egipto")
+    assert names.index("Perú") < names.index("Polonia")

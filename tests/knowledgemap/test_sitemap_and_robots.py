@@ -19,12 +19,17 @@ def locations(client, url) -> list[str]:
 
 
 SECTIONS = ["pages", "products", "partnerships", "organisations", "activities"]
+OTHER_LANGUAGES = ["nl", "fr", "es"]
 
 
 def test_the_sitemap_is_an_index_of_its_sections_in_each_language(client):
     assert locations(client, "/sitemap.xml") == [
         *[f"http://testserver/sitemap-{section}.xml" for section in SECTIONS],
-        *[f"http://testserver/sitemap-{section}-nl.xml" for section in SECTIONS],
+        *[
+            f"http://testserver/sitemap-{section}-{language}.xml"
+            for language in OTHER_LANGUAGES
+            for section in SECTIONS
+        ],
     ]
 
 
@@ -38,15 +43,16 @@ def alternates(client, url) -> dict[str, dict[str, str]]:
     return found
 
 
-def test_every_record_is_listed_in_english_and_dutch_each_with_both_as_alternates(client):
+def test_every_record_is_listed_in_every_language_each_with_all_four_as_alternates(client):
     product = ProductFactory()
     english = f"http://testserver{product.get_absolute_url()}"
-    dutch = f"http://testserver/nl{product.get_absolute_url()}"
-    both = {"en": english, "nl": dutch, "x-default": english}
-    assert alternates(client, "/sitemap-products.xml") == {english: both}
-    assert alternates(client, "/sitemap-products-nl.xml") == {dutch: both}
-    page = client.get(dutch.removeprefix("http://testserver"))
-    assert page.status_code == 200 and '<html lang="nl"' in page.content.decode()
+    translated = {code: f"http://testserver/{code}{product.get_absolute_url()}" for code in OTHER_LANGUAGES}
+    every = {"en": english, **translated, "x-default": english}
+    assert alternates(client, "/sitemap-products.xml") == {english: every}
+    for code, location in translated.items():
+        assert alternates(client, f"/sitemap-products-{code}.xml") == {location: every}
+        page = client.get(location.removeprefix("http://testserver"))
+        assert page.status_code == 200 and f'<html lang="{code}"' in page.content.decode()
 
 
 def test_a_page_in_one_language_only_is_listed_once_without_alternates(client):
@@ -138,14 +144,14 @@ def test_the_index_says_when_each_section_last_changed_at_a_constant_cost(client
     ProductFactory.create_batch(2)
     latest = ProductFactory()
     activity = LearningActivityFactory()
-    # Per section with records, in each language: the paginator's count and the latest change (products,
-    # partnerships, organisations count; products and activities ask for their latest change).
-    with django_assert_num_queries(12) as queries:
+    # Per section with records, in each of the four languages: the paginator's count and the latest change
+    # (products, partnerships, organisations count; products and activities ask for their latest change).
+    with django_assert_num_queries(6 * 4) as queries:
         content = client.get("/sitemap.xml").content.decode()
     # Counted, not read: the index never fetches the products themselves (Django's default did, all of them).
     assert not [q for q in queries.captured_queries if '"inventory_knowledgeproduct"."slug"' in q["sql"]]
     ProductFactory.create_batch(30)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(6 * 4):
         client.get("/sitemap.xml")
     sections = dict(re.findall(r"<loc>[^<]+sitemap-(\w+)\.xml</loc>\s*<lastmod>([^<]+)</lastmod>", content))
     assert sections["products"].startswith(timezone.localdate(latest.updated_at).isoformat())
@@ -169,5 +175,8 @@ def test_robots_txt_points_at_the_sitemap_and_keeps_crawlers_out_of_the_private_
     ]:
         assert f"Disallow: {path}" in lines
     assert "Allow: /api/docs/" in lines
+    for language in OTHER_LANGUAGES:
+        for path in ["/products/nominate/", "/needs/", "/products/?"]:
+            assert f"Disallow: /{language}{path}" in lines
     # Product pages and the lists themselves stay open.
     assert "Disallow: /products/" not in lines and "Disallow: /" not in lines

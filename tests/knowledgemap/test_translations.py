@@ -1,5 +1,6 @@
-"""The Dutch translation is complete: every interface string is in the catalogue, every entry is
-translated, the compiled catalogue is up to date, and no English interface text shows on a Dutch page."""
+"""The translations are complete, in every language of the site but English: every interface string is in
+each catalogue, every entry is translated with its placeholders, each compiled catalogue is up to date,
+and no English interface text shows on a page in another language."""
 
 import gettext
 import html
@@ -32,10 +33,22 @@ from tests.factories import (
 )
 from tests.public_pages import public_pages
 
-CATALOGUE = settings.BASE_DIR / "locale" / "nl" / "LC_MESSAGES" / "django.po"
-COMPILED = CATALOGUE.with_suffix(".mo")
+# Every language of the site but the one the interface is written in.
+TRANSLATED = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+# The plural forms of each language, as gettext counts them: French says "0 produit", Spanish "0 productos".
+PLURAL_FORMS = {
+    "nl": "nplurals=2; plural=(n != 1);",
+    "fr": "nplurals=2; plural=(n > 1);",
+    "es": "nplurals=2; plural=(n != 1);",
+}
+
+
+def catalogue_path(language: str):
+    return settings.BASE_DIR / "locale" / language / "LC_MESSAGES" / "django.po"
+
+
 # What `make messages` runs; the sources makemessages reads are those below, the rest is ignored.
-MAKEMESSAGES = ["makemessages", "--locale=nl", "--no-location", "--no-wrap"]
+MAKEMESSAGES = ["makemessages", *(f"--locale={code}" for code in TRANSLATED), "--no-location", "--no-wrap"]
 SOURCES = [
     "core",
     "inventory",
@@ -55,8 +68,16 @@ def key(entry: polib.POEntry) -> tuple:
     return (entry.msgctxt, entry.msgid, entry.msgid_plural)
 
 
-def test_every_entry_of_the_dutch_catalogue_is_translated_and_none_is_fuzzy():
-    catalogue = polib.pofile(str(CATALOGUE))
+def test_every_language_but_english_has_a_catalogue():
+    assert set(TRANSLATED) == {"nl", "fr", "es"}
+    for language in TRANSLATED:
+        assert catalogue_path(language).exists(), language
+        assert catalogue_path(language).with_suffix(".mo").exists(), language
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_every_entry_of_the_catalogue_is_translated_and_none_is_fuzzy(language):
+    catalogue = polib.pofile(str(catalogue_path(language)))
     assert len(catalogue) > 300, "the catalogue holds the site's strings"
     untranslated = [entry.msgid for entry in catalogue.untranslated_entries()]
     fuzzy = [entry.msgid for entry in catalogue.fuzzy_entries()]
@@ -65,27 +86,56 @@ def test_every_entry_of_the_dutch_catalogue_is_translated_and_none_is_fuzzy():
     assert not fuzzy, f"fuzzy (check and clear the flag): {fuzzy}"
     assert not obsolete, f"obsolete (remove them): {obsolete}"
     assert not catalogue.metadata_is_fuzzy
+    assert catalogue.metadata["Language"] == language
+    assert catalogue.metadata["Plural-Forms"] == PLURAL_FORMS[language]
 
 
-def test_the_compiled_catalogue_says_what_the_po_file_says():
-    with COMPILED.open("rb") as compiled:
-        dutch = gettext.GNUTranslations(compiled)
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|<[^>]+>")
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_every_translation_keeps_the_placeholders_and_markup_of_its_english(language):
+    """A placeholder renamed or lost fails at run time (KeyError) or shows nothing; markup lost breaks a
+    link. The singular of a plural may leave the number out ("A need …"), its plural may not."""
+    changed = []
+    for entry in polib.pofile(str(catalogue_path(language))).translated_entries():
+        if entry.msgid_plural:
+            pairs = [(entry.msgid_plural, entry.msgstr_plural[1])]
+            pairs += (
+                [(entry.msgid, entry.msgstr_plural[0])] if "%(counter)s" in entry.msgstr_plural[0] else []
+            )
+        else:
+            pairs = [(entry.msgid, entry.msgstr)]
+        for english, translated in pairs:
+            if sorted(PLACEHOLDER.findall(english)) != sorted(PLACEHOLDER.findall(translated)):
+                changed.append((english, translated))
+    assert not changed, f"placeholders or markup differ: {changed}"
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_the_compiled_catalogue_says_what_the_po_file_says(language):
+    with catalogue_path(language).with_suffix(".mo").open("rb") as compiled:
+        translations = gettext.GNUTranslations(compiled)
     stale = []
-    for entry in polib.pofile(str(CATALOGUE)).translated_entries():
+    for entry in polib.pofile(str(catalogue_path(language))).translated_entries():
         if entry.msgid_plural and entry.msgctxt:
-            found = [dutch.npgettext(entry.msgctxt, entry.msgid, entry.msgid_plural, n) for n in (1, 2)]
+            found = [
+                translations.npgettext(entry.msgctxt, entry.msgid, entry.msgid_plural, n) for n in (1, 2)
+            ]
             wanted = [entry.msgstr_plural[0], entry.msgstr_plural[1]]
         elif entry.msgid_plural:
-            found = [dutch.ngettext(entry.msgid, entry.msgid_plural, n) for n in (1, 2)]
+            found = [translations.ngettext(entry.msgid, entry.msgid_plural, n) for n in (1, 2)]
             wanted = [entry.msgstr_plural[0], entry.msgstr_plural[1]]
         else:
             found = (
-                dutch.pgettext(entry.msgctxt, entry.msgid) if entry.msgctxt else dutch.gettext(entry.msgid)
+                translations.pgettext(entry.msgctxt, entry.msgid)
+                if entry.msgctxt
+                else translations.gettext(entry.msgid)
             )
             wanted = entry.msgstr
         if found != wanted:
             stale.append(entry.msgid)
-    assert not stale, f"django.mo is out of date (run `make messages`): {stale[:5]}"
+    assert not stale, f"{language} django.mo is out of date (run `make messages`): {stale[:5]}"
 
 
 @pytest.mark.slow
@@ -108,13 +158,15 @@ def test_makemessages_finds_no_string_that_the_catalogue_lacks(tmp_path):
         capture_output=True,
         timeout=120,
     )
-    collected = {
-        key(entry) for entry in polib.pofile(str(tmp_path / CATALOGUE.relative_to(settings.BASE_DIR)))
-    }
-    committed = {key(entry) for entry in polib.pofile(str(CATALOGUE))}
-    missing, gone = collected - committed, committed - collected
-    assert not missing, f"marked for translation but not in the catalogue (run `make messages`): {missing}"
-    assert not gone, f"in the catalogue but no longer in the code (run `make messages`): {gone}"
+    for language in TRANSLATED:
+        catalogue = catalogue_path(language)
+        collected = {
+            key(entry) for entry in polib.pofile(str(tmp_path / catalogue.relative_to(settings.BASE_DIR)))
+        }
+        committed = {key(entry) for entry in polib.pofile(str(catalogue))}
+        missing, gone = collected - committed, committed - collected
+        assert not missing, f"marked for translation but not in the {language} catalogue: {missing}"
+        assert not gone, f"in the {language} catalogue but no longer in the code: {gone}"
 
 
 def _visible_text(page_html: str) -> str:
@@ -123,10 +175,11 @@ def _visible_text(page_html: str) -> str:
     return " ".join(html.unescape(text).split())
 
 
-def _english_phrases() -> list[str]:
-    """Interface texts of two words or more whose Dutch differs, with placeholders and markup left out."""
+def _english_phrases(language: str = "nl") -> list[str]:
+    """Interface texts of two words or more whose translation differs, with placeholders and markup left
+    out."""
     phrases = set()
-    for entry in polib.pofile(str(CATALOGUE)).translated_entries():
+    for entry in polib.pofile(str(catalogue_path(language))).translated_entries():
         for msgid in filter(None, [entry.msgid, entry.msgid_plural]):
             for part in re.split(r"%\(\w+\)[sd]|<[^>]+>", msgid):
                 part = part.strip(" .,:;“”()·")
@@ -138,7 +191,7 @@ def _english_phrases() -> list[str]:
 
 
 def neutral_map() -> None:
-    """A small map whose own text is not English, so that any English on a Dutch page is the interface's."""
+    """A small map whose own text is not English, so that English on a translated page is the interface's."""
     core = ThemeFactory(name="Thema Een", slug="thema-een")
     sub = ThemeFactory(name="Thema Twee", parent=core)
     kind = ProductTypeFactory(name="Soort A")
@@ -174,21 +227,22 @@ def neutral_map() -> None:
 
 
 @pytest.mark.django_db
-def test_no_english_interface_text_shows_on_any_dutch_page(client):
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_no_english_interface_text_shows_on_any_page_in_another_language(client, language):
     neutral_map()
-    phrases = _english_phrases()
+    phrases = _english_phrases(language)
     assert len(phrases) > 200
     found = {}
     for page in public_pages():
         if not page.translated:
             continue
-        path = page.path_in("nl")
+        path = page.path_in(language)
         response = client.post(path, {}) if page.sent_empty else client.get(path)
         text = _visible_text(response.content.decode())
         english = [phrase for phrase in phrases if phrase in text]
         if english:
             found[path] = english
-    assert not found, f"English on Dutch pages: {found}"
+    assert not found, f"English on {language} pages: {found}"
 
 
 @pytest.mark.django_db

@@ -47,7 +47,7 @@ def commit(django_capture_on_commit_callbacks):
 
 
 def follow_link(token: str, language: str = "en") -> str:
-    prefix = "/nl" if language == "nl" else ""
+    prefix = "" if language == "en" else f"/{language}"
     return f"{SITE}{prefix}/follow/{token}/"
 
 
@@ -218,6 +218,69 @@ class TestNeedSubmitters:
             ("need received", "sent"),
             ("need (curators)", "sent"),
         ]
+
+
+class TestFrenchAndSpanish:
+    """A Southern partner who used the site in French or Spanish hears back in French or Spanish, with links
+    to the pages in their language."""
+
+    @pytest.mark.parametrize(
+        ("language", "subject", "greeting"),
+        [
+            (
+                "fr",
+                # A subject is one line of plain spaces (a mail header), no-break ones included.
+                "Merci d'avoir proposé « Budget tracking with women's groups »",
+                "Bonjour Grace Banda,",
+            ),
+            ("es", "Gracias por proponer «Budget tracking with women's groups»", "Hola, Grace Banda:"),
+        ],
+    )
+    def test_a_nomination_is_confirmed_in_the_nominators_language(
+        self, client, nomination, smtp_server, commit, language, subject, greeting
+    ):
+        commit(client.post, f"/{language}" + reverse("inventory:product-nominate"), nomination())
+        product = KnowledgeProduct.objects.get()
+        assert product.nominator_language == language
+        [mail] = smtp_server.inbox.to("grace@example.org")
+        assert mail.subject == subject
+        assert greeting in mail.text
+        assert follow_link(product.follow_token, language) in mail.text
+        assert follow_link(product.follow_token, language) in mail.html
+        [for_curators] = smtp_server.inbox.to("curators@partos.example")
+        assert for_curators.subject == "New nomination: Budget tracking with women's groups", (
+            "curators read English"
+        )
+
+    @pytest.mark.parametrize(
+        ("language", "received", "published"),
+        [
+            (
+                "fr",
+                "Nous avons reçu votre besoin de connaissances",
+                "Un produit de connaissance pour votre besoin",
+            ),
+            (
+                "es",
+                "Hemos recibido tu necesidad de conocimiento",
+                "Un producto de conocimiento para tu necesidad",
+            ),
+        ],
+    )
+    def test_a_need_is_confirmed_and_its_match_told_in_the_submitters_language(
+        self, client, need_form, smtp_server, commit, language, received, published
+    ):
+        commit(client.post, f"/{language}" + reverse("needs:need-new"), need_form())
+        need = KnowledgeNeed.objects.get()
+        assert need.contact_language == language
+        product = ProductFactory(title="Budget toolkit")
+        commit(services.need_match_product, need=need, product=product)
+        confirmation, matched = smtp_server.inbox.to("amina@example.org")
+        assert confirmation.subject == f"{received} ({need.reference})"
+        assert follow_link(need.follow_token, language) in confirmation.text
+        assert matched.subject == f"{published} ({need.reference})"
+        assert f"{SITE}/{language}/products/{product.slug}/" in matched.text
+        assert f'href="{SITE}/{language}/products/{product.slug}/"' in matched.html
 
 
 class TestStatusFieldOfTheForm:

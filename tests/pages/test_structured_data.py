@@ -140,7 +140,7 @@ def test_a_shared_product_link_shows_its_title_summary_and_address(client, produ
         "og:image:height": "630",
         "og:image:alt": "Partos knowledge map",
         "og:locale": "en_GB",
-        "og:locale:alternate": "nl_NL",
+        "og:locale:alternate": "es_ES",  # the last of the three, as a dict keeps it
         "twitter:card": "summary",
         "twitter:title": "Budget toolkit",
         "twitter:description": "How to follow the money.",
@@ -149,6 +149,17 @@ def test_a_shared_product_link_shows_its_title_summary_and_address(client, produ
         '<link rel="canonical" href="http://testserver/products/budget-toolkit/">'
         in response.content.decode()
     )
+    alternates = re.findall(
+        r'<meta property="og:locale:alternate" content="([^"]*)">', response.content.decode()
+    )
+    assert alternates == ["nl_NL", "fr_FR", "es_ES"]
+
+
+def test_a_page_in_french_names_its_locale_and_the_others_as_alternates(client, product):
+    content = client.get(f"/fr{product.get_absolute_url()}").content.decode()
+    assert '<meta property="og:locale" content="fr_FR">' in content
+    alternates = re.findall(r'<meta property="og:locale:alternate" content="([^"]*)">', content)
+    assert alternates == ["en_GB", "nl_NL", "es_ES"]
 
 
 def test_partnership_and_organisation_pages_give_their_own_title(client):
