@@ -2,6 +2,8 @@
 with the same figures as a table or a list) and a download for reports (SVG or PNG, with a caption, the
 date and the filters). Drawn on the server; the pages need no script."""
 
+from urllib.parse import urlencode
+
 import cairosvg
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -12,6 +14,8 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
 from core.site import absolute
+from inventory.models import Programme, Theme
+from pages import network as net
 from pages import world_map as world
 
 PNG_WIDTH = 2000  # pixels: sharp on a slide or a printed page
@@ -88,12 +92,16 @@ def _frame_lines(request, active) -> list[str]:
         filters = gettext("Filters: %(filters)s") % {"filters": chosen}
     else:
         filters = gettext("All published knowledge products")
+    return [filters, _source_line(request)]
+
+
+def _source_line(request) -> str:
+    """The site, the date and the address of the page the picture comes from."""
     page = request.path.rsplit("/", 1)[0] + "/"
     query = request.GET.urlencode()
-    source = gettext("Partos knowledge map, %(date)s") % {
-        "date": date_format(timezone.localdate(), "DATE_FORMAT")
-    }
-    return [filters, f"{source} · {absolute(page)}{'?' + query if query else ''}"]
+    when = date_format(timezone.localdate(), "DATE_FORMAT")
+    source = gettext("Partos knowledge map, %(date)s") % {"date": when}
+    return f"{source} · {absolute(page)}{'?' + query if query else ''}"
 
 
 def _picture(svg: str, extension: str, name: str) -> HttpResponse:
@@ -111,3 +119,93 @@ def _picture(svg: str, extension: str, name: str) -> HttpResponse:
 def _refused_picture(errors: list[dict]) -> HttpResponse:
     lines = [f"{e['param']}: {' '.join(str(m) for m in e['messages'])}" for e in errors]
     return HttpResponse("\n".join(lines) + "\n", status=400, content_type="text/plain; charset=utf-8")
+
+
+def _network_choices(params) -> tuple[dict, list[dict]]:
+    """The network's choices (`show`, `programme`, `theme`) from the address, and those refused, with why."""
+    choices = {"mode": params.get("show") or net.DEFAULT_MODE, "programme": "", "theme": ""}
+    errors = []
+    if choices["mode"] not in net.MODES:
+        errors.append(
+            {
+                "param": "show",
+                "messages": [gettext("Show one of: %(choices)s.") % {"choices": ", ".join(net.MODES)}],
+            }
+        )
+        choices["mode"] = net.DEFAULT_MODE
+    for param, model, message in [
+        ("programme", Programme, gettext("There is no programme “%(value)s”.")),
+        ("theme", Theme, gettext("There is no theme “%(value)s”.")),
+    ]:
+        if value := params.get(param, "").strip():
+            if model.objects.filter(slug=value).exists():
+                choices[param] = value
+            else:
+                errors.append({"param": param, "messages": [message % {"value": value}]})
+    return choices, errors
+
+
+@require_safe
+def network(request):
+    choices, errors = _network_choices(request.GET)
+    figures = net.network(choices["mode"], choices["programme"], choices["theme"])
+
+    def link(path="./", **changed):
+        query = {
+            k: v
+            for k, v in (
+                {"show": choices["mode"] if choices["mode"] != net.DEFAULT_MODE else ""}
+                | {k: choices[k] for k in ("programme", "theme")}
+                | changed
+            ).items()
+            if v
+        }
+        return f"{path}?{urlencode(query)}" if query else path
+
+    context = {
+        "network": figures,
+        "picture": mark_safe(net.svg(figures, element_id="network-map")),  # noqa: S308 (escaped as built)
+        "choices": choices,
+        "errors": errors,
+        "mode_links": [
+            (key, label, link(show=key if key != net.DEFAULT_MODE else ""))
+            for key, label in net.MODES.items()
+        ],
+        "programmes": Programme.objects.order_by("-start_year", "name"),
+        "themes": Theme.objects.filter(parent__isnull=True).order_by("position", "name"),
+        "downloads": {ext: link(f"network.{ext}") for ext in ("svg", "png")},
+        "legend": [
+            (mark_safe(net.legend_shape(kind)), label) for kind, label in net.legend_entries(figures.mode)
+        ],  # noqa: S308
+    }
+    return render(request, "pages/network.html", context, status=400 if errors else 200)
+
+
+@require_safe
+def network_picture(request, extension: str):
+    choices, errors = _network_choices(request.GET)
+    if errors:
+        return _refused_picture(errors)
+    figures = net.network(choices["mode"], choices["programme"], choices["theme"])
+    chosen = [
+        f"{label}: {name}"
+        for label, model, slug in [
+            (gettext("Programme"), Programme, choices["programme"]),
+            (gettext("Theme"), Theme, choices["theme"]),
+        ]
+        if slug
+        for name in model.objects.filter(slug=slug).values_list("name", flat=True)
+    ]
+    title = str(net.TITLES[choices["mode"]])
+    lines = [
+        gettext("Filters: %(filters)s") % {"filters": "; ".join(chosen)}
+        if chosen
+        else gettext("All partnerships")
+    ]
+    if figures.drawn < figures.partnerships:
+        lines[0] += " · " + gettext("the %(drawn)d of %(all)d partnerships with the most products") % {
+            "drawn": figures.drawn,
+            "all": figures.partnerships,
+        }
+    picture = net.svg(figures, links=False, frame=[title, *lines, _source_line(request)])
+    return _picture(picture, extension, "network")

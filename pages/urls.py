@@ -16,7 +16,10 @@ urlpatterns = [
     path("map/", views.knowledge_map, name="map"),
     path("map/world/", pictures.world_map, name="world-map"),
     re_path(r"^map/world/map\.(?P<extension>svg|png)$", pictures.world_map_picture, name="world-map-picture"),
-    path("map/network/", pictures.world_map, name="network"),
+    path("map/network/", pictures.network, name="network"),
+    re_path(
+        r"^map/network/network\.(?P<extension>svg|png)$", pictures.network_picture, name="network-picture"
+    ),
     path("map/world/small.svg", pictures.world_map_thumbnail, name="world-map-thumbnail"),
     path("gaps/", views.gap_view, name="gaps"),
     path("feeds/", feeds.feed_page, name="feeds"),
