@@ -56,8 +56,8 @@ DEFAULT_DIMENSION = "type"
 @dataclass
 class Column:
     key: str
-    label: str
-    title: str = ""  # the full name, when the label is an acronym
+    label: str  # the full name
+    short: str = ""  # a partnership's acronym, shown as an abbreviation of the name
     total: int = 0
 
 
@@ -83,6 +83,7 @@ class KnowledgeMap:
     columns: list[Column]
     rows: list[Row]
     total: int
+    folded: list[Column] = field(default_factory=list)  # columns without any product: named, not drawn
 
 
 def columns_for(dimension: Dimension) -> list[Column]:
@@ -95,7 +96,7 @@ def columns_for(dimension: Dimension) -> list[Column]:
             .only("slug", "name", "acronym")
             .order_by("name")
         )
-        return [Column(p.slug, p.acronym or p.name, p.name if p.acronym else "") for p in partnerships]
+        return [Column(p.slug, p.name, p.acronym) for p in partnerships]
     choices = Region.choices if dimension.name == "region" else Stakeholder.Category.choices
     return [Column(value, str(label)) for value, label in choices]
 
@@ -123,6 +124,9 @@ def build_map(dimension: Dimension, demand_by_theme: dict[int, int] | None = Non
     columns = columns_for(dimension)
     for col in columns:
         col.total = column_totals.get((col.key,), 0)
+    # A column of zeros says nothing cell by cell: it folds away, and the page names it once.
+    folded = [col for col in columns if not col.total]
+    columns = [col for col in columns if col.total]
     largest = max([*cells_by_core.values(), *cells_by_sub.values(), 0])
     rows = []
     for theme in Theme.objects.in_tree_order():
@@ -134,4 +138,4 @@ def build_map(dimension: Dimension, demand_by_theme: dict[int, int] | None = Non
         if demand_by_theme is not None:
             row.demand = demand_by_theme.get(theme.pk, 0)
         rows.append(row)
-    return KnowledgeMap(dimension, columns, rows, published.count())
+    return KnowledgeMap(dimension, columns, rows, published.count(), folded)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from core.freshness import cached
-from inventory.models import Membership, Organisation, Partnership, Programme, Theme
+from inventory.models import Membership, Organisation, Partnership, Theme
 from search import index as facet_index
 
 MODES = {"members": _("Member organisations"), "themes": _("Themes they produced on")}
@@ -259,7 +259,8 @@ def svg(net: Network, *, links: bool = True, frame: list[str] | None = None, ele
     out.append("</g>")
     # The labels twice: a white halo under them keeps them readable across lines and shapes.
     labels = [
-        f'<text x="{round(node.x + node.radius + 3, 1)}" y="{round(node.y + 4, 1)}">{escape(node.short or node.name)}</text>'
+        f'<text x="{round(node.x + node.radius + 3, 1)}" y="{round(node.y + 4, 1)}">'
+        f"{escape(node.short or node.name)}</text>"
         for node in order
         if node.kind in ("partnership", "theme")
     ]
@@ -280,10 +281,12 @@ def _shape(node: Node) -> str:
     diamonds: told apart by shape as well as colour."""
     r, x, y, fill = node.radius, node.x, node.y, COLOURS[node.kind]
     if node.kind == "partnership":
-        return f'<rect x="{round(x - r, 1)}" y="{round(y - r, 1)}" width="{2 * r}" height="{2 * r}" rx="2" fill="{fill}"/>'
+        left, top = round(x - r, 1), round(y - r, 1)
+        return f'<rect x="{left}" y="{top}" width="{2 * r}" height="{2 * r}" rx="2" fill="{fill}"/>'
     if node.kind == "southern":
         h = round(r * 1.3, 1)
-        points = f"{x},{round(y - h, 1)} {round(x + h, 1)},{round(y + h * 0.8, 1)} {round(x - h, 1)},{round(y + h * 0.8, 1)}"
+        base = round(y + h * 0.8, 1)
+        points = f"{x},{round(y - h, 1)} {round(x + h, 1)},{base} {round(x - h, 1)},{base}"
         return f'<polygon points="{points}" fill="{fill}"/>'
     if node.kind == "theme":
         h = round(r * 1.3, 1)
@@ -306,7 +309,8 @@ def legend_entries(mode: str) -> list[tuple[str, str]]:
 def legend_shape(kind: str) -> str:
     """A small picture of a kind of node, for the legend under the page's picture."""
     shape = _shape(Node("", kind, "", "", 1, x=10, y=10))
-    return f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 20 20" width="20" height="20" aria-hidden="true">{shape}</svg>'
+    size = 'viewBox="0 0 20 20" width="20" height="20"'
+    return f'<svg xmlns="http://www.w3.org/2000/svg" {size} aria-hidden="true">{shape}</svg>'
 
 
 def _legend_svg(mode: str, y: int) -> str:

@@ -26,6 +26,7 @@ from inventory.models import (
     Theme,
 )
 from needs import gaps
+from pages import world_map
 from pages.knowledge_map import DEFAULT_DIMENSION, DIMENSIONS, build_map
 from pages.structured_data import product_json_ld
 from search import facets
@@ -51,6 +52,7 @@ def home(request):
         "featured": published.featured().for_cards().recently_published()[:HOME_FEATURED],
         "recent": published.exclude(featured=True).for_cards().recently_published()[:HOME_RECENT],
         "programmes": Programme.objects.annotate(partnership_count=Count("partnerships")),
+        "world_top": world_map.most_products(),
     }
     return render(request, "pages/home.html", context)
 

@@ -23,6 +23,7 @@ from inventory.models import Country, Theme
 from needs.models import KnowledgeNeed
 from pages import world_shapes
 from search import facets
+from search import index as facet_index
 from search.filters import ProductFilter
 from search.params import BY_NAME
 
@@ -291,3 +292,15 @@ def legend_range(step: Legend, measure: str) -> str:
         return f"{step.low:.1f}–{step.high:.1f}"
     low, high = int(step.low) + 1, int(step.high)
     return str(high) if low >= high else f"{low}–{high}"
+
+
+def most_products(count: int = 3) -> list[CountryFigure]:
+    """The countries with the most published products (for the home page's small map)."""
+    names = country_names()
+    sets = facet_index.current().sets.get("country", {})
+    largest = sorted(sets.items(), key=lambda item: (-len(item[1]), item[0]))[:count]
+    return [
+        CountryFigure(code, names.get(code, code), products=len(products))
+        for code, products in largest
+        if products
+    ]

@@ -80,7 +80,7 @@ def _decode_arcs(topology: dict) -> list[list[tuple[float, float]]]:
 
 
 def _ring(arcs: list, indexes: list[int]) -> list[tuple[float, float]]:
-    """A ring from its arcs; a negative index (~i) is arc i backwards. Each arc starts where the last ended."""
+    """A ring from its arcs; a negative index (~i) is arc i backwards. Each arc starts where the last ends."""
     points: list[tuple[float, float]] = []
     for index in indexes:
         arc = arcs[index] if index >= 0 else arcs[~index][::-1]
