@@ -90,7 +90,7 @@ def test_figures_count_published_products_and_open_needs_only(client, inventory)
 
 def test_a_country_link_is_named_by_its_figures_and_carries_the_filters(client, inventory):
     page = client.get(WORLD, {"theme": "civic-space"}).content.decode()
-    links = dict((label, href) for href, label in country_links(page))
+    links = {label: href for href, label in country_links(page)}
     href = links["Kenya: 2 products, 1 open need"]
     assert "theme=civic-space" in href and "country=KE" in href
     assert "Uganda: 1 product, 0 open needs" in links
@@ -186,7 +186,7 @@ def test_the_world_map_makes_the_same_queries_however_many_products(
     client.get(WORLD, {"theme": "civic-space"})
     with django_assert_num_queries(1):
         client.get(WORLD, {"theme": "civic-space"})
-    for n in range(30):
+    for _ in range(30):
         ProductFactory(themes=[ThemeFactory()], countries=["KE", "GH", "PE"])
         KnowledgeNeedFactory().countries.set([country("GH")])
     client.get(WORLD, {"theme": "civic-space"})
