@@ -216,7 +216,7 @@ def node_label(node: Node) -> str:
     if node.kind == "partnership":
         return f"{node.name} ({node.detail}): {products}"
     if node.kind == "theme":
-        return f"{gettext('Theme')} {node.name}: {products}"
+        return gettext("Theme %(name)s: %(products)s") % {"name": node.name, "products": products}
     kind = Organisation.Kind(node.detail).label if node.detail in Organisation.Kind.values else ""
     return f"{node.name}, {kind}: {products}" if kind else f"{node.name}: {products}"
 
@@ -320,5 +320,6 @@ def _legend_svg(mode: str, y: int) -> str:
         parts.append(_shape(Node("", kind, "", "", 1, x=x + 8, y=6)))
         parts.append(f'<text x="{x + 22}" y="11">{escape(text)}</text>')
         x += 40 + 8 * len(text)
-    parts.append(f'<text x="0" y="32">{escape(gettext("Size: published products"))}</text></g>')
+    size = gettext("Size: published products")
+    parts.append(f'<text x="0" y="32">{escape(size)}</text></g>')
     return "".join(parts)

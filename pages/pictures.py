@@ -54,7 +54,10 @@ def world_map_picture(request, extension: str):
     picture = world.svg(
         figures,
         links=False,
-        frame=[f"{title} · {gettext('by country')}", *_frame_lines(request, figures.active)],
+        frame=[
+            gettext("%(measure)s by country") % {"measure": title},
+            *_frame_lines(request, figures.active),
+        ],
     )
     return _picture(picture, extension, "world-map")
 

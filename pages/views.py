@@ -52,7 +52,7 @@ def home(request):
         "featured": published.featured().for_cards().recently_published()[:HOME_FEATURED],
         "recent": published.exclude(featured=True).for_cards().recently_published()[:HOME_RECENT],
         "programmes": Programme.objects.annotate(partnership_count=Count("partnerships")),
-        "world_top": world_map.most_products(),
+        "world_top": ", ".join(f"{c.name} ({c.products})" for c in world_map.most_products()),
     }
     return render(request, "pages/home.html", context)
 

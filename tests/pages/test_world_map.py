@@ -159,7 +159,7 @@ def test_the_downloads_carry_a_caption_the_date_and_the_filters(client, inventor
     assert svg["Content-Type"].startswith("image/svg+xml")
     assert 'attachment; filename="world-map-' in svg["Content-Disposition"]
     text = svg.content.decode()
-    assert "Published products · by country" in text
+    assert "Published products by country" in text
     assert "Filters: Theme: Civic space" in text
     assert "Partos knowledge map, " in text and "/map/world/?theme=civic-space" in text
     assert "<a " not in text  # a picture for a report: no links
