@@ -52,7 +52,6 @@ def home(request):
         "featured": published.featured().for_cards().recently_published()[:HOME_FEATURED],
         "recent": published.exclude(featured=True).for_cards().recently_published()[:HOME_RECENT],
         "programmes": Programme.objects.annotate(partnership_count=Count("partnerships")),
-        "world_top": ", ".join(f"{c.name} ({c.products})" for c in world_map.most_products()),
     }
     return render(request, "pages/home.html", context)
 
@@ -79,6 +78,8 @@ def _home_figures() -> dict:
         "counts": counts,
         # Core themes with their product counts, sub-themes included, as the browse page counts them.
         "themes": facets.theme_facet(ProductFilter({}), include_empty=True).values,
+        # The countries with the most products, named under the small world map.
+        "world_top": ", ".join(f"{c.name} ({c.products})" for c in world_map.most_products()),
     }
 
 
