@@ -168,6 +168,7 @@ def network(request):
     context = {
         "network": figures,
         "picture": mark_safe(net.svg(figures, element_id="network-map")),  # noqa: S308 (escaped as built)
+        "listing": mark_safe(net.listing(figures)),  # noqa: S308 (escaped as built)
         "choices": choices,
         "errors": errors,
         "mode_links": [
