@@ -15,8 +15,11 @@ from django.views.decorators.http import require_safe
 
 from core.site import absolute
 from inventory.models import Programme, Theme
+from pages import knowledge_map
 from pages import network as net
 from pages import world_map as world
+from pages.knowledge_map import DEFAULT_DIMENSION, DIMENSIONS
+from pages.views import map_figures
 
 PNG_WIDTH = 2000  # pixels: sharp on a slide or a printed page
 
@@ -213,3 +216,20 @@ def network_picture(request, extension: str):
         }
     picture = net.svg(figures, links=False, frame=[title, *lines, _source_line(request)])
     return _picture(picture, extension, "network")
+
+
+@require_safe
+def knowledge_map_picture(request, extension: str):
+    """The themes table (`/map/`, same `across`) as a picture for reports."""
+    across = request.GET.get("across") or DEFAULT_DIMENSION
+    if across not in DIMENSIONS:
+        message = gettext("Across one of: %(choices)s.") % {"choices": ", ".join(DIMENSIONS)}
+        return _refused_picture([{"param": "across", "messages": [message]}])
+    figures = map_figures(across)
+    the_map = figures["map"]
+    title = gettext("Published knowledge products by theme and %(across)s.") % {
+        "across": str(the_map.dimension.label).lower()
+    }
+    lines = [title.rstrip("."), _source_line(request)]
+    picture = knowledge_map.svg(the_map, lines, gettext("Needs"), gettext("All"))
+    return _picture(picture, extension, "knowledge-map")

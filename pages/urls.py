@@ -14,6 +14,7 @@ urlpatterns = [
     path("organisations/", views.organisation_list, name="organisation-list"),
     path("organisations/<slug:slug>/", views.organisation_detail, name="organisation-detail"),
     path("map/", views.knowledge_map, name="map"),
+    re_path(r"^map/map\.(?P<extension>svg|png)$", pictures.knowledge_map_picture, name="map-picture"),
     path("map/world/", pictures.world_map, name="world-map"),
     re_path(r"^map/world/map\.(?P<extension>svg|png)$", pictures.world_map_picture, name="world-map-picture"),
     path("map/network/", pictures.network, name="network"),

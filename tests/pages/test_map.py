@@ -221,3 +221,21 @@ def test_the_map_makes_the_same_queries_however_many_products(
         ProductFactory(themes=[ThemeFactory()], partnerships=[PartnershipFactory()], countries=["FR"])
     with django_assert_num_queries(queries):
         client.get(MAP, {"across": across})
+
+
+def test_the_table_downloads_as_a_picture_with_its_caption_and_the_same_figures(client, inventory):
+    picture = client.get(reverse("pages:map-picture", args=["svg"]), {"across": "type"})
+    assert picture["Content-Type"].startswith("image/svg+xml")
+    assert 'filename="knowledge-map-' in picture["Content-Disposition"]
+    text = picture.content.decode()
+    assert "Published knowledge products by theme and product types" in text
+    assert "Partos knowledge map, " in text
+    # Environmental rights: 1 guide, 2 toolkits, 3 in all; the folded podcast column is not drawn.
+    row = text[text.index("Environmental rights") :]
+    assert re.findall(r">(\d+)</text>", row)[:3] == ["1", "2", "3"]
+    assert "Podcast" not in text
+    png = client.get(reverse("pages:map-picture", args=["png"]), {"across": "region"})
+    assert png.content.startswith(b"\x89PNG")
+    refused = client.get(reverse("pages:map-picture", args=["png"]), {"across": "nothing"})
+    assert refused.status_code == 400
+    assert "Across one of: type, partnership, region, stakeholder." in refused.content.decode()
