@@ -17,6 +17,8 @@ WORKDIR /app
 # Dependencies first, so a code change does not reinstall them: the exact versions of the lock. Build with
 # --build-arg REQUIREMENTS=s3 for uploads in an S3-compatible bucket.
 ARG REQUIREMENTS=base
+# libcairo2: the map's pictures are rendered to PNG with cairosvg.
+RUN apt-get update && apt-get install -y --no-install-recommends libcairo2 && rm -rf /var/lib/apt/lists/*
 COPY requirements/ requirements/
 RUN pip install -r requirements/${REQUIREMENTS}.txt
 

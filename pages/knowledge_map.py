@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from math import ceil
 
 from django.db.models import Count, F, QuerySet
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from inventory.models import (
@@ -56,8 +57,8 @@ DEFAULT_DIMENSION = "type"
 @dataclass
 class Column:
     key: str
-    label: str
-    title: str = ""  # the full name, when the label is an acronym
+    label: str  # the full name
+    short: str = ""  # a partnership's acronym, shown as an abbreviation of the name
     total: int = 0
 
 
@@ -83,6 +84,7 @@ class KnowledgeMap:
     columns: list[Column]
     rows: list[Row]
     total: int
+    folded: list[Column] = field(default_factory=list)  # columns without any product: named, not drawn
 
 
 def columns_for(dimension: Dimension) -> list[Column]:
@@ -95,7 +97,7 @@ def columns_for(dimension: Dimension) -> list[Column]:
             .only("slug", "name", "acronym")
             .order_by("name")
         )
-        return [Column(p.slug, p.acronym or p.name, p.name if p.acronym else "") for p in partnerships]
+        return [Column(p.slug, p.name, p.acronym) for p in partnerships]
     choices = Region.choices if dimension.name == "region" else Stakeholder.Category.choices
     return [Column(value, str(label)) for value, label in choices]
 
@@ -123,6 +125,9 @@ def build_map(dimension: Dimension, demand_by_theme: dict[int, int] | None = Non
     columns = columns_for(dimension)
     for col in columns:
         col.total = column_totals.get((col.key,), 0)
+    # A column of zeros says nothing cell by cell: it folds away, and the page names it once.
+    folded = [col for col in columns if not col.total]
+    columns = [col for col in columns if col.total]
     largest = max([*cells_by_core.values(), *cells_by_sub.values(), 0])
     rows = []
     for theme in Theme.objects.in_tree_order():
@@ -134,4 +139,54 @@ def build_map(dimension: Dimension, demand_by_theme: dict[int, int] | None = Non
         if demand_by_theme is not None:
             row.demand = demand_by_theme.get(theme.pk, 0)
         rows.append(row)
-    return KnowledgeMap(dimension, columns, rows, published.count())
+    return KnowledgeMap(dimension, columns, rows, published.count(), folded)
+
+
+# --- the table as a picture, for reports ------------------------------------------------------------------
+
+HEAT_FILLS = ["#f7f9fa", "#e3f1ef", "#bfe0dc", "#86c3bc", "#2b7c76", "#17524e"]  # the page's heat-0 … heat-5
+CELL_WIDTH, CELL_HEIGHT, THEME_WIDTH, HEADER_HEIGHT = 56, 24, 330, 150
+
+
+def svg(the_map: KnowledgeMap, frame: list[str], needs_label: str, all_label: str) -> str:
+    """The table as an SVG picture: a caption (`frame`: a title and lines under it), the column names slanted
+    above the cells, the open needs first after the theme, the counts in the page's shades."""
+    columns = [(needs_label, None)] if the_map.rows and the_map.rows[0].demand is not None else []
+    columns += [(col.short or col.label, col) for col in the_map.columns] + [(all_label, "all")]
+    top = 30 + 22 * len(frame) + HEADER_HEIGHT
+    width = THEME_WIDTH + CELL_WIDTH * len(columns) + 60
+    height = top + CELL_HEIGHT * len(the_map.rows) + 20
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width * 2}" '
+        f'height="{height * 2}" font-family="sans-serif" font-size="12">',
+        f'<rect width="{width}" height="{height}" fill="#fff"/>',
+        f'<text x="10" y="26" font-size="20" font-weight="bold" fill="#0a2b41">{escape(frame[0])}</text>',
+    ]
+    out += [
+        f'<text x="10" y="{26 + 22 * i}" font-size="14" fill="#17212f">{escape(line)}</text>'
+        for i, line in enumerate(frame[1:], start=1)
+    ]
+    for i, (label, _col) in enumerate(columns):
+        x = THEME_WIDTH + CELL_WIDTH * i + CELL_WIDTH / 2
+        out.append(
+            f'<text transform="translate({x} {top - 6}) rotate(-40)" fill="#17212f">{escape(label)}</text>'
+        )
+    for r, row in enumerate(the_map.rows):
+        y = top + CELL_HEIGHT * r
+        indent = 24 if row.is_sub_theme else 8
+        weight = "" if row.is_sub_theme else ' font-weight="bold"'
+        name = row.theme.name if len(row.theme.name) <= 42 else row.theme.name[:40] + "…"
+        out.append(f'<text x="{indent}" y="{y + 16}"{weight} fill="#0a2b41">{escape(name)}</text>')
+        values = [(row.demand, "need")] if columns and columns[0][1] is None else []
+        values += [(cell.count, cell.shade) for cell in row.cells] + [(row.total, "all")]
+        for i, (value, shade) in enumerate(values):
+            x = THEME_WIDTH + CELL_WIDTH * i
+            fill = {"need": "#fff8f2", "all": "#e8eef2"}.get(shade) or HEAT_FILLS[shade]
+            ink = "#fff" if shade in (4, 5) else ("#b34f18" if shade == "need" else "#17212f")
+            out.append(
+                f'<rect x="{x}" y="{y}" width="{CELL_WIDTH}" height="{CELL_HEIGHT}" fill="{fill}" '
+                f'stroke="#d3dce4"/><text x="{x + CELL_WIDTH / 2}" y="{y + 16}" text-anchor="middle" '
+                f'fill="{ink}">{value}</text>'
+            )
+    out.append("</svg>")
+    return "".join(out)

@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from pages import activities, feeds, views
+from pages import activities, feeds, pictures, views
 
 app_name = "pages"
 
@@ -14,6 +14,14 @@ urlpatterns = [
     path("organisations/", views.organisation_list, name="organisation-list"),
     path("organisations/<slug:slug>/", views.organisation_detail, name="organisation-detail"),
     path("map/", views.knowledge_map, name="map"),
+    re_path(r"^map/map\.(?P<extension>svg|png)$", pictures.knowledge_map_picture, name="map-picture"),
+    path("map/world/", pictures.world_map, name="world-map"),
+    re_path(r"^map/world/map\.(?P<extension>svg|png)$", pictures.world_map_picture, name="world-map-picture"),
+    path("map/network/", pictures.network, name="network"),
+    re_path(
+        r"^map/network/network\.(?P<extension>svg|png)$", pictures.network_picture, name="network-picture"
+    ),
+    path("map/world/small.svg", pictures.world_map_thumbnail, name="world-map-thumbnail"),
     path("gaps/", views.gap_view, name="gaps"),
     path("feeds/", feeds.feed_page, name="feeds"),
     path("activities/", activities.activity_list, name="activity-list"),

@@ -26,6 +26,7 @@ from inventory.models import (
     Theme,
 )
 from needs import gaps
+from pages import world_map
 from pages.knowledge_map import DEFAULT_DIMENSION, DIMENSIONS, build_map
 from pages.structured_data import product_json_ld
 from search import facets
@@ -77,6 +78,8 @@ def _home_figures() -> dict:
         "counts": counts,
         # Core themes with their product counts, sub-themes included, as the browse page counts them.
         "themes": facets.theme_facet(ProductFilter({}), include_empty=True).values,
+        # The countries with the most products, named under the small world map.
+        "world_top": ", ".join(f"{c.name} ({c.products})" for c in world_map.most_products()),
     }
 
 

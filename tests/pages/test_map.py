@@ -106,16 +106,18 @@ def test_every_number_is_the_count_of_the_browse_page_it_links_to(client, invent
 
 def test_cells_rows_and_totals_for_types(client, inventory):
     the_map = client.get(MAP).context["map"]
-    assert [c.label for c in the_map.columns] == ["Guide", "Podcast", "Toolkit"]
+    # The podcast type has no product: its column of zeros folds away.
+    assert [c.label for c in the_map.columns] == ["Guide", "Toolkit"]
+    assert [c.label for c in the_map.folded] == ["Podcast"]
     rows = {row.theme.slug: (row.total, [cell.count for cell in row.cells]) for row in the_map.rows}
     assert rows == {
-        "environment": (3, [1, 0, 2]),  # a product in two of its sub-themes counts once
-        "land": (2, [0, 0, 2]),
-        "climate": (2, [1, 0, 1]),
-        "gender": (2, [2, 0, 0]),
-        "empty": (0, [0, 0, 0]),
+        "environment": (3, [1, 2]),  # a product in two of its sub-themes counts once
+        "land": (2, [0, 2]),
+        "climate": (2, [1, 1]),
+        "gender": (2, [2, 0]),
+        "empty": (0, [0, 0]),
     }
-    assert [c.total for c in the_map.columns] == [3, 0, 2]  # the unthemed guide counts in its column
+    assert [c.total for c in the_map.columns] == [3, 2]  # the unthemed guide counts in its column
     assert the_map.total == 5
 
 
@@ -132,7 +134,12 @@ def test_rows_are_core_themes_each_followed_by_its_sub_themes(client, inventory)
 
 def test_across_partnerships_regions_and_stakeholders(client, inventory):
     by_partnership = client.get(MAP, {"across": "partnership"}).context["map"]
-    assert [c.label for c in by_partnership.columns] == ["CUI", by_partnership.columns[1].label]
+    # Headers are full names; an acronym is an abbreviation beside its name.
+    assert [c.short for c in by_partnership.columns] == ["CUI", ""]
+    assert by_partnership.columns[0].label != "CUI"
+    page = client.get(MAP, {"across": "partnership"}).content.decode()
+    name = by_partnership.columns[0].label
+    assert f'{name} <abbr title="{name}">CUI</abbr></th>' in page
     assert [c.total for c in by_partnership.columns] == [2, 2]
     by_region = client.get(MAP, {"across": "region"}).context["map"]
     totals = {c.key: c.total for c in by_region.columns}
@@ -153,7 +160,8 @@ def test_cells_are_shaded_by_size_with_classes(client, inventory):
 def test_it_is_a_real_table_with_caption_and_header_cells(client, inventory):
     page = client.get(MAP).content.decode()
     assert re.search(r"<table[^>]*>\s*<caption", page)
-    assert page.count('<th scope="col"') == 1 + 3 + 1  # theme, three types, all
+    assert page.count('<th scope="col"') == 1 + 2 + 1  # theme, the two types with products, all
+    assert "Without any product, so not drawn: Podcast." in page
     assert page.count('<th scope="row"') == 5 + 1  # five themes, all products
 
 
@@ -187,7 +195,10 @@ def test_open_needs_show_beside_products_counted_as_the_gap_view_counts_them(cli
     assert demand == {"environment": 2, "land": 2, "climate": 1, "gender": 1, "empty": 0}
     page = response.content.decode()
     assert '<th scope="col" class="map-demand">Needs</th>' in page
-    assert '<td class="map-demand">2</td>' in page
+    assert '<td class="map-demand" data-label="Needs">2</td>' in page
+    # The demand comes first after the theme, where a 1280 px screen always shows it.
+    header = re.search(r"<thead>.*?</thead>", page, re.S).group(0)
+    assert re.findall(r'<th scope="col"[^>]*>([^<]+)', header)[:2] == ["Theme", "Needs"]
     assert f'href="{reverse("pages:gaps")}"' in page
 
 
@@ -210,3 +221,21 @@ def test_the_map_makes_the_same_queries_however_many_products(
         ProductFactory(themes=[ThemeFactory()], partnerships=[PartnershipFactory()], countries=["FR"])
     with django_assert_num_queries(queries):
         client.get(MAP, {"across": across})
+
+
+def test_the_table_downloads_as_a_picture_with_its_caption_and_the_same_figures(client, inventory):
+    picture = client.get(reverse("pages:map-picture", args=["svg"]), {"across": "type"})
+    assert picture["Content-Type"].startswith("image/svg+xml")
+    assert 'filename="knowledge-map-' in picture["Content-Disposition"]
+    text = picture.content.decode()
+    assert "Published knowledge products by theme and product types" in text
+    assert "Partos knowledge map, " in text
+    # Environmental rights: 1 guide, 2 toolkits, 3 in all; the folded podcast column is not drawn.
+    row = text[text.index("Environmental rights") :]
+    assert re.findall(r">(\d+)</text>", row)[:3] == ["1", "2", "3"]
+    assert "Podcast" not in text
+    png = client.get(reverse("pages:map-picture", args=["png"]), {"across": "region"})
+    assert png.content.startswith(b"\x89PNG")
+    refused = client.get(reverse("pages:map-picture", args=["png"]), {"across": "nothing"})
+    assert refused.status_code == 400
+    assert "Across one of: type, partnership, region, stakeholder." in refused.content.decode()
