@@ -6,12 +6,14 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from core.http_cache import public_page
 from core.site import absolute
 from search.filters import ProductFilter
 
 LATEST = 10
 
 
+@public_page
 @require_safe
 def feed_page(request):
     filterset = ProductFilter(request.GET)

@@ -12,6 +12,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_safe
 
 from core.freshness import cached
+from core.http_cache import public_page
 from core.site import absolute
 from inventory.models import (
     Country,
@@ -27,7 +28,7 @@ from inventory.models import (
 )
 from needs import gaps
 from pages.knowledge_map import DEFAULT_DIMENSION, DIMENSIONS, build_map
-from pages.structured_data import product_json_ld
+from pages.structured_data import allow_json_ld, json_ld, product_json_ld
 from search import facets
 from search import index as facet_index
 from search.browse import browse, sort_choices
@@ -43,6 +44,7 @@ PRODUCTS_ON_OWNER_PAGE = 12
 PUBLISHED = KnowledgeProduct.Status.PUBLISHED
 
 
+@public_page
 @require_safe
 def home(request):
     published = KnowledgeProduct.objects.published()
@@ -80,6 +82,7 @@ def _home_figures() -> dict:
     }
 
 
+@public_page
 @require_safe
 def product_list(request):
     results = browse(request.GET, page=request.GET.get("page"))
@@ -104,6 +107,7 @@ def _refused(filterset) -> list[dict]:
     return [{"param": param, "messages": messages} for param, messages in filterset.errors.items()]
 
 
+@public_page
 @require_safe
 def product_detail(request, slug):
     product = get_object_or_404(_product_with_relations().published(), slug=slug)
@@ -120,11 +124,12 @@ def product_detail(request, slug):
         "product_languages": languages,
         "stakeholders": _stakeholders_by_scope(product.involvements.all()),
         "related": _related_products(product, index, themes),
-        "structured_data": product_json_ld(
-            product, absolute, themes=themes, countries=countries, languages=languages
+        "structured_data": json_ld(
+            product_json_ld(product, absolute, themes=themes, countries=countries, languages=languages)
         ),
     }
-    return render(request, "pages/product_detail.html", context)
+    response = render(request, "pages/product_detail.html", context)
+    return allow_json_ld(response, context["structured_data"])
 
 
 def _product_with_relations():
@@ -198,6 +203,7 @@ def _related_products(product: KnowledgeProduct, index, themes: list[Theme]) -> 
     return [found[pk] for pk in ids if pk in found]
 
 
+@public_page
 @require_safe
 def partnership_list(request):
     partnerships = (
@@ -226,6 +232,7 @@ def _with_product_counts(rows: list, param: str) -> list:
     return rows
 
 
+@public_page
 @require_safe
 def partnership_detail(request, slug):
     partnership = get_object_or_404(
@@ -250,6 +257,7 @@ def partnership_detail(request, slug):
     return render(request, "pages/partnership_detail.html", context)
 
 
+@public_page
 @require_safe
 def organisation_list(request):
     organisations = Organisation.objects.select_related("country").order_by("name")
@@ -275,6 +283,7 @@ def organisation_list(request):
     return render(request, "pages/organisation_list.html", context, status=400 if context["errors"] else 200)
 
 
+@public_page
 @require_safe
 def organisation_detail(request, slug):
     organisation = get_object_or_404(Organisation.objects.select_related("country"), slug=slug)
@@ -297,6 +306,7 @@ def demand_by_theme() -> dict[int, int] | None:
     return gaps.demand_by_theme() or None
 
 
+@public_page
 @require_safe
 def knowledge_map(request):
     across = request.GET.get("across") or DEFAULT_DIMENSION
@@ -321,6 +331,7 @@ def _map_figures(across: str) -> dict:
     return {"map": build_map(DIMENSIONS[across], demand), "demand_by_theme": demand}
 
 
+@public_page
 @require_safe
 def gap_view(request):
     return render(request, "pages/gaps.html", {"gaps": gap_figures()})
