@@ -86,8 +86,10 @@ lighthouse: $(VENV)/.installed
 	$(BIN)/python bench/lighthouse.py $(LIGHTHOUSE_ARGS)
 
 # A benchmark, not a test: server-side latency and queries of the public pages at 1,000, 10,000 and 100,000
-# products on SQLite and PostgreSQL; prints a table and writes bench/results.json. Settings: BENCH_SIZES=1000,10000
-# BENCH_DATABASES=postgresql BENCH_REQUESTS=30 BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432 (see bench/run.py).
+# products on SQLite and PostgreSQL, a web process's memory and the indexes' sizes; prints tables, writes
+# bench/results.json and draws bench/growth.png. Settings: BENCH_SIZES=1000,10000 (1000000 on PostgreSQL
+# for the growth curve: generating takes minutes) BENCH_DATABASES=postgresql BENCH_REQUESTS=30
+# BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432 (see bench/run.py).
 bench: $(VENV)/.installed
 	$(BIN)/python bench/run.py
 

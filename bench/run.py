@@ -1,9 +1,16 @@
-"""The benchmark: server-side latency and queries of the public pages at 1,000 to 100,000 products.
+"""The benchmark: server-side latency and queries of the public pages at 1,000 to 1,000,000 products.
 
     make bench                               # SQLite and PostgreSQL, 1,000, 10,000 and 100,000 products
     BENCH_SIZES=1000,10000 make bench        # a quicker run
     BENCH_DATABASES=postgresql BENCH_SIZES=100000 make bench
+    BENCH_DATABASES=postgresql BENCH_SIZES=1000000 BENCH_COLD_REQUESTS=3 make bench   # the growth curve's end
     BENCH_REQUESTS=50 make bench             # timed requests per page (30 by default)
+
+Per database and size it also reports the memory of a web process after warming (a fresh process that
+served every page, its RSS), the facet index's build time and pickled size, and the search index's size;
+the cold table is the first request after a change. The runs of other databases and sizes already in
+bench/results.json are kept, so the growth curve (bench/plot.py, bench/growth.png) has every size measured.
+BENCH_MATCHING_MAX_SIZE (100,000) is the largest size whose matching indexes are timed (three builds).
 
 For every database and size it makes a fresh database (a file under bench/ for SQLite; bench_<size> on the
 PostgreSQL server at BENCH_POSTGRES_URL, dropped first if it exists), migrates it, fills it with
@@ -47,9 +54,13 @@ PAGES = [
     ("search", "search"),
     ("search_facet", "search and a facet"),
     ("product", "product page"),
+    ("product_many", "product, many relations"),
     ("map", "map"),
     ("gaps", "gaps"),
     ("api_list", "API list"),
+    ("api_theme", "API list, a core theme"),
+    ("api_country", "API list, a country"),
+    ("api_search", "API list, a search"),
     ("csv", "CSV export"),
     ("admin_products", "admin: products"),
     ("admin_filtered", "admin: products, filtered"),
@@ -64,9 +75,13 @@ BUDGETS_MS = {
     "search": 150,
     "search_facet": 150,
     "product": 30,
+    "product_many": 30,
     "map": 150,
     "gaps": 150,
     "api_list": 100,
+    "api_theme": 100,
+    "api_country": 100,
+    "api_search": 100,
     "admin_products": 300,
     "admin_filtered": 300,
     "admin_search": 300,
@@ -93,7 +108,9 @@ def main() -> None:
         for size in sizes:
             url = fresh_database(database, size)
             print(f"\n== {database}, {size:,} products", flush=True)
-            runs.append(run_child(url, size))
+            run = run_child(url, size)
+            run["load_average_at_end"] = [round(load, 2) for load in os.getloadavg()]
+            runs.append(run)
     results = {
         "machine": machine(),
         "requests_per_page": int(os.environ.get("BENCH_REQUESTS", "30")),
@@ -101,10 +118,31 @@ def main() -> None:
         "budgets_ms": BUDGETS_MS,
         "runs": runs,
     }
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
     print()
     print(report(results))
+    # The growth curve is drawn from every size measured, in this run or an earlier one: the runs of other
+    # databases and sizes stay in the file, each with its own machine's load.
+    kept = [
+        r
+        for r in earlier_runs()
+        if (r["database"], r["size"]) not in {(n["database"], n["size"]) for n in runs}
+    ]
+    results["runs"] = sorted(kept + runs, key=lambda r: (r["database"], r["size"]))
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
     print(f"\nWritten to {RESULTS.relative_to(BASE_DIR)}.")
+    try:
+        from bench import plot
+    except ImportError as error:  # matplotlib is a development dependency
+        print(f"No plot ({error}).")
+    else:
+        print(f"Drawn: {plot.draw(results).relative_to(BASE_DIR)}.")
+
+
+def earlier_runs() -> list[dict]:
+    try:
+        return json.loads(RESULTS.read_text())["runs"]
+    except (OSError, ValueError, KeyError):
+        return []
 
 
 def fresh_database(database: str, size: int) -> str:
@@ -220,9 +258,39 @@ def matching_table(results: dict) -> str:
     return "\n".join(lines)
 
 
+def growth_table(results: dict) -> str:
+    """Per database and size: a web process's memory, the facet index, the search index."""
+    runs = results["runs"]
+    lines = [
+        "| per size | " + " | ".join(f"{r['database']} {r['size']:,}" for r in runs) + " |",
+        "|" + "---|" * (len(runs) + 1),
+    ]
+
+    def row(label, value):
+        lines.append(f"| {label} | " + " | ".join(value(r) for r in runs) + " |")
+
+    row(
+        "web process after warming, RSS MiB",
+        lambda r: f"{r['web_process']['rss_mib']:.0f}" if "web_process" in r else "n/a",
+    )
+    row(
+        "facet index: build ms, MiB pickled",
+        lambda r: (
+            f"{r['facet_index']['build_ms']:,}, {r['facet_index']['mib']}" if "facet_index" in r else "n/a"
+        ),
+    )
+    row(
+        "search index MiB",
+        lambda r: "n/a" if r.get("search_index_mib") is None else f"{r['search_index_mib']}",
+    )
+    return "\n".join(lines)
+
+
 def report(results: dict) -> str:
     return "\n".join(
         [
+            growth_table(results),
+            "",
             matching_table(results),
             "",
             f"Warm: p50 / p95 in ms over {results['requests_per_page']} requests (queries per request); "
@@ -273,10 +341,89 @@ def child() -> None:
         "database": connection.vendor,
         "size": size,
         "generate_seconds": round(generated, 1),
+        "search_index_mib": search_index_mib(),
+        "facet_index": measure_facet_index(),
+        "web_process": measure_web_process(),
         "pages": measure_pages(),
-        "matching": measure_matching(),
     }
+    # Building the matching indexes three times takes minutes past 100,000 products.
+    if size <= int(os.environ.get("BENCH_MATCHING_MAX_SIZE", "100000")):
+        result["matching"] = measure_matching()
     Path(os.environ["BENCH_CHILD_RESULT"]).write_text(json.dumps(result))
+
+
+def search_index_mib() -> float | None:
+    """What full-text search keeps besides the products: the tables (and their indexes) named for it."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c "
+                "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname LIKE '%%search%%'"
+            )
+            return round(float(cursor.fetchone()[0]) / 2**20, 1)
+        try:
+            cursor.execute(
+                "SELECT coalesce(sum(pgsize), 0) FROM dbstat WHERE name LIKE '%search%' OR name LIKE '%fts%'"
+            )
+        except Exception:  # SQLite without the dbstat table
+            return None
+        return round(cursor.fetchone()[0] / 2**20, 1)
+
+
+def measure_facet_index() -> dict:
+    """Building the facet index (median of three, from the database) and its size pickled, as the shared
+    cache keeps it."""
+    import pickle
+
+    from search import index
+
+    seconds = []
+    for _ in range(3):
+        started = time.perf_counter()
+        built = index.build()
+        seconds.append(time.perf_counter() - started)
+    result = {
+        "build_ms": round(statistics.median(seconds) * 1000),
+        "mib": round(len(pickle.dumps(built)) / 2**20, 1),
+    }
+    print(f"  {'facet index':<20} built in {result['build_ms']} ms, {result['mib']} MiB pickled", flush=True)
+    return result
+
+
+def measure_web_process() -> dict:
+    """The memory of a web process after warming: a fresh process, set up as gunicorn's are
+    (knowledgemap.wsgi), that has served every page once (their figures, the facet index and what the gaps
+    page's suggestions need built or read), its resident set size (RSS) and peak."""
+    env = {**os.environ, "BENCH_WEB_PROCESS": "1"}
+    env.pop("BENCH_CHILD_SIZE", None)
+    found = subprocess.run(
+        [sys.executable, __file__], env=env, cwd=BASE_DIR, check=True, capture_output=True, text=True
+    )
+    result = json.loads(found.stdout.strip().splitlines()[-1])
+    print(f"  {'web process':<20} {result['rss_mib']} MiB resident after warming (peak {result['peak_mib']})")
+    return result
+
+
+def web_process() -> None:
+    sys.path.insert(0, str(BASE_DIR))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "knowledgemap.settings")
+    from django.test import Client
+
+    import knowledgemap.wsgi  # noqa: F401  (django.setup() and gc.freeze(), as in gunicorn's workers)
+
+    client = Client()
+    for key, urls in page_urls(client).items():
+        if key != "csv":
+            for url in urls[:3]:
+                client.get(url)
+    status = dict(
+        line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines() if ":" in line
+    )
+    mib = {name: round(int(status[name].split()[0]) / 1024, 1) for name in ("VmRSS", "VmHWM")}
+    print(json.dumps({"rss_mib": mib["VmRSS"], "peak_mib": mib["VmHWM"]}))
 
 
 def measure_pages() -> dict:
@@ -382,7 +529,24 @@ def page_urls(client) -> dict[str, list[str]]:
 
     published = KnowledgeProduct.objects.published()
     slugs = list(published.order_by("?").values_list("slug", flat=True)[:32])
+    # The products with the most organisations, partnerships, stakeholders and themes: the longest pages.
+    rich = list(
+        published.annotate(
+            relations=Count("organisations", distinct=True)
+            + Count("partnerships", distinct=True)
+            + Count("involvements", distinct=True)
+            + Count("themes", distinct=True)
+        )
+        .order_by("-relations", "pk")
+        .values_list("slug", flat=True)[:32]
+    )
     popular = Q(products__status=KnowledgeProduct.Status.PUBLISHED)
+    core_themes = list(
+        Theme.objects.filter(parent=None)
+        .annotate(n=Count("products", filter=popular))
+        .order_by("-n")
+        .values_list("slug", flat=True)
+    )
     themes = list(
         Theme.objects.annotate(n=Count("products", filter=popular))
         .order_by("-n")
@@ -400,6 +564,7 @@ def page_urls(client) -> dict[str, list[str]]:
         "accountability", "forest", "coalition", "evidence", "councils", "training", "health",
         "journalists", "data", "fisheries", "election", "trade", "sanitation", "monitoring", "lobby",
     ]  # fmt: skip
+    api = API_PATHS[0]
     urls = {
         "home": ["/"],
         "browse": ["/products/", *[f"/products/?page={n}" for n in range(2, 33)]],
@@ -409,9 +574,15 @@ def page_urls(client) -> dict[str, list[str]]:
             f"/products/?q={w.replace(' ', '+')}&type={types[i % len(types)]}" for i, w in enumerate(words)
         ],
         "product": [f"/products/{slug}/" for slug in slugs],
+        "product_many": [f"/products/{slug}/" for slug in rich],
         "map": ["/map/"],
         "gaps": ["/gaps/"],
         "api_list": API_PATHS,
+        # What people ask the API for: a core theme (sub-themes included), a country, a search; with pages of
+        # other sizes too, so that each request asks something new.
+        "api_theme": [f"{api}?theme={t}&page_size={20 + n}" for n in range(8) for t in core_themes],
+        "api_country": [f"{api}?country={c}&page_size={20 + n}" for n in range(7) for c in countries],
+        "api_search": [f"{api}?q={w.replace(' ', '+')}" for w in words],
         "csv": [CSV_PATH],
         # The curators' lists, signed in (measure_pages): the products list, by status and theme, its search
         # box, and the needs list.
@@ -583,7 +754,9 @@ def measure_csv(client, urls: list[str] | None) -> dict:
 
 
 if __name__ == "__main__":
-    if os.environ.get("BENCH_CHILD_SIZE"):
+    if os.environ.get("BENCH_WEB_PROCESS"):
+        web_process()
+    elif os.environ.get("BENCH_CHILD_SIZE"):
         child()
     else:
         main()
