@@ -21,6 +21,7 @@ answer, or an accepted submission is missing.
 """
 
 import argparse
+import contextlib
 import http.cookiejar
 import ipaddress
 import os
@@ -414,6 +415,31 @@ def submissions_found(run_id: str) -> set[str] | None:
     return found
 
 
+def warm_up(base_url: str, plan: Plan, threads: int = 8) -> int:
+    """Every page the clients may ask for, once, before the timing starts: as a server (and a proxy's
+    cache) that has been running a while has met them. The same for a run with and without the proxy."""
+    paths = ["/", *plan.detail_paths, *[f"/products/?page={n}" for n in range(1, 6)]]
+    paths += ["/products/?" + urllib.parse.urlencode({"q": word}) for word in plan.words]
+    queue = list(reversed(paths))
+    lock = threading.Lock()
+
+    def work():
+        while True:
+            with lock:
+                if not queue:
+                    return
+                path = queue.pop()
+            with contextlib.suppress(OSError):  # no answer in time: the timed run will say so
+                answers(base_url, path)
+
+    workers = [threading.Thread(target=work, daemon=True) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return len(paths)
+
+
 # --- a change midway --------------------------------------------------------------------------------------
 
 
@@ -554,6 +580,9 @@ def main() -> None:
         "--cached", action="store_true", help="start make serve-cached (the caching proxy), not make serve"
     )
     parser.add_argument(
+        "--warm-up", action="store_true", help="ask for every page once, untimed, before the clients start"
+    )
+    parser.add_argument(
         "--rate-limit",
         action="store_true",
         help="keep the forms' per-address rate limit on (off by default when the script starts the server)",
@@ -591,6 +620,8 @@ def main() -> None:
             print(seed_if_empty(args.seed_products))
         plan = make_plan(base_url)
         print("mix       " + ", ".join(f"{action} {weight}" for action, weight in plan.mix))
+        if args.warm_up:
+            print(f"warm-up   {warm_up(base_url, plan)} pages asked for once each, untimed")
 
         run_id = uuid.uuid4().hex[:10]
         tally = Tally(budget=args.max_requests)
