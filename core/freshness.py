@@ -123,8 +123,11 @@ def _record_row(instance: models.Model, using: str) -> None:
     """The row itself, and the watched rows it points to (a product's tag link names the product)."""
     linked: dict[str, list] = {}
     for field_ in instance._meta.concrete_fields:
-        if field_.many_to_one and _label(field_.related_model) in _watched:
-            linked.setdefault(_label(field_.related_model), []).append(getattr(instance, field_.attname))
+        # An empty foreign key links nothing: recorded, it would make a need without a partnership look like
+        # a change to the partnerships (see _touches).
+        watched = field_.many_to_one and _label(field_.related_model) in _watched
+        if watched and (target := getattr(instance, field_.attname)) is not None:
+            linked.setdefault(_label(field_.related_model), []).append(target)
     _record(using, saved={_label(type(instance)): [instance.pk]}, linked=linked)
 
 

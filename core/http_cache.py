@@ -26,14 +26,20 @@ RELEASE_SUFFIXES = {".py", ".html", ".txt", ".mo", ".css", ".js", ".svg"}
 NOT_RELEASE = {"node_modules", "staticfiles", "media", "tests", "bench", "__pycache__", "deploy", "fixtures"}
 
 
-def public_page(view: Callable) -> Callable:
-    """Mark a view as a public page a shared cache may keep for anonymous visitors."""
+def public_page(view: Callable | None = None, *, scope: str | None = None) -> Callable:
+    """Mark a view as a public page a shared cache may keep for anonymous visitors: `@public_page`, or
+    `@public_page(scope="catalogue")` for a page that shows only a part of the data with a version of its
+    own (`freshness.register_scope`), so that changes elsewhere (a need submitted) leave its ETag be and a
+    cache's revalidation gets a 304."""
+    if view is None:
+        return functools.partial(public_page, scope=scope)
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
         return view(request, *args, **kwargs)
 
     wrapped.public_page = True
+    wrapped.public_scope = scope
     return wrapped
 
 
@@ -47,9 +53,10 @@ class Validators:
     last_modified: float
 
 
-def validators(request) -> Validators:
-    """The page's ETag and Last-Modified, from one read of the data version: nothing is rendered."""
-    version = freshness.current_version()
+def validators(request, scope: str | None = None) -> Validators:
+    """The page's ETag and Last-Modified, from one read of the data version (of `scope`, if given):
+    nothing is rendered."""
+    version = freshness.scoped_version(scope) if scope else freshness.current_version()
     release, released_at = _release()
     today = timezone.localdate().isoformat()
     inputs = "\n".join([release, version, translation.get_language() or "", today, request.get_full_path()])

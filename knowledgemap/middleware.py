@@ -128,7 +128,8 @@ class PublicCacheMiddleware:
             return None
         if not _anonymous(request):
             return None
-        request.public_validators = found = http_cache.validators(request)
+        scope = getattr(view, "public_scope", None)
+        request.public_validators = found = http_cache.validators(request, scope)
         return get_conditional_response(request, etag=found.etag, last_modified=found.last_modified)
 
 

@@ -33,6 +33,7 @@ from search import facets
 from search import index as facet_index
 from search.browse import browse, sort_choices
 from search.filters import OrganisationFilter, ProductFilter
+from search.relevance import SCOPE as CATALOGUE
 
 HOME_FEATURED = 6
 HOME_RECENT = 4
@@ -44,7 +45,7 @@ PRODUCTS_ON_OWNER_PAGE = 12
 PUBLISHED = KnowledgeProduct.Status.PUBLISHED
 
 
-@public_page
+@public_page(scope=CATALOGUE)
 @require_safe
 def home(request):
     published = KnowledgeProduct.objects.published()
@@ -82,7 +83,7 @@ def _home_figures() -> dict:
     }
 
 
-@public_page
+@public_page(scope=CATALOGUE)
 @require_safe
 def product_list(request):
     results = browse(request.GET, page=request.GET.get("page"))
@@ -107,7 +108,7 @@ def _refused(filterset) -> list[dict]:
     return [{"param": param, "messages": messages} for param, messages in filterset.errors.items()]
 
 
-@public_page
+@public_page(scope=CATALOGUE)
 @require_safe
 def product_detail(request, slug):
     product = get_object_or_404(_product_with_relations().published(), slug=slug)
@@ -203,7 +204,7 @@ def _related_products(product: KnowledgeProduct, index, themes: list[Theme]) -> 
     return [found[pk] for pk in ids if pk in found]
 
 
-@public_page
+@public_page(scope=CATALOGUE)
 @require_safe
 def partnership_list(request):
     partnerships = (
@@ -232,7 +233,7 @@ def _with_product_counts(rows: list, param: str) -> list:
     return rows
 
 
-@public_page
+@public_page(scope=CATALOGUE)
 @require_safe
 def partnership_detail(request, slug):
     partnership = get_object_or_404(
@@ -257,7 +258,7 @@ def partnership_detail(request, slug):
     return render(request, "pages/partnership_detail.html", context)
 
 
-@public_page
+@public_page(scope=CATALOGUE)
 @require_safe
 def organisation_list(request):
     organisations = Organisation.objects.select_related("country").order_by("name")
@@ -283,7 +284,7 @@ def organisation_list(request):
     return render(request, "pages/organisation_list.html", context, status=400 if context["errors"] else 200)
 
 
-@public_page
+@public_page(scope=CATALOGUE)
 @require_safe
 def organisation_detail(request, slug):
     organisation = get_object_or_404(Organisation.objects.select_related("country"), slug=slug)

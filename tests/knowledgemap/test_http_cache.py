@@ -14,6 +14,7 @@ from django.utils.http import parse_http_date
 
 from inventory.models import KnowledgeProduct
 from tests.factories import (
+    KnowledgeNeedFactory,
     LearningActivityFactory,
     MembershipFactory,
     ProductFactory,
@@ -106,6 +107,20 @@ def test_the_etag_changes_when_the_data_does(client, catalogue):
         assert response.status_code == 200, page
         assert response["ETag"] != etag, page
     assert "second edition" in client.get(path).content.decode()
+
+
+# Committed changes, each in its own transaction, as requests make them: the version moves at the commit.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_need_submitted_changes_the_gaps_etag_but_not_the_catalogues(client, catalogue):
+    catalogue_pages = [catalogue["product"].get_absolute_url(), "/products/", "/", "/partnerships/"]
+    before = {page: client.get(page)["ETag"] for page in [*catalogue_pages, "/gaps/", "/map/"]}
+    KnowledgeNeedFactory(themes=[catalogue["theme"]])
+    for page in catalogue_pages:
+        # A shared cache revalidating the page gets a 304: nothing it shows changed.
+        assert client.get(page, headers={"if-none-match": before[page]}).status_code == 304, page
+    for page in ["/gaps/", "/map/"]:
+        response = client.get(page, headers={"if-none-match": before[page]})
+        assert response.status_code == 200 and response["ETag"] != before[page], page
 
 
 def test_unpublishing_a_product_is_not_hidden_by_a_304(client, catalogue):
