@@ -131,6 +131,7 @@ def main() -> None:
     results["runs"] = sorted(kept + runs, key=lambda r: (r["database"], r["size"]))
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")
     print(f"\nWritten to {RESULTS.relative_to(BASE_DIR)}.")
+    sys.path.insert(0, str(BASE_DIR))
     try:
         from bench import plot
     except ImportError as error:  # matplotlib is a development dependency
