@@ -11,7 +11,7 @@ export DEBUG ?= 1
 # `make serve`'s SECRET_KEY when the environment has none: made once, kept out of git (.gitignore).
 SERVE_SECRET_KEY_FILE := .serve-secret-key
 
-.PHONY: lock run serve loadtest lighthouse bench eval-matching test test-postgres lint format check migrate clean messages
+.PHONY: lock run serve serve-cached loadtest lighthouse bench eval-matching test test-postgres lint format check migrate clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,23 @@ serve: $(VENV)/.installed $(SERVE_SECRET_KEY_FILE)
 	     trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	     $(BIN)/gunicorn --config gunicorn.conf.py knowledgemap.wsgi; }
 
+# `make serve` behind the caching proxy of deploy/nginx.conf (Debian's nginx: apt-get install nginx): nginx on
+# PORT, gunicorn on UPSTREAM_PORT (PORT + 1), the site trusting the proxy's X-Forwarded-For. The cache and
+# nginx's files are in .serve-cached/ (git ignores it); the cache starts empty every time.
+UPSTREAM_PORT ?= $(shell echo $$(($(PORT) + 1)))
+NGINX ?= $(shell command -v nginx || echo /usr/sbin/nginx)
+SERVE_CACHED_DIR := $(CURDIR)/.serve-cached
+serve-cached: $(VENV)/.installed
+	@rm -rf $(SERVE_CACHED_DIR) && mkdir -p $(SERVE_CACHED_DIR)/cache
+	@sed -e "s|@LISTEN@|127.0.0.1:$(PORT)|" -e "s|@UPSTREAM@|127.0.0.1:$(UPSTREAM_PORT)|" \
+	  -e "s|@RUN_DIR@|$(SERVE_CACHED_DIR)|" -e "s|@CACHE_DIR@|$(SERVE_CACHED_DIR)/cache|" \
+	  deploy/nginx.conf > $(SERVE_CACHED_DIR)/nginx.conf
+	@$(NGINX) -q -t -p $(SERVE_CACHED_DIR) -c $(SERVE_CACHED_DIR)/nginx.conf
+	@echo "The caching proxy on http://127.0.0.1:$(PORT)/, in front of gunicorn on 127.0.0.1:$(UPSTREAM_PORT)"
+	@$(NGINX) -p $(SERVE_CACHED_DIR) -c $(SERVE_CACHED_DIR)/nginx.conf & proxy=$$!; \
+	  trap 'kill $$proxy 2>/dev/null' EXIT INT TERM; \
+	  TRUSTED_PROXIES="$${TRUSTED_PROXIES:-127.0.0.1}" $(MAKE) --no-print-directory serve PORT=$(UPSTREAM_PORT)
+
 # 50 clients for 60 s against `make serve`, which the script starts and stops on a throwaway SQLite file
 # (bench/) or on LOADTEST_DATABASE_URL. Arguments: LOADTEST_ARGS="--clients 10 --duration 20".
 loadtest: $(VENV)/.installed
@@ -69,8 +86,10 @@ lighthouse: $(VENV)/.installed
 	$(BIN)/python bench/lighthouse.py $(LIGHTHOUSE_ARGS)
 
 # A benchmark, not a test: server-side latency and queries of the public pages at 1,000, 10,000 and 100,000
-# products on SQLite and PostgreSQL; prints a table and writes bench/results.json. Settings: BENCH_SIZES=1000,10000
-# BENCH_DATABASES=postgresql BENCH_REQUESTS=30 BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432 (see bench/run.py).
+# products on SQLite and PostgreSQL, a web process's memory and the indexes' sizes; prints tables, writes
+# bench/results.json and draws bench/growth.png. Settings: BENCH_SIZES=1000,10000 (1000000 on PostgreSQL
+# for the growth curve: generating takes minutes) BENCH_DATABASES=postgresql BENCH_REQUESTS=30
+# BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432 (see bench/run.py).
 bench: $(VENV)/.installed
 	$(BIN)/python bench/run.py
 

@@ -4,10 +4,15 @@
     LOADTEST_DATABASE_URL=postgres://… make loadtest # PostgreSQL (a throwaway database)
     make loadtest LOADTEST_ARGS="--clients 10 --duration 20"
     make loadtest LOADTEST_ARGS="--url http://127.0.0.1:8000"   # a server already running, on DATABASE_URL
+    make loadtest LOADTEST_ARGS="--cached"           # through the caching proxy (make serve-cached)
 
 Without --url the script starts `make serve` itself on a free port, fills an empty database with fictional
 products, runs the clients, stops the server and prints requests, errors and latency percentiles. It
 checks that every submission the site accepted (a redirect after the POST) is a row in the database.
+Midway it changes a product's title, as a curator would, and asks for that product's page every quarter
+second until the documented time a change takes to show (PUBLIC_CACHE_SECONDS plus
+PUBLIC_CACHE_STALE_SECONDS, and a second for the proxy's rounding) has passed: an old title served after
+that is a stale page, and fails the run.
 Pages that do not exist yet (a 404 at start) are left out of the mix, with a note.
 
 It only ever talks to this machine (loopback addresses), and stops after --duration seconds or
@@ -16,6 +21,7 @@ answer, or an accepted submission is missing.
 """
 
 import argparse
+import contextlib
 import http.cookiejar
 import ipaddress
 import os
@@ -52,6 +58,7 @@ class Result:
     kind: str
     status: int  # 0: no answer (refused, reset, timed out)
     seconds: float
+    cache: str = ""  # the caching proxy's X-Cache: HIT, MISS, EXPIRED, STALE, UPDATING, REVALIDATED, BYPASS
 
 
 @dataclass
@@ -107,15 +114,17 @@ class Client:
         body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
         headers = {"User-Agent": "knowledgemap-loadtest", "Referer": url}
         started = time.monotonic()
-        status, text = 0, ""
+        status, text, cache = 0, "", ""
         try:
             with self.opener.open(urllib.request.Request(url, body, headers), timeout=REQUEST_TIMEOUT) as r:
                 status, text = r.status, r.read().decode("utf-8", "replace")
+                cache = r.headers.get("X-Cache", "")
         except urllib.error.HTTPError as error:  # 3xx (not followed), 4xx, 5xx
             status, text = error.code, error.read().decode("utf-8", "replace")
+            cache = error.headers.get("X-Cache", "")
         except (OSError, urllib.error.URLError):
             status = 0
-        self.tally.add(Result(kind, status, time.monotonic() - started))
+        self.tally.add(Result(kind, status, time.monotonic() - started, cache))
         return status, text
 
     def home(self):
@@ -287,15 +296,20 @@ def setup_django(database_url: str) -> None:
     django.setup()
 
 
-def start_server(port: int, database_url: str, log_path: Path, rate_limit: bool) -> subprocess.Popen:
+def start_server(
+    port: int, database_url: str, log_path: Path, rate_limit: bool, cached: bool = False
+) -> subprocess.Popen:
     environment = {**os.environ, "DATABASE_URL": database_url, "PORT": str(port)}
+    target = ["serve", f"PORT={port}"]
+    if cached:
+        target = ["serve-cached", f"PORT={port}", f"UPSTREAM_PORT={free_port()}"]
     if not rate_limit:
         # Every client comes from 127.0.0.1, so the per-address limit on the forms would refuse all but the
         # first few submissions of the whole run, and the run would say nothing about storing them.
         environment["SUBMISSION_RATE_LIMIT"] = ""
     log = open(log_path, "w")  # noqa: SIM115 - kept open for the server's lifetime
     server = subprocess.Popen(
-        ["make", "--no-print-directory", "serve", f"PORT={port}"],
+        ["make", "--no-print-directory", *target],
         cwd=BASE_DIR,
         env=environment,
         stdout=log,
@@ -401,6 +415,102 @@ def submissions_found(run_id: str) -> set[str] | None:
     return found
 
 
+def warm_up(base_url: str, plan: Plan, threads: int = 8) -> int:
+    """Every page the clients may ask for, once, before the timing starts: as a server (and a proxy's
+    cache) that has been running a while has met them. The same for a run with and without the proxy."""
+    paths = ["/", *plan.detail_paths, *[f"/products/?page={n}" for n in range(1, 6)]]
+    paths += ["/products/?" + urllib.parse.urlencode({"q": word}) for word in plan.words]
+    queue = list(reversed(paths))
+    lock = threading.Lock()
+
+    def work():
+        while True:
+            with lock:
+                if not queue:
+                    return
+                path = queue.pop()
+            with contextlib.suppress(OSError):  # no answer in time: the timed run will say so
+                answers(base_url, path)
+
+    workers = [threading.Thread(target=work, daemon=True) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return len(paths)
+
+
+# --- a change midway --------------------------------------------------------------------------------------
+
+
+@dataclass
+class ChangeCheck:
+    """A product changed midway, as a curator would, and what its page showed afterwards."""
+
+    path: str = ""
+    new_title: str = ""
+    allowed: float = 0.0  # seconds a change may take to show, as documented
+    seen: list[tuple[float, int, bool]] = field(default_factory=list)  # (seconds after, status, new title?)
+    error: str = ""
+
+
+def change_midway(base_url: str, plan: Plan, run_id: str, delay: float, check: ChangeCheck) -> None:
+    """Ask for the page of the first product the clients ask for every quarter second, without cookies;
+    after `delay` seconds change its title, and go on asking until the allowed time and a little more have
+    passed."""
+    from django.conf import settings
+    from django.db import connection
+
+    from inventory.models import KnowledgeProduct
+
+    # nginx counts a page's time in whole seconds: up to one more.
+    check.allowed = settings.PUBLIC_CACHE_SECONDS + settings.PUBLIC_CACHE_STALE_SECONDS + 1
+    products = [path for path in plan.detail_paths if path.startswith("/products/")]
+    if not products:
+        check.error = "no product page to change"
+        return
+    check.path = products[0]
+    started = time.monotonic()
+    changed = None
+    while changed is None or time.monotonic() - changed < check.allowed + 5:
+        if changed is None and time.monotonic() - started >= delay:
+            try:
+                product = KnowledgeProduct.objects.published().get(slug=check.path.strip("/").split("/")[-1])
+                product.title = re.sub(r" \(changed \w+\)$", "", product.title) + f" (changed {run_id})"
+                product.save()
+            finally:
+                connection.close()
+            check.new_title, changed = product.title, time.monotonic()
+        status, page = 0, ""
+        try:
+            with urllib.request.urlopen(base_url + check.path, timeout=REQUEST_TIMEOUT) as response:
+                status, page = response.status, response.read().decode("utf-8", "replace")
+        except urllib.error.HTTPError as error:
+            status = error.code
+        except (OSError, urllib.error.URLError):
+            pass
+        if changed is not None:
+            check.seen.append((time.monotonic() - changed, status, check.new_title in page))
+        time.sleep(0.25)
+
+
+def report_change(check: ChangeCheck) -> bool:
+    if check.error or not check.seen:
+        print(f"\nchange    not checked: {check.error or 'the run ended first'}")
+        return False
+    fresh = [after for after, status, new in check.seen if new]
+    old = [after for after, status, new in check.seen if status == 200 and not new]
+    stale = [after for after in old if after > check.allowed]
+    failed = [after for after, status, _new in check.seen if status != 200]
+    print(
+        f"\nchange    {check.path} retitled midway; asked {len(check.seen)} times in the "
+        f"{check.seen[-1][0]:.0f} s after: new title first at {fresh[0] if fresh else float('nan'):.1f} s, "
+        f"old title last at {old[-1] if old else 0:.1f} s (allowed {check.allowed:.0f} s); "
+        f"{len(stale)} stale past the allowed time, {len(failed)} not 200"
+    )
+    return bool(fresh) and not stale and not failed
+
+
 # --- the run and the report -------------------------------------------------------------------------------
 
 
@@ -428,6 +538,9 @@ def report(tally: Tally, elapsed: float, run_id: str, plan: Plan) -> bool:
     for kind, seconds in [("all", [r.seconds for r in results]), *sorted(by_kind.items())]:
         figures = [f"{percentile_ms(seconds, p):.0f}" for p in (50, 95, 99)]
         print(line.format(kind, len(seconds), *figures, f"{max(seconds, default=0) * 1000:.0f}"))
+    caches = Counter(r.cache for r in results if r.cache)
+    if caches:
+        print("proxy     " + ", ".join(f"{state}: {count}" for state, count in caches.most_common()))
     ok = server_errors == 0 and no_answer == 0
     if any(action == "submit_need" for action, _ in plan.mix):
         found = submissions_found(run_id)
@@ -464,6 +577,12 @@ def main() -> None:
         "--seed-products", type=int, default=300, help="fictional products for an empty database"
     )
     parser.add_argument(
+        "--cached", action="store_true", help="start make serve-cached (the caching proxy), not make serve"
+    )
+    parser.add_argument(
+        "--warm-up", action="store_true", help="ask for every page once, untimed, before the clients start"
+    )
+    parser.add_argument(
         "--rate-limit",
         action="store_true",
         help="keep the forms' per-address rate limit on (off by default when the script starts the server)",
@@ -493,7 +612,7 @@ def main() -> None:
         if not args.url:
             log_path = BENCH_DIR / "loadtest-server.log"
             print(f"Starting make serve (log: {log_path.relative_to(BASE_DIR)}) …")
-            server = start_server(port, database_url, log_path, args.rate_limit)
+            server = start_server(port, database_url, log_path, args.rate_limit, args.cached)
             if not args.rate_limit:
                 print("The forms' per-address rate limit is off for this run (all clients are 127.0.0.1).")
         setup_django(database_url)
@@ -501,19 +620,27 @@ def main() -> None:
             print(seed_if_empty(args.seed_products))
         plan = make_plan(base_url)
         print("mix       " + ", ".join(f"{action} {weight}" for action, weight in plan.mix))
+        if args.warm_up:
+            print(f"warm-up   {warm_up(base_url, plan)} pages asked for once each, untimed")
 
         run_id = uuid.uuid4().hex[:10]
         tally = Tally(budget=args.max_requests)
         deadline = time.monotonic() + args.duration
         clients = [Client(base_url, plan, tally, n, run_id) for n in range(args.clients)]
         threads = [threading.Thread(target=c.run, args=(deadline,), daemon=True) for c in clients]
+        check = ChangeCheck()
+        watcher = threading.Thread(
+            target=change_midway, args=(base_url, plan, run_id, args.duration / 2, check), daemon=True
+        )
         started = time.monotonic()
-        for thread in threads:
+        for thread in [*threads, watcher]:
             thread.start()
         for thread in threads:
             thread.join(timeout=args.duration + REQUEST_TIMEOUT + 10)
         elapsed = time.monotonic() - started
         ok = report(tally, elapsed, run_id, plan)
+        watcher.join(timeout=check.allowed + args.duration + REQUEST_TIMEOUT)
+        ok = report_change(check) and ok
     finally:
         if server is not None:
             stop_server(server)

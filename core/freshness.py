@@ -123,8 +123,11 @@ def _record_row(instance: models.Model, using: str) -> None:
     """The row itself, and the watched rows it points to (a product's tag link names the product)."""
     linked: dict[str, list] = {}
     for field_ in instance._meta.concrete_fields:
-        if field_.many_to_one and _label(field_.related_model) in _watched:
-            linked.setdefault(_label(field_.related_model), []).append(getattr(instance, field_.attname))
+        # An empty foreign key links nothing: recorded, it would make a need without a partnership look like
+        # a change to the partnerships (see _touches).
+        watched = field_.many_to_one and _label(field_.related_model) in _watched
+        if watched and (target := getattr(instance, field_.attname)) is not None:
+            linked.setdefault(_label(field_.related_model), []).append(target)
     _record(using, saved={_label(type(instance)): [instance.pk]}, linked=linked)
 
 
@@ -179,8 +182,8 @@ def _publish(connection) -> None:
             logger.exception("A listener failed after a change to public data: %r", listener)
     for name, applies in _scopes.items():
         if _touches(changes, applies):
-            _cache_call(cache.set, _scope_key(name), uuid.uuid4().hex, None)
-    _cache_call(cache.set, VERSION_KEY, uuid.uuid4().hex, None)
+            _cache_call(cache.set, _scope_key(name), _new_version(), None)
+    _cache_call(cache.set, VERSION_KEY, _new_version(), None)
 
 
 # --- the version and the values kept per version ----------------------------------------------------------
@@ -195,10 +198,24 @@ def _shared_version(found: str | None, key: str = VERSION_KEY) -> str:
     if found is not None:
         return found
     # A new cache (or one that lost the key): every process must agree on one version.
-    new = uuid.uuid4().hex
+    new = _new_version()
     if _cache_call(cache.add, key, new, None, default=False):
         return new
     return _cache_call(cache.get, key) or new
+
+
+def _new_version() -> str:
+    """A version that says when it began (whole seconds, hexadecimal) and is unique: "6750a2c1-9f…"."""
+    return f"{int(time.time()):x}-{uuid.uuid4().hex[:20]}"
+
+
+def version_time(version: str) -> float | None:
+    """When `version` began (a Unix time), for the pages' Last-Modified; None for a version of another
+    form (one a cache kept from before versions said when they began)."""
+    try:
+        return float(int(version.split("-", 1)[0], 16)) if "-" in version else None
+    except ValueError:
+        return None
 
 
 def register_scope(name: str, applies: Callable[[str], bool]) -> None:

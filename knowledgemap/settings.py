@@ -10,7 +10,6 @@ from pathlib import Path
 
 import dj_database_url
 import dj_email_url
-from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -142,9 +141,12 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "knowledgemap.middleware.NulBytesMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
+    # Outside the session, CSRF and message middleware, so it sees the cookies they set: a page with one is
+    # never shared.
+    "knowledgemap.middleware.PublicCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The language comes from the path: /nl/, /fr/ and /es/ name theirs, every other public path is English.
-    "django.middleware.locale.LocaleMiddleware",
+    "knowledgemap.middleware.PathLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -165,12 +167,13 @@ AUTHENTICATION_BACKENDS = [
 ]
 
 # Headers. No inline script or style anywhere (the admin needs none either), nothing from other hosts.
-# The one exception is data, not code: a page may carry schema.org JSON-LD in a <script> with the
-# request's nonce (`request.csp_nonce`); the nonce appears in the header only on pages that use it.
+# The one exception is data, not code: a page may carry schema.org JSON-LD in a <script> allowed by the hash
+# of its text, which the view adds to the header (`pages.structured_data.json_ld_script`). A hash, not a
+# per-response nonce, so the page is the same for every visitor and a shared cache may keep it.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'", NONCE],
+        "script-src": ["'self'"],
         "style-src": ["'self'"],
         "img-src": ["'self'"],
         "font-src": ["'self'"],
@@ -269,6 +272,12 @@ else:
             "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 20000)},
         }
     }
+
+# How long browsers and shared caches (a CDN, the caching proxy in deploy/nginx.conf) keep a public page for
+# anonymous visitors, and how much longer a shared cache may serve it while it fetches the new one: a change
+# a curator makes is seen everywhere within the sum of the two (README, "Scaling").
+PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 30)
+PUBLIC_CACHE_STALE_SECONDS = env_int("PUBLIC_CACHE_STALE_SECONDS", 30)
 
 # Password guessing at /admin/: after AXES_FAILURE_LIMIT failed sign-ins for one user name from one address,
 # that pair is locked out for AXES_COOLOFF_HOURS. Attempts are counted in the database, which every worker

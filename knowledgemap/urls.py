@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path
 
+from core.http_cache import public_page
 from knowledgemap import views
 from opendata.feeds import ProductFeed
 from opendata.sitemaps import (
@@ -33,14 +34,16 @@ urlpatterns = [
     # An index of sections; a section longer than RECORDS_PER_FILE addresses is split over several files.
     path(
         "sitemap.xml",
-        sitemaps.index,
+        public_page(sitemaps.index),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
         name="sitemap",
     ),
-    path("sitemap-<section>.xml", sitemaps.sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),
+    path(
+        "sitemap-<section>.xml", public_page(sitemaps.sitemap), {"sitemaps": SITEMAPS}, name="sitemap-section"
+    ),
     path("admin/", admin.site.urls),
     path("api/", include("opendata.api_urls")),
-    path("feeds/products/", ProductFeed(), name="product-feed"),
+    path("feeds/products/", public_page(ProductFeed()), name="product-feed"),
 ]
 
 # The public pages: English at their paths, Dutch, French and Spanish at the same paths under /nl/, /fr/

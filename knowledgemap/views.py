@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_safe
 
+from core.http_cache import public_page
 from core.site import absolute
 from knowledgemap.context_processors import language_prefix
 from knowledgemap.errors import RETRY_AFTER_SECONDS, database_unavailable, is_database_unavailable
@@ -60,6 +61,7 @@ def _storage_answers() -> None:
     default_storage.exists("healthz-probe")  # Any answer will do; an exception means it cannot be reached.
 
 
+@public_page
 @require_safe
 def robots_txt(request):
     """What crawlers may visit, and where the sitemap is."""

@@ -44,6 +44,7 @@ from opendata.serializers import (
     ThemeSerializer,
 )
 from search import index as facet_index
+from search.browse import selected
 from search.filters import OrganisationFilter, ProductFilter
 
 PAGE_SIZE = 24
@@ -86,7 +87,7 @@ class FilterBackend(DjangoFilterBackend):
         if not filterset.is_valid():
             errors = {param: list(messages) for param, messages in filterset.errors.items()}
             raise ValidationError({"detail": BAD_PARAMETERS, "parameters": errors})
-        return filterset.qs
+        return view.filtered(filterset) if hasattr(view, "filtered") else filterset.qs
 
 
 ERROR = inline_serializer("Error", {"detail": serializers.CharField()})
@@ -173,6 +174,12 @@ class ProductViewSet(OpenDataViewSet):
     queryset = querysets.products()
     serializer_class = ProductSerializer
     filterset_class = ProductFilter
+
+    def filtered(self, filterset: ProductFilter):
+        """What the filters select, as the browse page finds it: from the facet index (the count and the
+        page's ids), the page's products then read by id. A core theme's thousands of products cost no join
+        over the link tables and no count in the database."""
+        return selected(filterset, filterset.queryset)
 
 
 @documented

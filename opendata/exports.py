@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from core.http_cache import public_page
 from core.spreadsheets import defuse
 from inventory.models import KnowledgeProduct
 from opendata import querysets
@@ -97,6 +98,7 @@ def csv_lines(products: Iterable[KnowledgeProduct], site: str) -> Iterator[str]:
         yield writer.writerow([defuse(cell) for cell in product_row(product, site)])
 
 
+@public_page
 @require_safe
 def product_export(request):
     filterset = ProductFilter(request.GET, queryset=querysets.products())

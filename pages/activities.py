@@ -7,16 +7,18 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from core.http_cache import public_page
 from core.site import absolute, domain
 from inventory.models import KnowledgeProduct, Organisation, Theme
 from needs.calendar import activity_calendar
 from needs.filters import ActivityFilter
 from needs.models import KnowledgeNeed, LearningActivity, LearningFormat
-from pages.structured_data import activity_json_ld
+from pages.structured_data import activity_json_ld, allow_json_ld, json_ld
 
 ACTIVITIES_PER_PAGE = 20
 
 
+@public_page
 @require_safe
 def activity_list(request):
     """Public activities, upcoming (and running) first, soonest first; then past ones, latest first."""
@@ -53,6 +55,7 @@ def activity_list(request):
     return render(request, "pages/activity_list.html", context, status=400 if context["errors"] else 200)
 
 
+@public_page
 @require_safe
 def activity_detail(request, slug):
     activity = get_object_or_404(
@@ -73,11 +76,13 @@ def activity_detail(request, slug):
         "activity": activity,
         "shared_needs": shared,
         "private_needs": len(needs) - len(shared),
-        "structured_data": activity_json_ld(activity, absolute),
+        "structured_data": json_ld(data) if (data := activity_json_ld(activity, absolute)) else None,
     }
-    return render(request, "pages/activity_detail.html", context)
+    response = render(request, "pages/activity_detail.html", context)
+    return allow_json_ld(response, context["structured_data"])
 
 
+@public_page
 @require_safe
 def activity_ics(request, slug):
     activity = get_object_or_404(

@@ -6,12 +6,15 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from core.http_cache import public_page
 from core.site import absolute
 from search.filters import ProductFilter
+from search.relevance import SCOPE as CATALOGUE
 
 LATEST = 10
 
 
+@public_page(scope=CATALOGUE)
 @require_safe
 def feed_page(request):
     filterset = ProductFilter(request.GET)

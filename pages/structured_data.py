@@ -1,14 +1,54 @@
 """schema.org JSON-LD for the product and activity pages, so search engines know a page is a learning
-resource or an event, who made it, what it is about, where and when. Only what the page itself shows."""
+resource or an event, who made it, what it is about, where and when. Only what the page itself shows.
 
+The script is allowed by the content security policy through the hash of its text (`JsonLd`), not a
+per-response nonce: the page stays the same for every visitor, so shared caches may keep it."""
+
+import base64
 import datetime
+import hashlib
+import json
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse
+from django.utils.safestring import SafeString, mark_safe
 
 from inventory.models import KnowledgeProduct
 from needs.models import LearningActivity
+
+# What could end the <script> element or start a comment inside it, written as JSON escapes instead
+# (as Django's json_script does; that filter always says type="application/json").
+SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@dataclass(frozen=True)
+class JsonLd:
+    """JSON-LD as the text of a <script> (the `json_ld` filter writes it) and the policy's source that
+    allows exactly that text."""
+
+    text: SafeString
+
+    @property
+    def csp_source(self) -> str:
+        digest = base64.b64encode(hashlib.sha256(self.text.encode()).digest()).decode()
+        return f"'sha256-{digest}'"
+
+
+def json_ld(data: dict) -> JsonLd:
+    return JsonLd(
+        mark_safe(json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(SCRIPT_ESCAPES))
+    )
+
+
+def allow_json_ld(response: HttpResponse, script: JsonLd | None) -> HttpResponse:
+    """Add the script's hash to the response's `script-src` (django-csp reads `_csp_update`)."""
+    if script is not None:
+        response._csp_update = {"script-src": [script.csp_source]}
+    return response
 
 
 def publisher() -> dict:

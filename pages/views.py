@@ -12,6 +12,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_safe
 
 from core.freshness import cached
+from core.http_cache import public_page
 from core.site import absolute
 from inventory.models import (
     Country,
@@ -28,11 +29,12 @@ from inventory.models import (
 from needs import gaps
 from pages import world_map
 from pages.knowledge_map import DEFAULT_DIMENSION, DIMENSIONS, build_map
-from pages.structured_data import product_json_ld
+from pages.structured_data import allow_json_ld, json_ld, product_json_ld
 from search import facets
 from search import index as facet_index
 from search.browse import browse, sort_choices
 from search.filters import OrganisationFilter, ProductFilter
+from search.relevance import SCOPE as CATALOGUE
 
 HOME_FEATURED = 6
 HOME_RECENT = 4
@@ -44,6 +46,7 @@ PRODUCTS_ON_OWNER_PAGE = 12
 PUBLISHED = KnowledgeProduct.Status.PUBLISHED
 
 
+@public_page(scope=CATALOGUE)
 @require_safe
 def home(request):
     published = KnowledgeProduct.objects.published()
@@ -83,6 +86,7 @@ def _home_figures() -> dict:
     }
 
 
+@public_page(scope=CATALOGUE)
 @require_safe
 def product_list(request):
     results = browse(request.GET, page=request.GET.get("page"))
@@ -107,6 +111,7 @@ def _refused(filterset) -> list[dict]:
     return [{"param": param, "messages": messages} for param, messages in filterset.errors.items()]
 
 
+@public_page(scope=CATALOGUE)
 @require_safe
 def product_detail(request, slug):
     product = get_object_or_404(_product_with_relations().published(), slug=slug)
@@ -123,11 +128,12 @@ def product_detail(request, slug):
         "product_languages": languages,
         "stakeholders": _stakeholders_by_scope(product.involvements.all()),
         "related": _related_products(product, index, themes),
-        "structured_data": product_json_ld(
-            product, absolute, themes=themes, countries=countries, languages=languages
+        "structured_data": json_ld(
+            product_json_ld(product, absolute, themes=themes, countries=countries, languages=languages)
         ),
     }
-    return render(request, "pages/product_detail.html", context)
+    response = render(request, "pages/product_detail.html", context)
+    return allow_json_ld(response, context["structured_data"])
 
 
 def _product_with_relations():
@@ -201,6 +207,7 @@ def _related_products(product: KnowledgeProduct, index, themes: list[Theme]) -> 
     return [found[pk] for pk in ids if pk in found]
 
 
+@public_page(scope=CATALOGUE)
 @require_safe
 def partnership_list(request):
     partnerships = (
@@ -229,6 +236,7 @@ def _with_product_counts(rows: list, param: str) -> list:
     return rows
 
 
+@public_page(scope=CATALOGUE)
 @require_safe
 def partnership_detail(request, slug):
     partnership = get_object_or_404(
@@ -253,6 +261,7 @@ def partnership_detail(request, slug):
     return render(request, "pages/partnership_detail.html", context)
 
 
+@public_page(scope=CATALOGUE)
 @require_safe
 def organisation_list(request):
     organisations = Organisation.objects.select_related("country").order_by("name")
@@ -278,6 +287,7 @@ def organisation_list(request):
     return render(request, "pages/organisation_list.html", context, status=400 if context["errors"] else 200)
 
 
+@public_page(scope=CATALOGUE)
 @require_safe
 def organisation_detail(request, slug):
     organisation = get_object_or_404(Organisation.objects.select_related("country"), slug=slug)
@@ -300,6 +310,7 @@ def demand_by_theme() -> dict[int, int] | None:
     return gaps.demand_by_theme() or None
 
 
+@public_page
 @require_safe
 def knowledge_map(request):
     across = request.GET.get("across") or DEFAULT_DIMENSION
@@ -324,6 +335,7 @@ def _map_figures(across: str) -> dict:
     return {"map": build_map(DIMENSIONS[across], demand), "demand_by_theme": demand}
 
 
+@public_page
 @require_safe
 def gap_view(request):
     return render(request, "pages/gaps.html", {"gaps": gap_figures()})

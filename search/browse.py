@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import QueryDict
 
 from inventory.models import KnowledgeProduct
@@ -52,11 +53,19 @@ def browse(params: QueryDict, *, page: str | int | None = None, per_page: int = 
     )
 
 
+def selected(filterset: ProductFilter, queryset: QuerySet[KnowledgeProduct]) -> Sequence[KnowledgeProduct]:
+    """The products a valid `filterset` selects, in its order, for a paginator (the API's lists): the count
+    and a page's ids from the facet index, as on the browse page, the page's products read by id from
+    `queryset` with whatever it prefetches. No query over the link tables, however many products match."""
+    return _InOrder(facets.Selection(filterset), filterset.sort_order, queryset)
+
+
 class _InOrder(Sequence):
     """The selected products in order, for the paginator: its length from the index, a slice read by id."""
 
-    def __init__(self, selection: facets.Selection, sort: str):
+    def __init__(self, selection: facets.Selection, sort: str, queryset: QuerySet | None = None):
         self.selection, self.sort = selection, sort
+        self.queryset = KnowledgeProduct.objects.published().for_cards() if queryset is None else queryset
 
     def __len__(self) -> int:
         return self.selection.count()
@@ -66,7 +75,7 @@ class _InOrder(Sequence):
             return self[items : items + 1][0]
         start, stop, _step = items.indices(len(self))
         ids = self.selection.page(self.sort, start, stop)
-        found = KnowledgeProduct.objects.published().for_cards().in_bulk(ids) if ids else {}
+        found = self.queryset.in_bulk(ids) if ids else {}
         return [found[pk] for pk in ids if pk in found]
 
     def __iter__(self):

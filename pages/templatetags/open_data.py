@@ -1,24 +1,20 @@
 """Tags for the metadata in a page's <head>: full addresses for OpenGraph, and JSON-LD made safe to put
 inside a <script> element."""
 
-import json
-
 from django import template
-from django.core.serializers.json import DjangoJSONEncoder
-from django.utils.safestring import mark_safe
 
 from core.site import absolute
+from pages import structured_data
 
 register = template.Library()
-
-# What could end the <script> element or start a comment inside it, written as JSON escapes instead
-# (as Django's json_script does; that filter always says type="application/json").
-SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
 @register.filter
 def json_ld(data) -> str:
-    return mark_safe(json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(SCRIPT_ESCAPES))
+    """The text of a JSON-LD <script>: the very text whose hash the view put in the policy
+    (`structured_data.allow_json_ld`), or, given a dict, that dict made safe."""
+    script = data if isinstance(data, structured_data.JsonLd) else structured_data.json_ld(data)
+    return script.text
 
 
 @register.simple_tag(takes_context=True)

@@ -1,6 +1,6 @@
 """The benchmark's own logic: the table it prints (the measuring runs in `make bench`, not here)."""
 
-from bench.run import BUDGETS_MS, cell, table
+from bench.run import BUDGETS_MS, cell, growth_table, table
 
 
 def page(p50=10.0, p95=20.0, queries=5, status=200):
@@ -52,3 +52,29 @@ def test_the_shared_table_shows_the_first_request_in_another_process():
         "runs": [run(home={**page(), "shared_p50_ms": 40, "shared_p95_ms": 55})],
     }
     assert "| home | 40 / 55 |" in table(results, cold="shared").splitlines()
+
+
+def test_the_growth_table_shows_memory_and_the_indexes_per_size():
+    small = {**run("postgresql", 1000), "web_process": {"rss_mib": 134.2}, "search_index_mib": 0.4}
+    large = {
+        **run("postgresql", 100_000),
+        "web_process": {"rss_mib": 360.4},
+        "facet_index": {"build_ms": 6166, "mib": 6.6},
+        "search_index_mib": None,
+    }
+    lines = growth_table({"runs": [small, large]}).splitlines()
+    assert lines[0] == "| per size | postgresql 1,000 | postgresql 100,000 |"
+    assert "| web process after warming, RSS MiB | 134 | 360 |" in lines
+    assert "| facet index: build ms, MiB pickled | n/a | 6,166, 6.6 |" in lines
+    assert "| search index MiB | 0.4 | n/a |" in lines
+
+
+def test_the_growth_curve_is_drawn_from_the_sizes_measured(tmp_path):
+    from bench import plot
+
+    runs = [
+        {**run("postgresql", size, product=page(p95=size / 1000)), "web_process": {"rss_mib": size / 500}}
+        for size in (1000, 10_000, 100_000)
+    ]
+    picture = plot.draw({"runs": [*runs, run("sqlite", 1000, product=page())]}, tmp_path / "growth.png")
+    assert picture.read_bytes().startswith(b"\x89PNG") and picture.stat().st_size > 10_000

@@ -20,6 +20,7 @@ from needs import services as need_services
 from search import index as facet_index
 from search.fulltext import update_search_vectors, uses_full_text_search
 from tests.factories import (
+    KnowledgeNeedFactory,
     PartnershipFactory,
     ProductFactory,
     ProductTypeFactory,
@@ -226,6 +227,14 @@ class TestCommittedChanges:
             assert freshness.scoped_version("catalogue") != catalogue
             assert cache.get(f"{VERSION_KEY}:catalogue") == catalogue
         assert freshness.scoped_version("catalogue") not in (catalogue, None)
+
+    def test_a_need_without_a_partnership_leaves_the_catalogue_be(self):
+        theme = ThemeFactory()
+        catalogue = freshness.scoped_version("catalogue")
+        version = freshness.current_version()
+        KnowledgeNeedFactory(partnership=None, themes=[theme])
+        assert freshness.current_version() != version  # the gaps change
+        assert freshness.scoped_version("catalogue") == catalogue  # no partnership, product or theme did
 
     def test_migrate_moves_the_version(self):
         before = cache.get(VERSION_KEY)
