@@ -25,7 +25,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import reduce
-from operator import or_
+from operator import and_, or_
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
@@ -239,6 +239,7 @@ NAMED_BY = [
 
 # --- the queries ------------------------------------------------------------------------------------------
 
+STOPWORDS = relevance.STOPWORDS["en"]
 QUOTED_OR_WORD = re.compile(r'(-?)"([^"]*)"|(\S+)')
 WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
@@ -266,6 +267,9 @@ def parse(text: str) -> Parsed:
         if token.casefold() == "or" and required:
             alternative = True
             continue
+        if token and not negative:
+            # Words that say nothing count for nothing, as PostgreSQL's English has it (not in "phrases").
+            term = [word for word in term if word not in STOPWORDS]
         if not term or count >= MAX_QUERY_WORDS:
             continue
         count += len(term)
@@ -321,15 +325,43 @@ class Unaccent(Func):
 
 
 def full_text_query(text: str) -> SearchQuery:
-    """PostgreSQL: the web search in every configuration, or the thesaurus's English for a Dutch one."""
-    queries = [
-        SearchQuery(Unaccent(Value(text)), config=config, search_type="websearch") for config in QUERY_CONFIGS
-    ]
+    """PostgreSQL: the web search in every configuration, or the thesaurus's English for a Dutch one. An
+    excluded word excludes in every configuration (each stems it its own way)."""
+    positive, negative = _split_excluded(text)
+
+    def in_every_config(words: str) -> SearchQuery:
+        return reduce(
+            or_,
+            [SearchQuery(Unaccent(Value(words)), config=c, search_type="websearch") for c in QUERY_CONFIGS],
+        )
+
+    queries = [in_every_config(positive)]
     queries += [
         SearchQuery(Unaccent(Value(f'"{english}"')), config=SEARCH_CONFIG, search_type="websearch")
-        for english in dutch_expansions(text)
+        for english in dutch_expansions(positive)
     ]
-    return reduce(or_, queries)
+    query = reduce(or_, queries)
+    if not negative:
+        return query
+    excluded = Unaccent(Value(" or ".join(negative)))
+    return reduce(
+        and_,
+        [SearchQuery(excluded, config=c, search_type="websearch", invert=True) for c in QUERY_CONFIGS],
+        query,
+    )
+
+
+def _split_excluded(text: str) -> tuple[str, list[str]]:
+    """The query without its -excluded words and phrases, and those (each a word or a "phrase")."""
+    positive, negative = [], []
+    for excluded_phrase, phrase, token in QUOTED_OR_WORD.findall(text):
+        if excluded_phrase:
+            negative.append(f'"{phrase}"')
+        elif token.startswith("-") and len(token) > 1:
+            negative.append(token[1:])
+        else:
+            positive.append(token or f'"{phrase}"')
+    return " ".join(positive), negative
 
 
 def relevance_step(rank: float) -> int:
@@ -352,15 +384,15 @@ def search_products(products: QuerySet, text: str) -> QuerySet:
         )
     query = _with_expansions_fts(text)
     if not query:
-        return products.none()
+        return products.none().annotate(rank=Value(0))
     table = KnowledgeProduct._meta.db_table
     weights = ", ".join(str(w) for w in FTS_WEIGHTS)
     return products.filter(
         pk__in=RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [query])
     ).annotate(
         rank=RawSQL(
-            f"SELECT -bm25({FTS_TABLE}, {weights}) FROM {FTS_TABLE} "
-            f"WHERE {FTS_TABLE} MATCH %s AND rowid = {table}.id",
+            f"SELECT FLOOR(LN(MAX(-bm25({FTS_TABLE}, {weights}), {LOWEST_RANK})) * {RELEVANCE_STEPS_PER_E}) "
+            f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND rowid = {table}.id",
             [query],
         )
     )
