@@ -444,3 +444,60 @@ def _fts_matches(text: str) -> list[list[int]]:
         for pk, score in cursor.fetchall():
             groups[relevance_step(-score)].append(pk)  # bm25 is negative, lower is better
     return [groups[step] for step in sorted(groups, reverse=True)]
+
+
+# --- why a product matched --------------------------------------------------------------------------------
+
+MARK_START, MARK_END = "\x02", "\x03"
+SNIPPET_DOCUMENT_CHARS = 20_000  # ts_headline reads the whole text it is given: the document's beginning
+
+
+def snippets(product_ids: list[int], text: str) -> dict[int, str]:
+    """{id: a short passage of the product's summary or document with the query's words between
+    MARK_START and MARK_END}, for the products (the caller's, published) in which a word was found."""
+    if not product_ids or not parse(text).required:
+        return {}
+    if connection.vendor == "postgresql":
+        found = _pg_snippets(product_ids, text)
+    else:
+        found = _fts_snippets(product_ids, text)
+    return {pk: passage for pk, passage in found.items() if passage and MARK_START in passage}
+
+
+def _pg_snippets(product_ids: list[int], text: str) -> dict[int, str]:
+    options = (
+        f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=28, MinWords=12, "
+        'MaxFragments=2, FragmentDelimiter=" … "'
+    )
+    configs = " || ".join(
+        f"websearch_to_tsquery('{config}'::regconfig, unaccent(%s))" for config in QUERY_CONFIGS
+    )
+    sql = (
+        f"SELECT product.id, ts_headline('{SEARCH_CONFIG}', product.summary || ' … ' || "
+        f"left(coalesce(document.text, ''), {SNIPPET_DOCUMENT_CHARS}), ({configs}), %s) "
+        f"FROM {KnowledgeProduct._meta.db_table} AS product "
+        f"LEFT JOIN {DocumentText._meta.db_table} AS document ON document.product_id = product.id "
+        "WHERE product.id = ANY(%s)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [text] * len(QUERY_CONFIGS) + [options, list(product_ids)])
+        return dict(cursor.fetchall())
+
+
+def _fts_snippets(product_ids: list[int], text: str) -> dict[int, str]:
+    query = _with_expansions_fts(text)
+    if not query:
+        return {}
+    placeholders = ", ".join("%s" for _ in product_ids)
+    summary, document = PARTS.index("summary"), PARTS.index("document")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT rowid, snippet({FTS_TABLE}, {summary}, %s, %s, ' … ', 24), "
+            f"snippet({FTS_TABLE}, {document}, %s, %s, ' … ', 24) FROM {FTS_TABLE} "
+            f"WHERE {FTS_TABLE} MATCH %s AND rowid IN ({placeholders})",
+            [MARK_START, MARK_END, MARK_START, MARK_END, query, *product_ids],
+        )
+        return {
+            pk: from_summary if MARK_START in from_summary else from_document
+            for pk, from_summary, from_document in cursor.fetchall()
+        }

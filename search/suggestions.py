@@ -15,10 +15,8 @@ import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Q
-
 from core import freshness
-from inventory.models import Country, KnowledgeProduct, Partnership, TaggedProduct
+from inventory.models import KnowledgeProduct, TaggedProduct
 from search import relevance
 from search.fulltext import WORD, country_names, region_names
 
@@ -45,8 +43,6 @@ def words_of(text: str) -> list[str]:
 class Vocabulary:
     counts: Counter = field(default_factory=Counter)  # word → how many published products use it
     by_first: dict[str, list[str]] = field(default_factory=dict)
-    # (parameter, key) → the names a query may call it by, each as its words
-    names: dict[tuple[str, str], list[tuple[str, ...]]] = field(default_factory=dict)
 
 
 def build() -> Vocabulary:
@@ -61,18 +57,7 @@ def build() -> Vocabulary:
     for word in counts:
         if len(word) >= SHORTEST_CORRECTED - 1 and word.isalpha():
             by_first[word[0]].append(word)
-    names: dict[tuple[str, str], list[tuple[str, ...]]] = defaultdict(list)
-    linked = Q(products__status=KnowledgeProduct.Status.PUBLISHED)
-    for slug, name, acronym in (
-        Partnership.objects.filter(linked).distinct().values_list("slug", "name", "acronym")
-    ):
-        names[("partnership", slug)] += [tuple(words_of(name)), tuple(words_of(acronym))]
-    for code, name, region in Country.objects.filter(linked).distinct().values_list("code", "name", "region"):
-        names[("country", code)] += [tuple(words_of(n)) for n in country_names(name)]
-        names[("region", region)] += [tuple(words_of(n)) for n in region_names(region)]
-    for key in names:
-        names[key] = [n for n in dict.fromkeys(names[key]) if n]
-    return Vocabulary(counts=counts, by_first=dict(by_first), names=dict(names))
+    return Vocabulary(counts=counts, by_first=dict(by_first))
 
 
 _memo: tuple[object, Vocabulary] | None = None
@@ -129,24 +114,38 @@ class Named:
     words: tuple[str, ...]  # the query's words that name it
 
 
-def named_filters(text: str, rows: dict, vocabulary: Vocabulary) -> list[Named]:
-    """The themes, types, partnerships, countries and regions whose name (or acronym, or Dutch name) the
-    query holds as whole words; `rows` is the facet index's rows (param → key → Row)."""
+def named_filters(text: str, index) -> list[Named]:
+    """The themes, types, partnerships, countries and regions whose name (a country's also in Dutch) the
+    query holds as whole words and that some published product has (`index`: the facet index)."""
     query = tuple(words_of(text))
-    names = dict(vocabulary.names)
-    for param in ("theme", "type"):
-        for key, row in rows.get(param, {}).items():
-            names[(param, key)] = [tuple(words_of(row.name))]
-    for param, key in list(names):
-        if param == "region" and key not in rows.get("region", {}):
-            del names[(param, key)]
     found = []
-    for (param, key), forms in names.items():
+    for (param, key), forms in _names(index).items():
         for form in forms:
             if form and _contains(query, form):
                 found.append(Named(param, key, form))
                 break
     return found
+
+
+_names_memo: tuple[object, dict] | None = None
+
+
+def _names(index) -> dict[tuple[str, str], list[tuple[str, ...]]]:
+    """(param, key) → the names a query may call it by, as words; from the facet index's rows."""
+    global _names_memo
+    memo = _names_memo
+    if memo is not None and memo[0] is index:
+        return memo[1]
+    names: dict[tuple[str, str], list[tuple[str, ...]]] = {}
+    for param in ("theme", "type", "partnership"):
+        for key, row in index.rows.get(param, {}).items():
+            names[(param, key)] = [tuple(words_of(row.name))]
+    for key, row in index.rows.get("country", {}).items():
+        names[("country", key)] = [tuple(words_of(name)) for name in country_names(row.name)]
+    for key in index.sets.get("region", {}):
+        names[("region", key)] = [tuple(words_of(name)) for name in region_names(key)]
+    _names_memo = (index, names)
+    return names
 
 
 def _contains(sequence: tuple[str, ...], part: tuple[str, ...]) -> bool:

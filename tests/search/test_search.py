@@ -24,6 +24,7 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 Status = KnowledgeProduct.Status
 
+
 def search(text: str, **params) -> list[str]:
     query = QueryDict(mutable=True)
     query.update({"q": text, **params})
