@@ -119,15 +119,17 @@ def _docx(path) -> str:
 def _xlsx(path) -> str:
     import openpyxl
 
-    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     parts, size = [], 0
-    for sheet in workbook.worksheets:
-        for row in sheet.iter_rows(values_only=True):
-            cells = [str(value) for value in row if isinstance(value, str)]
-            parts.append(" ".join(cells))
-            size += sum(len(c) for c in cells)
-            if size > ENOUGH_CHARS:
-                return "\n".join(parts)
+    # A file object: openpyxl refuses a path whose name does not end in .xlsx.
+    with open(path, "rb") as file:
+        workbook = openpyxl.load_workbook(file, read_only=True, data_only=True)
+        for sheet in workbook.worksheets:
+            for row in sheet.iter_rows(values_only=True):
+                cells = [value for value in row if isinstance(value, str)]
+                parts.append(" ".join(cells))
+                size += sum(len(c) for c in cells)
+                if size > ENOUGH_CHARS:
+                    return "\n".join(parts)
     return "\n".join(parts)
 
 
