@@ -406,16 +406,17 @@ class Generator:
         ids = KnowledgeProduct.objects.order_by("pk").values_list("pk", flat=True)
         chosen = [pk for pk in ids if rng.random() < 0.1]
         now = timezone.now()
+        # Sentences made once and drawn from: a document's words are the catalogue's, in its proportions.
+        sentences = [
+            f"{self.topics.one().capitalize()} with {self.audiences.one()}: "
+            + " ".join(self.words.one() for _ in range(rng.randint(8, 16)))
+            + "."
+            for _ in range(2000)
+        ]
         for start in range(0, len(chosen), BATCH):
             rows = []
             for pk in chosen[start : start + BATCH]:
-                sentences = [
-                    f"{self.topics.one().capitalize()} with {self.audiences.one()}: "
-                    + " ".join(self.words.one() for _ in range(rng.randint(8, 16)))
-                    + "."
-                    for _ in range(45)
-                ]
-                rows.append((pk, "document.pdf", " ".join(sentences), False, "", "", now))
+                rows.append((pk, "document.pdf", " ".join(rng.choices(sentences, k=45)), False, "", "", now))
             fields = ["product_id", "file_name", "text", "truncated", "problem", "detail", "extracted_at"]
             insert_rows(DocumentText, fields, rows)
         return len(chosen)

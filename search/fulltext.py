@@ -24,11 +24,11 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import reduce
+from functools import cache, reduce
 from operator import and_, or_
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F, Func, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Floor, Greatest, Ln
@@ -132,15 +132,18 @@ def documents(product_ids: list[int]) -> dict[int, Document]:
 
 
 def place_names(country: str, region: str) -> list[str]:
-    """A country's and its region's names, in English and in Dutch (as the Dutch pages name them)."""
+    """A country's and its region's names, in English and in Dutch (as the Dutch pages name them); the
+    names come from the code's catalogues, so each is looked up once per process."""
     return country_names(country) + region_names(region)
 
 
+@cache
 def country_names(country: str) -> list[str]:
     with translation.override("nl"):
         return list(dict.fromkeys([country, codes.country_name(country)]))
 
 
+@cache
 def region_names(region: str) -> list[str]:
     if region not in Region.values:
         return []
@@ -162,12 +165,14 @@ def update_search_vectors(product_ids: Iterable[int] | None = None) -> int:
     for start in range(0, len(product_ids), CHUNK):
         chunk = product_ids[start : start + CHUNK]
         found = documents(chunk)
-        if connection.vendor == "postgresql":
-            _write_vectors(found)
-        elif connection.vendor == "sqlite":
-            _write_fts_rows(chunk, found)
-        else:
-            return 0
+        # A transaction per chunk: SQLite would otherwise commit (and sync) every row.
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                _write_vectors(found)
+            elif connection.vendor == "sqlite":
+                _write_fts_rows(chunk, found)
+            else:
+                return 0
         written += len(found)
     return written
 
