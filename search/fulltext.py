@@ -68,6 +68,8 @@ RELEVANCE_STEPS_PER_E = 20  # a step is a factor e^(1/20), about 1.05
 LOWEST_RANK = 1e-30  # ranks below (a search of excluded words only ranks 0) share the lowest step
 # Words beyond this many are ignored: each is a condition of the query.
 MAX_QUERY_WORDS = 10
+# SQLite ranks a search by bm25 when it has at most this many matches (see _fts_matches).
+RANKED_MATCHES_MOST = 5000
 # Products written per statement when documents are rebuilt.
 CHUNK = 1000
 
@@ -297,9 +299,27 @@ def any_words(text: str) -> str:
 
 
 def dutch_expansions(text: str) -> list[str]:
-    """The English expressions the thesaurus gives for the Dutch expressions in `text`."""
+    """The English expressions the thesaurus gives for the Dutch expressions in `text` (not for a Dutch
+    expression that is English as well, such as "water": an English query stays as it was typed)."""
     sequence = relevance.phrase_key(text, "nl")
-    return list(dict.fromkeys(english for english, _ in relevance.expansions(sequence, "nl")))
+    english = _english_expressions()
+    return list(
+        dict.fromkeys(
+            expansion
+            for expansion, hit in relevance.expansions(sequence, "nl")
+            if hit.casefold() not in english
+        )
+    )
+
+
+@cache
+def _english_expressions() -> frozenset[str]:
+    return frozenset(
+        text.casefold()
+        for entry in relevance.thesaurus()
+        for language, text in entry.expressions
+        if language == "en"
+    )
 
 
 def _fts_term(term: list[str]) -> str:
@@ -437,11 +457,22 @@ def _pg_matches(text: str) -> list[list[int]]:
 
 
 def _fts_matches(text: str) -> list[list[int]]:
+    """SQLite: bm25 for a search with a few thousand matches at most. A broad one (computing bm25 reads the
+    length of every match, which costs several times the match itself) in two groups instead: the products
+    with the words in their title, then the others, each newest first."""
     query = _with_expansions_fts(text)
     if not query:
         return []
-    weights = ", ".join(str(w) for w in FTS_WEIGHTS)
     with connection.cursor() as cursor:
+        cursor.execute(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [query])
+        found = [pk for (pk,) in cursor.fetchall()]
+        if len(found) > RANKED_MATCHES_MOST:
+            cursor.execute(
+                f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [f"{{title}} : ({query})"]
+            )
+            in_title = {pk for (pk,) in cursor.fetchall()}
+            return [group for group in ([*in_title], [pk for pk in found if pk not in in_title]) if group]
+        weights = ", ".join(str(w) for w in FTS_WEIGHTS)
         cursor.execute(
             f"SELECT rowid, bm25({FTS_TABLE}, {weights}) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [query]
         )
