@@ -403,7 +403,7 @@ class Generator:
         """The extracted text of an uploaded document for about a tenth of the products: a few pages of
         the catalogue's words (about 600 words each), as search indexes it at the lowest weight."""
         rng = self.rng
-        ids = KnowledgeProduct.objects.order_by("pk").values_list("pk", flat=True)
+        ids = KnowledgeProduct.objects.filter(document_text=None).order_by("pk").values_list("pk", flat=True)
         chosen = [pk for pk in ids if rng.random() < 0.1]
         now = timezone.now()
         # Sentences made once and drawn from: a document's words are the catalogue's, in its proportions.
