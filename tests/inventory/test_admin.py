@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from inventory.models import Involvement, KnowledgeProduct, Stakeholder
+from search.fulltext import update_search_vectors
 from tests.factories import (
     OrganisationFactory,
     ProductFactory,
@@ -202,6 +203,7 @@ class TestTheProductListsSearch:
         )
         ProductFactory(title="Clinic budgets", summary="What clinics spend.")
         ProductFactory(title="Land rights guide")
+        update_search_vectors()  # the test's transaction never commits, so the documents do not follow
         assert self.changelist(curator_client, "clinics") == ["Clinic budgets", "Score cards"]
 
     def test_a_nominator_is_found_by_their_whole_address_only(self, curator_client):
