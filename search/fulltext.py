@@ -25,7 +25,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, reduce
-from operator import and_, or_
+from operator import or_
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection, transaction
@@ -350,30 +350,53 @@ class Unaccent(Func):
 
 
 def full_text_query(text: str) -> SearchQuery:
-    """PostgreSQL: the web search in every configuration, or the thesaurus's English for a Dutch one. An
-    excluded word excludes in every configuration (each stems it its own way)."""
+    """PostgreSQL: the web search in every configuration, or the thesaurus's English for a Dutch one; an
+    excluded word excludes in every configuration (each stems it its own way). The configurations mostly
+    stem a word alike, and the database checks every branch of a query for every match: the query holds
+    each distinct branch once, as PostgreSQL itself reads them (one short query)."""
     positive, negative = _split_excluded(text)
-
-    def in_every_config(words: str) -> SearchQuery:
-        return reduce(
-            or_,
-            [SearchQuery(Unaccent(Value(words)), config=c, search_type="websearch") for c in QUERY_CONFIGS],
-        )
-
-    queries = [in_every_config(positive)]
-    queries += [
-        SearchQuery(Unaccent(Value(f'"{english}"')), config=SEARCH_CONFIG, search_type="websearch")
-        for english in dutch_expansions(positive)
-    ]
-    query = reduce(or_, queries)
-    if not negative:
-        return query
-    excluded = Unaccent(Value(" or ".join(negative)))
-    return reduce(
-        and_,
-        [SearchQuery(excluded, config=c, search_type="websearch", invert=True) for c in QUERY_CONFIGS],
-        query,
+    branches = _distinct_tsqueries([(config, positive) for config in QUERY_CONFIGS])
+    branches += _distinct_tsqueries(
+        [(SEARCH_CONFIG, f'"{english}"') for english in dutch_expansions(positive)]
     )
+    branches = list(dict.fromkeys(branches))
+    excluded = (
+        _distinct_tsqueries([(config, " or ".join(negative)) for config in QUERY_CONFIGS]) if negative else []
+    )
+    if not branches:
+        return SearchQuery("", config="simple", search_type="plain")
+    combined = " | ".join(f"({branch})" for branch in branches)
+    if excluded:
+        combined = f"({combined})" + "".join(f" & !({branch})" for branch in dict.fromkeys(excluded))
+    return SearchQuery(combined, config="simple", search_type="raw")
+
+
+def _distinct_tsqueries(pairs: list[tuple[str, str]]) -> list[str]:
+    """The text of websearch_to_tsquery for each (configuration, words), the empty ones left out."""
+    if not pairs:
+        return []
+    select = ", ".join("websearch_to_tsquery(%s::regconfig, unaccent(%s))::text" for _ in pairs)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {select}", [value for pair in pairs for value in pair])
+        return [branch for branch in dict.fromkeys(cursor.fetchone()) if branch]
+
+
+def ranking_query(text: str) -> SearchQuery:
+    """PostgreSQL: what ranks the matches: the words in English (and the thesaurus's English for a Dutch
+    query). ts_rank reads every term of the query for every match, and a broad search has tens of
+    thousands; a product found only in another language's stemming ranks with the least relevant."""
+    if not RANK_IN_EVERY_CONFIG:
+        positive, _ = _split_excluded(text)
+        queries = [SearchQuery(Unaccent(Value(positive)), config=SEARCH_CONFIG, search_type="websearch")]
+        queries += [
+            SearchQuery(Unaccent(Value(f'"{english}"')), config=SEARCH_CONFIG, search_type="websearch")
+            for english in dutch_expansions(positive)
+        ]
+        return reduce(or_, queries)
+    return full_text_query(text)
+
+
+RANK_IN_EVERY_CONFIG = False
 
 
 def _split_excluded(text: str) -> tuple[str, list[str]]:
@@ -405,7 +428,7 @@ def search_products(products: QuerySet, text: str) -> QuerySet:
     if connection.vendor == "postgresql":
         query = full_text_query(text)
         return products.filter(search_document__vector=query).annotate(
-            rank=relevance_expression(F("search_document__vector"), query)
+            rank=relevance_expression(F("search_document__vector"), ranking_query(text))
         )
     query = _with_expansions_fts(text)
     if not query:
@@ -443,7 +466,7 @@ def _pg_matches(text: str) -> list[list[int]]:
     query = full_text_query(text)
     found = (
         SearchDocument.objects.filter(vector=query)
-        .annotate(rank=relevance_expression(F("vector"), query))
+        .annotate(rank=relevance_expression(F("vector"), ranking_query(text)))
         .values_list("product_id", "rank")
     )
     sql, params = found.query.sql_with_params()

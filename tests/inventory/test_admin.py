@@ -146,6 +146,7 @@ class TestCurator:
     def test_the_product_list_searches_and_filters(self, curator_client):
         ProductFactory(title="Score cards for clinics", status=Status.SUBMITTED, published_at=None)
         ProductFactory(title="Land rights guide")
+        update_search_vectors()
         response = curator_client.get(reverse(f"{PRODUCT_ADMIN}_changelist"), {"q": "clinics"})
         assert list(response.context["cl"].result_list.values_list("title", flat=True)) == [
             "Score cards for clinics"
