@@ -11,7 +11,7 @@ export DEBUG ?= 1
 # `make serve`'s SECRET_KEY when the environment has none: made once, kept out of git (.gitignore).
 SERVE_SECRET_KEY_FILE := .serve-secret-key
 
-.PHONY: lock run serve serve-cached loadtest lighthouse bench eval-matching test test-postgres lint format check migrate clean messages
+.PHONY: lock run serve serve-cached loadtest lighthouse bench eval-matching eval-search test test-postgres lint format check migrate clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -98,6 +98,12 @@ bench: $(VENV)/.installed
 # EVAL_POSTGRES_URL=postgres://postgres@127.0.0.1:5432 (see bench/eval_matching.py).
 eval-matching: $(VENV)/.installed
 	$(BIN)/python bench/eval_matching.py
+
+# How well the browse page's search finds what people mean, on the evaluation set
+# (bench/evaluation/search_queries.toml), on a fresh database of each kind with the demo data. Settings as
+# for eval-matching (see bench/eval_search.py).
+eval-search: $(VENV)/.installed
+	$(BIN)/python bench/eval_search.py
 
 # The Nu Html Checker (vnu-jar, run with Java) for the HTML checks, from package-lock.json. Its install
 # script, which would fetch a Java runtime, is not run: the machine's Java is used.

@@ -27,6 +27,7 @@ from taggit.models import Tag
 
 from inventory.models import (
     Country,
+    DocumentText,
     Involvement,
     KnowledgeProduct,
     Language,
@@ -391,11 +392,34 @@ class Generator:
                 made += size
         self.report.counts["products"] = made
         self.report.counts["published products"] = len(self.product_ids)
+        self.report.counts["document texts"] = self._document_texts()
         started = self.clock()
         analyze()
         self.report.counts["search vectors"] = fill_search_vectors()
         self.report.timings["search vectors"] = self.clock() - started
         self.log(f"  (of which statistics and search vectors: {self.report.timings['search vectors']:.1f} s)")
+
+    def _document_texts(self) -> int:
+        """The extracted text of an uploaded document for about a tenth of the products: a few pages of
+        the catalogue's words (about 600 words each), as search indexes it at the lowest weight."""
+        rng = self.rng
+        ids = KnowledgeProduct.objects.filter(document_text=None).order_by("pk").values_list("pk", flat=True)
+        chosen = [pk for pk in ids if rng.random() < 0.1]
+        now = timezone.now()
+        # Sentences made once and drawn from: a document's words are the catalogue's, in its proportions.
+        sentences = [
+            f"{self.topics.one().capitalize()} with {self.audiences.one()}: "
+            + " ".join(self.words.one() for _ in range(rng.randint(8, 16)))
+            + "."
+            for _ in range(2000)
+        ]
+        for start in range(0, len(chosen), BATCH):
+            rows = []
+            for pk in chosen[start : start + BATCH]:
+                rows.append((pk, "document.pdf", " ".join(rng.choices(sentences, k=45)), False, "", "", now))
+            fields = ["product_id", "file_name", "text", "truncated", "problem", "detail", "extracted_at"]
+            insert_rows(DocumentText, fields, rows)
+        return len(chosen)
 
     def _product(self, slugs: "SlugMaker") -> dict:
         """A product's column values (by attribute name): instances would slow the inserts down."""

@@ -19,12 +19,17 @@ class InventoryConfig(AppConfig):
         "KnowledgeProduct",
         "Nomination",
         "Involvement",
+        "DocumentText",
         "TaggedProduct",
         "taggit.Tag",
     ]
 
     def ready(self):
+        from core import freshness
         from core.history import record_proxy_saves
+        from inventory import documents
         from inventory.models import Nomination
 
         record_proxy_saves(Nomination)
+        # A product's uploaded file is read for search by a job, once its change commits.
+        freshness.on_change(documents.follow_changes)

@@ -619,6 +619,39 @@ class LinkCheck(models.Model):
         return self.problem or "fine"
 
 
+class DocumentText(models.Model):
+    """The text of a product's uploaded file, as the extraction job (inventory.documents) found it, which
+    search reads at the lowest weight; or why there is none. Derived from the file, so it has no history."""
+
+    class Problem(models.TextChoices):
+        NONE = "", _("None")
+        UNSUPPORTED = "unsupported", _("Not a kind of file whose text can be read")
+        ENCRYPTED = "encrypted", _("Encrypted: the file asks for a password")
+        NO_TEXT = "no-text", _("No text in it (a scan or pictures only?)")
+        MALFORMED = "malformed", _("Damaged or not what its name says")
+        TOO_BIG = "too-big", _("Unpacks to far more than its size (a zip bomb?)")
+        TOO_SLOW = "too-slow", _("Reading it took too long")
+
+    product = models.OneToOneField(
+        KnowledgeProduct, on_delete=models.CASCADE, primary_key=True, related_name="document_text"
+    )
+    file_name = models.CharField(max_length=250, blank=True, help_text="The file the text was read from.")
+    text = models.TextField(blank=True)
+    truncated = models.BooleanField(default=False, help_text="Only the beginning of a long text is kept.")
+    problem = models.CharField(
+        "why there is no text", max_length=20, choices=Problem.choices, blank=True, default=Problem.NONE
+    )
+    detail = models.CharField(max_length=500, blank=True, help_text="What the reader of the file said.")
+    extracted_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["product"]
+        verbose_name = "document text"
+
+    def __str__(self):
+        return f"text of the document of product {self.product_id}"
+
+
 class Nomination(KnowledgeProduct):
     """The curators' queue: products nominated through the public form, awaiting review."""
 

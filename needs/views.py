@@ -31,7 +31,9 @@ def need_new(request):
 @csrf_protect
 def need_form(request):
     if request.method != "POST":
-        return render(request, "needs/need_form.html", {"form": NeedForm(), **privacy()})
+        # A search that found nothing may be shared as a need: its words come as the title (?title=).
+        initial = {"title": request.GET.get("title", "")[:200]}
+        return render(request, "needs/need_form.html", {"form": NeedForm(initial=initial), **privacy()})
     # Only posts that passed the CSRF check count: another site cannot spend a visitor's allowance.
     limited, retry_after = submissions.submission_rate_limited(request, RATE_LIMITED_FORM)
     if limited:

@@ -102,6 +102,12 @@ def product_list(request):
         "sort_choices": sort_choices(results),
         "errors": results.errors,
         "widen": results.widen,
+        "found_how": results.found_how,
+        "searched": results.searched,
+        "did_you_mean": results.did_you_mean,
+        "did_you_mean_query": results.did_you_mean_query,
+        "named_filters": results.named_filters,
+        "closest_themes": results.closest_themes,
     }
     return render(request, "pages/product_list.html", context, status=400 if results.errors else 200)
 

@@ -11,9 +11,11 @@ from dataclasses import dataclass, field
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import QueryDict
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from inventory.models import KnowledgeProduct
-from search import facets
+from search import facets, fulltext, suggestions
 from search.filters import ProductFilter, Sort
 
 PER_PAGE = 24
@@ -30,6 +32,13 @@ class Results:
     sort: str
     search_text: str
     widen: list[dict] = field(default_factory=list)  # for no results: what each filter, left out, gives
+    # How the search found its results: all its words, its words corrected, or any of them (search.facets)
+    found_how: str = ""
+    searched: str = ""  # the words searched for, as corrected when they were
+    did_you_mean: str = ""  # a query to offer instead ("?q=…" for it in did_you_mean_query)
+    did_you_mean_query: str = ""
+    named_filters: list[dict] = field(default_factory=list)  # the filters the query names, with links
+    closest_themes: list = field(default_factory=list)  # for no results: the themes nearest the words
 
 
 def browse(params: QueryDict, *, page: str | int | None = None, per_page: int = PER_PAGE) -> Results:
@@ -40,7 +49,7 @@ def browse(params: QueryDict, *, page: str | int | None = None, per_page: int = 
     sort = filterset.sort_order
     found = Paginator(_InOrder(selection, sort), per_page).get_page(page)
     active = facets.active_filters(filterset)
-    return Results(
+    results = Results(
         filterset=filterset,
         count=found.paginator.count,
         page=found,
@@ -51,6 +60,81 @@ def browse(params: QueryDict, *, page: str | int | None = None, per_page: int = 
         search_text=filterset.search_text,
         widen=_ways_to_widen(filterset, selection, active) if not found.paginator.count else [],
     )
+    if selection.search is not None:
+        _explain_search(results, selection, params)
+    return results
+
+
+def _explain_search(results: Results, selection: facets.Selection, params: QueryDict) -> None:
+    """What the page says about a search: how it was found, "Did you mean", the filters the query names,
+    the closest themes when nothing is found, and each result's passage with the words highlighted."""
+    search = selection.search
+    results.found_how, results.searched = search.how, search.searched
+    if search.did_you_mean and search.how != facets.CORRECTED:
+        results.did_you_mean = search.did_you_mean
+        results.did_you_mean_query = _query_string(params, q=search.did_you_mean)
+    index = selection.index
+    results.named_filters = _named_filters(results.search_text, selection, params)
+    if results.count == 0:
+        results.closest_themes = suggestions.closest_themes(results.search_text, index.themes)
+    products = list(results.page.object_list)
+    words = fulltext.any_words(search.searched) if search.how == facets.ANY_WORD else search.searched
+    found = fulltext.snippets([product.pk for product in products], words)
+    for product in products:
+        if product.pk in found:
+            product.snippet = highlighted(found[product.pk])
+
+
+def highlighted(passage: str) -> str:
+    """A passage with the query's words marked (fulltext.MARK_START/END), as safe HTML with <mark>."""
+    clean = escape(passage)
+    return mark_safe(clean.replace(fulltext.MARK_START, "<mark>").replace(fulltext.MARK_END, "</mark>"))
+
+
+def _named_filters(text, selection, params: QueryDict) -> list[dict]:
+    """The filters the query names (not already chosen), each with its count and the link that chooses it
+    instead of the words that name it."""
+    index = selection.index
+    offered = []
+    for named in suggestions.named_filters(text, index):
+        if named.key in params.getlist(named.param):
+            continue
+        count = len(index.sets[named.param][named.key] & selection.products("q"))
+        if not count:
+            continue
+        offered.append(
+            {
+                "param": named.param,
+                "label": str(facets.BY_NAME[named.param].label),
+                "name": _display_name(index, named.param, named.key),
+                "count": count,
+                "query": _query_string(
+                    params, q=suggestions.without_words(text, named.words), add=(named.param, named.key)
+                ),
+            }
+        )
+    return offered[:4]
+
+
+def _display_name(index, name: str, key: str) -> str:
+    """A value's name as the facets show it (in the page's language where they do)."""
+    param = facets.BY_NAME[name]
+    row = index.rows.get(name, {}).get(key)
+    if row is not None:
+        return param.local_name(key, row.name) if param.local_name else row.name
+    return str(dict(param.choices.choices).get(key, key)) if param.choices else key
+
+
+def _query_string(params: QueryDict, *, q: str, add: tuple[str, str] | None = None) -> str:
+    changed = params.copy()
+    changed.pop("page", None)
+    if q.strip():
+        changed["q"] = q
+    else:
+        changed.pop("q", None)
+    if add is not None:
+        changed.setlist(add[0], [*changed.getlist(add[0]), add[1]])
+    return "?" + changed.urlencode()
 
 
 def selected(filterset: ProductFilter, queryset: QuerySet[KnowledgeProduct]) -> Sequence[KnowledgeProduct]:

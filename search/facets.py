@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext
 from pyroaring import BitMap, FrozenBitMap
 
-from inventory.models import KnowledgeProduct, Organisation
+from inventory.models import Organisation
 from search import index as facet_index
+from search import suggestions
 from search.filters import EMPTY, ProductFilter, Sort
-from search.fulltext import matches_by_rank, search_products, uses_full_text_search
+from search.fulltext import matches_by_rank
 from search.params import BY_NAME, PARAMS, Param
 
 SHOWN_BEFORE_MORE = 8
@@ -77,9 +78,9 @@ class Selection:
     def __init__(self, filterset: ProductFilter, index: facet_index.FacetIndex | None = None):
         self.index = index if index is not None else facet_index.current()
         self.matches: dict[str, BitMap] = {}
-        # A full-text search's matches grouped by relevance, the most relevant first (PostgreSQL; None
-        # without a search)
+        # A full-text search's matches grouped by relevance, the most relevant first (None without a search)
         self.by_rank: list[BitMap] | None = None
+        self.search: SearchFound | None = None  # how the search found them
         for name, chosen in _cleaned(filterset).items():
             if chosen not in EMPTY:
                 self._choose(BY_NAME[name], chosen)
@@ -87,7 +88,8 @@ class Selection:
     def _choose(self, param: Param, chosen) -> None:
         if param.kind == "search":
             if text := chosen.strip():
-                self.matches[param.name], self.by_rank = _remembered_search(self.index, text)
+                self.search = _remembered_search(self.index, text)
+                self.matches[param.name], self.by_rank = self.search.products, self.search.by_rank
         elif param.kind == "year_min":
             self.matches[param.name] = self.index.years_between(chosen, None)
         elif param.kind == "year_max":
@@ -114,7 +116,7 @@ class Selection:
         """The ids of the results from place `start` to `stop` in the order `sort`."""
         if sort == Sort.RELEVANCE and self.by_rank is not None:
             return self._ranked(start, stop)
-        order = Sort.NEWEST if sort == Sort.RELEVANCE else sort  # no ranking without full-text search
+        order = Sort.NEWEST if sort == Sort.RELEVANCE else sort  # no ranking without a search
         return self.index.page(self.products(), order, start, stop)
 
     def _ranked(self, start: int, stop: int) -> list[int]:
@@ -144,16 +146,29 @@ def _cleaned(filterset: ProductFilter) -> dict:
     return {name: value for name, value in filterset.form.cleaned_data.items() if name != "sort"}
 
 
+# How a search found its products: all its words, its words as corrected, or any of its words.
+ALL_WORDS, CORRECTED, ANY_WORD = "all", "corrected", "any"
+
+
+@dataclass(frozen=True)
+class SearchFound:
+    products: FrozenBitMap  # the products found, published or not (the Selection keeps the published)
+    by_rank: list[FrozenBitMap]  # the same grouped by relevance, the most relevant first
+    how: str = ALL_WORDS
+    searched: str = ""  # the words searched for: as typed, or as corrected
+    did_you_mean: str = ""  # the query with its unknown words corrected, when that finds published products
+
+
 # The last searches' matches, kept in this process's memory for as long as the data (the facet index) holds:
 # who searches goes on to page through the results, sort them and narrow them by facets, each a new address
 # with the same words.
 SEARCHES_KEPT = 64
-_searches: OrderedDict[str, tuple[FrozenBitMap, list[FrozenBitMap] | None]] = OrderedDict()
+_searches: OrderedDict[str, SearchFound] = OrderedDict()
 _searches_index: facet_index.FacetIndex | None = None
 _searches_lock = threading.Lock()
 
 
-def _remembered_search(index: facet_index.FacetIndex, text: str) -> tuple[BitMap, list[BitMap] | None]:
+def _remembered_search(index: facet_index.FacetIndex, text: str) -> SearchFound:
     global _searches_index
     with _searches_lock:
         if _searches_index is not index:  # the data changed: every search is stale
@@ -162,7 +177,7 @@ def _remembered_search(index: facet_index.FacetIndex, text: str) -> tuple[BitMap
         if text in _searches:
             _searches.move_to_end(text)
             return _searches[text]
-    found = _search_matches(text)
+    found = _search_matches(index, text)
     with _searches_lock:
         if _searches_index is index:
             _searches[text] = found
@@ -177,15 +192,34 @@ def forget_searches() -> None:
         _searches.clear()
 
 
-def _search_matches(text: str) -> tuple[BitMap, list[BitMap] | None]:
-    """The products a search finds, and on PostgreSQL the same grouped by relevance, the most relevant
-    first: one query on the full-text index. Unpublished ones among them are left out with every other
-    set of the Selection, by intersection with the published products. Frozen: requests share them."""
-    if not uses_full_text_search():
-        found = search_products(KnowledgeProduct.objects.published().order_by(), text)
-        return FrozenBitMap(found.values_list("pk", flat=True)), None
-    by_rank = [FrozenBitMap(ids) for ids in matches_by_rank(text)]
-    return FrozenBitMap.union(FrozenBitMap(), *by_rank), by_rank
+def _search_matches(index: facet_index.FacetIndex, text: str) -> SearchFound:
+    """The products a search finds, grouped by relevance: one query on the full-text index when a published
+    product has all the words. Else, forgiving: the words as corrected from the catalogue's vocabulary
+    ("Did you mean"), then any of the words, most of them first. Whether a step found anything is judged
+    on the published products only, so a draft never decides what the public sees. Frozen: requests share
+    them."""
+    groups = matches_by_rank(text)
+    if _finds_published(groups, index):
+        return _found(groups, ALL_WORDS, text)
+    vocabulary = suggestions.current(index)
+    better = suggestions.corrected(text, vocabulary)
+    if better:
+        corrected_groups = matches_by_rank(better)
+        if _finds_published(corrected_groups, index):
+            return _found(corrected_groups, CORRECTED, better, did_you_mean=better)
+    loose = matches_by_rank(f"{text} {better or ''}", any_word=True)
+    if _finds_published(loose, index):
+        return _found(loose, ANY_WORD, text, did_you_mean=better or "")
+    return _found([], ALL_WORDS, text)
+
+
+def _finds_published(groups: list[list[int]], index: facet_index.FacetIndex) -> bool:
+    return any(not index.published.isdisjoint(BitMap(group)) for group in groups)
+
+
+def _found(groups: list[list[int]], how: str, searched: str, did_you_mean: str = "") -> SearchFound:
+    by_rank = [FrozenBitMap(ids) for ids in groups]
+    return SearchFound(FrozenBitMap.union(FrozenBitMap(), *by_rank), by_rank, how, searched, did_you_mean)
 
 
 # --- the facets -------------------------------------------------------------------------------------------

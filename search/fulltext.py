@@ -1,126 +1,472 @@
-"""Full-text search over knowledge products.
+"""Full-text search over knowledge products, on PostgreSQL and on SQLite alike.
 
-On PostgreSQL each product has a stored, weighted vector in its SearchDocument (GIN-indexed): the title
-weighs most (A); the summary, why it is valuable and the tags next (B); the description least (C). English
-stemming lets "toolkits" find "toolkit". The documents follow the products: once a change to a product, its
-tags or a tag's name commits, `follow_changes` (called by core.freshness) updates the documents it touched.
-Data written with `bulk_create()` or SQL needs `update_search_vectors` (the command of that name).
+Each product has a search document: its title (weighs most), then its summary, why it is valuable and every
+name it is known by (its type, themes, tags, partnerships and their acronyms, organisations, countries and
+regions in English and Dutch), then its description, then the text of its uploaded document (least). The
+documents follow the products: once a change to a product, its links, a name it carries or its document's
+text commits, `follow_changes` (called by core.freshness) updates the documents it touched. Data written with
+`bulk_create()` or SQL needs `update_search_vectors` (the command of that name).
 
-On SQLite (development, the quick test run) searching falls back to case-insensitive substring matching.
+- PostgreSQL: a stored, weighted `tsvector` (SearchDocument, GIN-indexed), the text without accents
+  (`unaccent`), stemmed in English and in each of the product's languages PostgreSQL can stem; a query is
+  read in every one of those languages, and a product matches in any of them. Ranked by `ts_rank`.
+- SQLite: an FTS5 table (`search_fts`, the product's id as its rowid; Porter stemming, accents removed),
+  ranked by `bm25` with the same weights.
+
+A query is read as a web search: words (all of them must match), "quoted phrases", -excluded words, or.
+`matches_by_rank` gives the matches grouped in steps of relevance; `any_word=True` asks for products with any
+of the words instead (the fallback when none has them all). A Dutch query also finds the English words the
+thesaurus (search/thesaurus.txt) gives for its expressions.
 """
 
+import math
+import re
+from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache, reduce
+from operator import or_
 
-from django.contrib.postgres.aggregates import StringAgg
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db import connection
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Value
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connection, transaction
+from django.db.models import F, Func, QuerySet, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Floor, Greatest, Ln
+from django.utils import translation
 
 from core.freshness import Changes
-from inventory.models import KnowledgeProduct, SearchDocument, TaggedProduct
+from inventory import codes
+from inventory.models import (
+    DocumentText,
+    KnowledgeProduct,
+    Region,
+    SearchDocument,
+    TaggedProduct,
+)
+from search import relevance
 
+# The stemming of the text that is not in a language of its own (and of most of the catalogue).
 SEARCH_CONFIG = "english"
+# A product's languages that PostgreSQL stems (ISO 639-1 → text search configuration); its text is also
+# indexed in these. Others are indexed in English only, which leaves words it does not know unstemmed.
+LANGUAGE_CONFIGS = {"en": "english", "nl": "dutch", "fr": "french", "es": "spanish", "pt": "portuguese"}
+QUERY_CONFIGS = tuple(dict.fromkeys([SEARCH_CONFIG, *LANGUAGE_CONFIGS.values()]))
+# The parts of a search document, most weighty first: PostgreSQL's weights A to D, and FTS5's columns with
+# their bm25 weights (about the ratios of PostgreSQL's default weights 1, 0.4, 0.2, 0.1).
+PARTS = ("title", "summary", "description", "document")
+PG_WEIGHTS = dict(zip(PARTS, "ABCD", strict=True))
+FTS_TABLE = "search_fts"
+FTS_WEIGHTS = (10.0, 4.0, 2.0, 1.0)
+# The document's text kept is up to 1 MB (inventory.documents); the index reads its beginning only:
+# PostgreSQL's tsvector holds at most 1 MB, and words past this are rarely what a product is about.
+INDEXED_DOCUMENT_CHARS = 200_000
 # Relevance in steps: results whose ranks differ by less than about 5% are equally relevant, and shown
 # newest first. PostgreSQL's rank of a search of several words depends on how far apart they are in each
 # product, so nearly every match of a broad search ranks differently, by amounts no reader would notice;
 # in steps, tens of thousands of matches fall into a hundred or so groups (see matches_by_rank).
 RELEVANCE_STEPS_PER_E = 20  # a step is a factor e^(1/20), about 1.05
 LOWEST_RANK = 1e-30  # ranks below (a search of excluded words only ranks 0) share the lowest step
-# Words beyond this many are ignored by the SQLite fallback, which makes one condition per word.
-FALLBACK_MAX_WORDS = 10
+# Words beyond this many are ignored: each is a condition of the query.
+MAX_QUERY_WORDS = 10
+# SQLite ranks a search by bm25 when it has at most this many matches (see _fts_matches).
+RANKED_MATCHES_MOST = 5000
+# Products written per statement when documents are rebuilt.
+CHUNK = 1000
 
 
 def uses_full_text_search() -> bool:
-    return connection.vendor == "postgresql"
+    """Whether this database has a full-text index (PostgreSQL and SQLite with FTS5 do)."""
+    return connection.vendor in ("postgresql", "sqlite")
 
 
-def _tag_names():
-    """The product's tag names as one string, for the vector."""
-    return Subquery(
-        TaggedProduct.objects.filter(content_object=OuterRef("pk"))
-        .values("content_object")
-        .annotate(names=StringAgg("tag__name", delimiter=" "))
-        .values("names")
+# --- the documents ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Document:
+    title: str = ""
+    summary: str = ""
+    description: str = ""
+    document: str = ""
+    configs: tuple[str, ...] = (SEARCH_CONFIG,)
+
+
+def documents(product_ids: list[int]) -> dict[int, Document]:
+    """The search documents of these products, from a query per kind of link (none joined)."""
+    names: dict[int, list[str]] = defaultdict(list)
+    languages: dict[int, list[str]] = defaultdict(list)
+    found = {}
+    rows = KnowledgeProduct.objects.filter(pk__in=product_ids).values_list(
+        "pk", "title", "summary", "why_valuable", "description", "product_type__name"
     )
+    for pk, title, summary, why_valuable, description, type_name in rows:
+        found[pk] = Document(title=title, summary=f"{summary}\n{why_valuable}", description=description)
+        names[pk].append(type_name)
+    through = KnowledgeProduct.themes.through.objects.filter(knowledgeproduct_id__in=product_ids)
+    for pk, name in through.values_list("knowledgeproduct_id", "theme__name"):
+        names[pk].append(name)
+    through = KnowledgeProduct.partnerships.through.objects.filter(knowledgeproduct_id__in=product_ids)
+    for pk, name, acronym in through.values_list(
+        "knowledgeproduct_id", "partnership__name", "partnership__acronym"
+    ):
+        names[pk] += [name, acronym]
+    through = KnowledgeProduct.organisations.through.objects.filter(knowledgeproduct_id__in=product_ids)
+    for pk, name in through.values_list("knowledgeproduct_id", "organisation__name"):
+        names[pk].append(name)
+    through = KnowledgeProduct.countries.through.objects.filter(knowledgeproduct_id__in=product_ids)
+    for pk, name, region in through.values_list("knowledgeproduct_id", "country__name", "country__region"):
+        names[pk] += place_names(name, region)
+    through = KnowledgeProduct.languages.through.objects.filter(knowledgeproduct_id__in=product_ids)
+    for pk, code in through.values_list("knowledgeproduct_id", "language_id"):
+        languages[pk].append(code)
+    tagged = TaggedProduct.objects.filter(content_object_id__in=product_ids)
+    for pk, name in tagged.values_list("content_object_id", "tag__name"):
+        names[pk].append(name)
+    texts = DocumentText.objects.filter(product_id__in=product_ids).values_list("product_id", "text")
+    for pk, text in texts:
+        if pk in found:
+            found[pk].document = text[:INDEXED_DOCUMENT_CHARS]
+    for pk, document in found.items():
+        document.summary += "\n" + "\n".join(name for name in dict.fromkeys(names[pk]) if name)
+        configs = [LANGUAGE_CONFIGS[code] for code in languages[pk] if code in LANGUAGE_CONFIGS]
+        document.configs = tuple(dict.fromkeys([SEARCH_CONFIG, *sorted(configs)]))
+    return found
+
+
+def place_names(country: str, region: str) -> list[str]:
+    """A country's and its region's names, in English and in Dutch (as the Dutch pages name them); the
+    names come from the code's catalogues, so each is looked up once per process."""
+    return country_names(country) + region_names(region)
+
+
+@cache
+def country_names(country: str) -> list[str]:
+    with translation.override("nl"):
+        return list(dict.fromkeys([country, codes.country_name(country)]))
+
+
+@cache
+def region_names(region: str) -> list[str]:
+    if region not in Region.values:
+        return []
+    label = Region(region).label
+    with translation.override("en"):
+        english = str(label)
+    with translation.override("nl"):
+        return list(dict.fromkeys([english, str(label)]))
 
 
 def update_search_vectors(product_ids: Iterable[int] | None = None) -> int:
-    """Recompute the stored search vector of the given products (all when None) in one UPDATE.
+    """Rebuild the search documents of the given products (all when None); a product deleted loses its own.
 
-    Returns the number of products updated; does nothing on databases without full-text search."""
-    if not uses_full_text_search():
-        return 0
-    products = KnowledgeProduct.objects.order_by()
-    if product_ids is not None:
-        product_ids = list(product_ids)
-        if not product_ids:
-            return 0
-        products = products.filter(pk__in=product_ids)
-    vector = (
-        SearchVector("title", weight="A", config=SEARCH_CONFIG)
-        # SearchVector coalesces each part to "": a product without tags or description still gets a vector.
-        + SearchVector("summary", "why_valuable", _tag_names(), weight="B", config=SEARCH_CONFIG)
-        + SearchVector("description", weight="C", config=SEARCH_CONFIG)
-    )
-    select, params = products.annotate(vector=vector).values_list("pk", "vector").query.sql_with_params()
+    Returns the number of products whose document was written."""
+    if product_ids is None:
+        product_ids = KnowledgeProduct.objects.order_by("pk").values_list("pk", flat=True)
+    product_ids = sorted(set(product_ids))
+    written = 0
+    for start in range(0, len(product_ids), CHUNK):
+        chunk = product_ids[start : start + CHUNK]
+        found = documents(chunk)
+        # A transaction per chunk: SQLite would otherwise commit (and sync) every row.
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                _write_vectors(found)
+            elif connection.vendor == "sqlite":
+                _write_fts_rows(chunk, found)
+            else:
+                return 0
+        written += len(found)
+    return written
+
+
+def _write_vectors(found: dict[int, Document]) -> None:
+    """PostgreSQL: one statement per set of languages, each product's parts weighted and stemmed in each."""
+    by_configs: dict[tuple[str, ...], list[Document]] = defaultdict(list)
+    for document in found.values():
+        by_configs[document.configs].append(document)
     table = SearchDocument._meta.db_table
-    # One statement, new documents and changed ones alike.
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (product_id, vector) {select} "
-            "ON CONFLICT (product_id) DO UPDATE SET vector = EXCLUDED.vector",
-            params,
+    for configs, group in by_configs.items():
+        # The configurations come from LANGUAGE_CONFIGS, never from the data.
+        vector = " || ".join(
+            f"setweight(to_tsvector('{config}'::regconfig, part.{name}), '{PG_WEIGHTS[name]}')"
+            for config in configs
+            for name in PARTS
         )
-        return cursor.rowcount
+        sql = (
+            f"INSERT INTO {table} (product_id, vector) SELECT part.id, {vector} FROM (SELECT %s::bigint, "
+            + ", ".join("unaccent(%s)" for _ in PARTS)
+            + f") AS part(id, {', '.join(PARTS)}) "
+            "ON CONFLICT (product_id) DO UPDATE SET vector = EXCLUDED.vector"
+        )
+        pks = {id(document): pk for pk, document in found.items()}
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, [[pks[id(d)], *(getattr(d, name) for name in PARTS)] for d in group])
+
+
+def _write_fts_rows(chunk: list[int], found: dict[int, Document]) -> None:
+    """SQLite: the products' rows of the FTS5 table replaced (a deleted product's row removed)."""
+    placeholders = ", ".join("%s" for _ in chunk)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({placeholders})", chunk)
+        cursor.executemany(
+            f"INSERT INTO {FTS_TABLE} (rowid, {', '.join(PARTS)}) VALUES (%s, %s, %s, %s, %s)",
+            [[pk, *(getattr(document, name) for name in PARTS)] for pk, document in found.items()],
+        )
 
 
 def follow_changes(changes: Changes) -> None:
-    """Update the documents of the products a committed change touched: their own text, their tags, or
-    the name of a tag they carry."""
+    """Update the documents of the products a committed change touched: their own text, their links, their
+    document's text, or a name they carry (a tag, theme, type, partnership, organisation renamed)."""
     if not uses_full_text_search():
         return
-    products = changes.touched("inventory.knowledgeproduct")
+    products = set(changes.touched("inventory.knowledgeproduct"))
+    products |= set(changes.touched("inventory.documenttext"))
     if renamed := changes.saved.get("taggit.tag"):
         products |= set(
             TaggedProduct.objects.filter(tag__in=renamed).values_list("content_object_id", flat=True)
         )
+    for model, field in NAMED_BY:
+        if renamed := changes.saved.get(f"inventory.{model}"):
+            products |= set(
+                KnowledgeProduct.objects.filter(**{f"{field}__in": renamed}).values_list("pk", flat=True)
+            )
     if products:
         update_search_vectors(products)
 
 
-def search_products(products: QuerySet, text: str) -> QuerySet:
-    """Products matching `text`. On PostgreSQL they carry a `rank` annotation (higher is better)."""
-    if uses_full_text_search():
-        query = full_text_query(text)
-        return products.filter(search_document__vector=query).annotate(
-            rank=relevance(F("search_document__vector"), query)
+# The rows whose names a product's document holds, and the product's field that links them.
+NAMED_BY = [
+    ("theme", "themes"),
+    ("producttype", "product_type"),
+    ("partnership", "partnerships"),
+    ("organisation", "organisations"),
+    ("country", "countries"),
+]
+
+
+# --- the queries ------------------------------------------------------------------------------------------
+
+STOPWORDS = relevance.STOPWORDS["en"]
+QUOTED_OR_WORD = re.compile(r'(-?)"([^"]*)"|(\S+)')
+WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+@dataclass
+class Parsed:
+    """A query as a web search reads it: groups of alternatives (or), each of terms that must all match;
+    a term is a word or a phrase (a list of words). Excluded terms must not match."""
+
+    required: list[list[list[str]]]  # [alternatives [terms [words]]]
+    excluded: list[list[str]]
+
+    def words(self) -> list[str]:
+        return [word for group in self.required for term in group for word in term]
+
+
+def parse(text: str) -> Parsed:
+    required: list[list[list[str]]] = []
+    excluded: list[list[str]] = []
+    alternative = False
+    count = 0
+    for excluded_phrase, phrase, token in QUOTED_OR_WORD.findall(text):
+        negative = bool(excluded_phrase) or (token.startswith("-") and len(token) > 1)
+        term = WORD.findall((token or phrase).casefold())
+        if token.casefold() == "or" and required:
+            alternative = True
+            continue
+        if token and not negative:
+            # Words that say nothing count for nothing, as PostgreSQL's English has it (not in "phrases").
+            term = [word for word in term if word not in STOPWORDS]
+        if not term or count >= MAX_QUERY_WORDS:
+            continue
+        count += len(term)
+        if negative:
+            excluded.append(term)
+        elif alternative:
+            required[-1].append(term)
+        else:
+            required.append([term])
+        alternative = False
+    return Parsed(required, excluded)
+
+
+def any_words(text: str) -> str:
+    """The words of `text` that say something, as a search for products having any of them."""
+    parsed = parse(text)
+    stop = relevance.STOPWORDS["en"] | relevance.STOPWORDS["nl"]
+    kept = [word for word in dict.fromkeys(parsed.words()) if word not in stop and len(word) > 1]
+    return " or ".join(kept)
+
+
+def dutch_expansions(text: str) -> list[str]:
+    """The English expressions the thesaurus gives for the Dutch expressions in `text` (not for a Dutch
+    expression that is English as well, such as "water": an English query stays as it was typed)."""
+    sequence = relevance.phrase_key(text, "nl")
+    english = _english_expressions()
+    return list(
+        dict.fromkeys(
+            expansion
+            for expansion, hit in relevance.expansions(sequence, "nl")
+            if hit.casefold() not in english
         )
-    return _search_by_substring(products, text)
+    )
 
 
-def relevance(vector, query: SearchQuery):
+@cache
+def _english_expressions() -> frozenset[str]:
+    return frozenset(
+        text.casefold()
+        for entry in relevance.thesaurus()
+        for language, text in entry.expressions
+        if language == "en"
+    )
+
+
+def _fts_term(term: list[str]) -> str:
+    return '"' + " ".join(term) + '"'
+
+
+def fts_query(text: str) -> str:
+    """A web search as an FTS5 query: each group of alternatives in brackets, all required, NOT excluded."""
+    parsed = parse(text)
+    if not parsed.required:
+        return ""
+    query = " AND ".join(
+        "(" + " OR ".join(_fts_term(term) for term in group) + ")" for group in parsed.required
+    )
+    for term in parsed.excluded:
+        query = f"({query}) NOT {_fts_term(term)}"
+    return query
+
+
+def _with_expansions_fts(text: str) -> str:
+    queries = [fts_query(text)] + [fts_query(f'"{english}"') for english in dutch_expansions(text)]
+    queries = [query for query in queries if query]
+    return " OR ".join(f"({query})" for query in queries)
+
+
+class Unaccent(Func):
+    function = "unaccent"
+
+
+def full_text_query(text: str) -> SearchQuery:
+    """PostgreSQL: the web search in every configuration, or the thesaurus's English for a Dutch one; an
+    excluded word excludes in every configuration (each stems it its own way). The configurations mostly
+    stem a word alike, and the database checks every branch of a query for every match: the query holds
+    each distinct branch once, as PostgreSQL itself reads them (one short query)."""
+    positive, negative = _split_excluded(text)
+    branches = _distinct_tsqueries([(config, positive) for config in QUERY_CONFIGS])
+    branches += _distinct_tsqueries(
+        [(SEARCH_CONFIG, f'"{english}"') for english in dutch_expansions(positive)]
+    )
+    branches = list(dict.fromkeys(branches))
+    excluded = (
+        _distinct_tsqueries([(config, " or ".join(negative)) for config in QUERY_CONFIGS]) if negative else []
+    )
+    if not branches:
+        return SearchQuery("", config="simple", search_type="plain")
+    combined = " | ".join(f"({branch})" for branch in branches)
+    if excluded:
+        combined = f"({combined})" + "".join(f" & !({branch})" for branch in dict.fromkeys(excluded))
+    return SearchQuery(combined, config="simple", search_type="raw")
+
+
+def _distinct_tsqueries(pairs: list[tuple[str, str]]) -> list[str]:
+    """The text of websearch_to_tsquery for each (configuration, words), the empty ones left out."""
+    if not pairs:
+        return []
+    select = ", ".join("websearch_to_tsquery(%s::regconfig, unaccent(%s))::text" for _ in pairs)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {select}", [value for pair in pairs for value in pair])
+        return [branch for branch in dict.fromkeys(cursor.fetchone()) if branch]
+
+
+def ranking_query(text: str) -> SearchQuery:
+    """PostgreSQL: what ranks the matches: the words in English (and the thesaurus's English for a Dutch
+    query). ts_rank reads every term of the query for every match, and a broad search has tens of
+    thousands; a product found only in another language's stemming ranks with the least relevant."""
+    if not RANK_IN_EVERY_CONFIG:
+        positive, _ = _split_excluded(text)
+        queries = [SearchQuery(Unaccent(Value(positive)), config=SEARCH_CONFIG, search_type="websearch")]
+        queries += [
+            SearchQuery(Unaccent(Value(f'"{english}"')), config=SEARCH_CONFIG, search_type="websearch")
+            for english in dutch_expansions(positive)
+        ]
+        return reduce(or_, queries)
+    return full_text_query(text)
+
+
+RANK_IN_EVERY_CONFIG = False
+
+
+def _split_excluded(text: str) -> tuple[str, list[str]]:
+    """The query without its -excluded words and phrases, and those (each a word or a "phrase")."""
+    positive, negative = [], []
+    for excluded_phrase, phrase, token in QUOTED_OR_WORD.findall(text):
+        if excluded_phrase:
+            negative.append(f'"{phrase}"')
+        elif token.startswith("-") and len(token) > 1:
+            negative.append(token[1:])
+        else:
+            positive.append(token or f'"{phrase}"')
+    return " ".join(positive), negative
+
+
+def relevance_step(rank: float) -> int:
+    """A rank (higher is better) as its step of about 5%."""
+    return math.floor(math.log(max(rank, LOWEST_RANK)) * RELEVANCE_STEPS_PER_E)
+
+
+def relevance_expression(vector, query: SearchQuery):
     """How relevant a product is to a search (higher is better), in steps of about 5% of PostgreSQL's rank."""
     rank = Greatest(SearchRank(vector, query), Value(LOWEST_RANK))
     return Floor(Ln(rank) * Value(RELEVANCE_STEPS_PER_E))
 
 
-def full_text_query(text: str) -> SearchQuery:
-    """What a visitor typed, read as a web search: words, "quoted phrases", -excluded words, or."""
-    return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+def search_products(products: QuerySet, text: str) -> QuerySet:
+    """Products matching all the words of `text`, with a `rank` annotation (higher is better)."""
+    if connection.vendor == "postgresql":
+        query = full_text_query(text)
+        return products.filter(search_document__vector=query).annotate(
+            rank=relevance_expression(F("search_document__vector"), ranking_query(text))
+        )
+    query = _with_expansions_fts(text)
+    if not query:
+        return products.none().annotate(rank=Value(0))
+    table = KnowledgeProduct._meta.db_table
+    weights = ", ".join(str(w) for w in FTS_WEIGHTS)
+    return products.filter(
+        pk__in=RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [query])
+    ).annotate(
+        rank=RawSQL(
+            f"SELECT FLOOR(LN(MAX(-bm25({FTS_TABLE}, {weights}), {LOWEST_RANK})) * {RELEVANCE_STEPS_PER_E}) "
+            f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND rowid = {table}.id",
+            [query],
+        )
+    )
 
 
-def matches_by_rank(text: str) -> list[list[int]]:
-    """The ids of the products (published or not) a search finds on PostgreSQL, grouped by relevance as
-    `search_products` ranks them, the most relevant group first.
+def matches_by_rank(text: str, *, any_word: bool = False) -> list[list[int]]:
+    """The ids of the products (published or not) a search finds, grouped by relevance, the most relevant
+    group first; with `any_word`, the products having any of its words, those with more of them first.
 
     For a page of results ranked in memory (search.facets): a broad search finds most products, and
     tens of thousands of (id, rank) pairs cost more to carry and sort than the groups of equal relevance
     they fall into."""
+    if any_word:
+        text = any_words(text)
+        if not text:
+            return []
+    if connection.vendor == "postgresql":
+        return _pg_matches(text)
+    return _fts_matches(text)
+
+
+def _pg_matches(text: str) -> list[list[int]]:
     query = full_text_query(text)
     found = (
         SearchDocument.objects.filter(vector=query)
-        .annotate(rank=relevance(F("vector"), query))
+        .annotate(rank=relevance_expression(F("vector"), ranking_query(text)))
         .values_list("product_id", "rank")
     )
     sql, params = found.query.sql_with_params()
@@ -133,15 +479,84 @@ def matches_by_rank(text: str) -> list[list[int]]:
         return [ids for (ids,) in cursor.fetchall()]
 
 
-def _search_by_substring(products: QuerySet, text: str) -> QuerySet:
-    """Every word must occur somewhere: in the title, summary, why valuable, description or a tag."""
-    for word in text.split()[:FALLBACK_MAX_WORDS]:
-        tagged = TaggedProduct.objects.filter(tag__name__icontains=word).values("content_object_id")
-        products = products.filter(
-            Q(title__icontains=word)
-            | Q(summary__icontains=word)
-            | Q(why_valuable__icontains=word)
-            | Q(description__icontains=word)
-            | Q(pk__in=tagged)
+def _fts_matches(text: str) -> list[list[int]]:
+    """SQLite: bm25 for a search with a few thousand matches at most. A broad one (computing bm25 reads the
+    length of every match, which costs several times the match itself) in two groups instead: the products
+    with the words in their title, then the others, each newest first."""
+    query = _with_expansions_fts(text)
+    if not query:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [query])
+        found = [pk for (pk,) in cursor.fetchall()]
+        if len(found) > RANKED_MATCHES_MOST:
+            cursor.execute(
+                f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [f"{{title}} : ({query})"]
+            )
+            in_title = {pk for (pk,) in cursor.fetchall()}
+            return [group for group in ([*in_title], [pk for pk in found if pk not in in_title]) if group]
+        weights = ", ".join(str(w) for w in FTS_WEIGHTS)
+        cursor.execute(
+            f"SELECT rowid, bm25({FTS_TABLE}, {weights}) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [query]
         )
-    return products
+        groups: dict[int, list[int]] = defaultdict(list)
+        for pk, score in cursor.fetchall():
+            groups[relevance_step(-score)].append(pk)  # bm25 is negative, lower is better
+    return [groups[step] for step in sorted(groups, reverse=True)]
+
+
+# --- why a product matched --------------------------------------------------------------------------------
+
+MARK_START, MARK_END = "\x02", "\x03"
+SNIPPET_DOCUMENT_CHARS = 20_000  # ts_headline reads the whole text it is given: the document's beginning
+
+
+def snippets(product_ids: list[int], text: str) -> dict[int, str]:
+    """{id: a short passage of the product's summary or document with the query's words between
+    MARK_START and MARK_END}, for the products (the caller's, published) in which a word was found."""
+    if not product_ids or not parse(text).required:
+        return {}
+    if connection.vendor == "postgresql":
+        found = _pg_snippets(product_ids, text)
+    else:
+        found = _fts_snippets(product_ids, text)
+    return {pk: passage for pk, passage in found.items() if passage and MARK_START in passage}
+
+
+def _pg_snippets(product_ids: list[int], text: str) -> dict[int, str]:
+    options = (
+        f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=28, MinWords=12, "
+        'MaxFragments=2, FragmentDelimiter=" … "'
+    )
+    configs = " || ".join(
+        f"websearch_to_tsquery('{config}'::regconfig, unaccent(%s))" for config in QUERY_CONFIGS
+    )
+    sql = (
+        f"SELECT product.id, ts_headline('{SEARCH_CONFIG}', product.summary || ' … ' || "
+        f"left(coalesce(document.text, ''), {SNIPPET_DOCUMENT_CHARS}), ({configs}), %s) "
+        f"FROM {KnowledgeProduct._meta.db_table} AS product "
+        f"LEFT JOIN {DocumentText._meta.db_table} AS document ON document.product_id = product.id "
+        "WHERE product.id = ANY(%s)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [text] * len(QUERY_CONFIGS) + [options, list(product_ids)])
+        return dict(cursor.fetchall())
+
+
+def _fts_snippets(product_ids: list[int], text: str) -> dict[int, str]:
+    query = _with_expansions_fts(text)
+    if not query:
+        return {}
+    placeholders = ", ".join("%s" for _ in product_ids)
+    summary, document = PARTS.index("summary"), PARTS.index("document")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT rowid, snippet({FTS_TABLE}, {summary}, %s, %s, ' … ', 24), "
+            f"snippet({FTS_TABLE}, {document}, %s, %s, ' … ', 24) FROM {FTS_TABLE} "
+            f"WHERE {FTS_TABLE} MATCH %s AND rowid IN ({placeholders})",
+            [MARK_START, MARK_END, MARK_START, MARK_END, query, *product_ids],
+        )
+        return {
+            pk: from_summary if MARK_START in from_summary else from_document
+            for pk, from_summary, from_document in cursor.fetchall()
+        }

@@ -12,13 +12,21 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from taggit.models import Tag
 
 from core.admin import CuratorAdmin, ReviewableAdmin, WorkflowAdmin, WorkflowForm, posted_id
 from inventory import completeness, links, mails, services
 from inventory.admin.filters import LinkOrFileFilter, ThemeTreeFilter
-from inventory.models import Involvement, KnowledgeProduct, LinkCheck, Nomination, Organisation, Theme
+from inventory.models import (
+    DocumentText,
+    Involvement,
+    KnowledgeProduct,
+    LinkCheck,
+    Nomination,
+    Organisation,
+    Theme,
+)
 from inventory.resources import ProductResource
 
 Status = KnowledgeProduct.Status
@@ -105,7 +113,7 @@ class KnowledgeProductAdmin(WorkflowAdmin, ReviewableAdmin, CuratorAdmin):
         "languages",
     ]
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["published_at", "created_at", "updated_at", "link_check"]
+    readonly_fields = ["published_at", "created_at", "updated_at", "link_check", "document_text_read"]
     date_hierarchy = "created_at"
     inlines = [InvolvementInline]
     resource_classes = [ProductResource]
@@ -126,7 +134,18 @@ class KnowledgeProductAdmin(WorkflowAdmin, ReviewableAdmin, CuratorAdmin):
         (None, {"fields": ["title", "slug", "product_type", "status", "featured"]}),
         (
             "What it is",
-            {"fields": ["summary", "description", "why_valuable", "year", "url", "file", "link_check"]},
+            {
+                "fields": [
+                    "summary",
+                    "description",
+                    "why_valuable",
+                    "year",
+                    "url",
+                    "file",
+                    "link_check",
+                    "document_text_read",
+                ]
+            },
         ),
         (
             "Where it belongs",
@@ -172,6 +191,20 @@ class KnowledgeProductAdmin(WorkflowAdmin, ReviewableAdmin, CuratorAdmin):
     @admin.display(description=gettext_lazy("updated"), ordering="updated_at")
     def updated(self, obj):
         return short_date(obj.updated_at)
+
+    @admin.display(description=gettext_lazy("text of the file, for search"))
+    def document_text_read(self, obj):
+        """What the extraction job found in the uploaded file: how much text, or why there is none."""
+        found = DocumentText.objects.filter(product=obj).first() if obj and obj.pk else None
+        if not obj or not obj.file:
+            return _("No file uploaded.")
+        if found is None or found.file_name != obj.file.name:
+            return _("Not read yet: the job reads it shortly after saving.")
+        if found.problem:
+            return f"{found.get_problem_display()}" + (f" ({found.detail})" if found.detail else "")
+        words = len(found.text.split())
+        note = _(" (only the beginning is kept)") if found.truncated else ""
+        return ngettext("%(count)d word read.", "%(count)d words read.", words) % {"count": words} + note
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).prefetch_related("tags")

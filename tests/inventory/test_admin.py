@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from inventory.models import Involvement, KnowledgeProduct, Stakeholder
+from search.fulltext import update_search_vectors
 from tests.factories import (
     OrganisationFactory,
     ProductFactory,
@@ -145,6 +146,7 @@ class TestCurator:
     def test_the_product_list_searches_and_filters(self, curator_client):
         ProductFactory(title="Score cards for clinics", status=Status.SUBMITTED, published_at=None)
         ProductFactory(title="Land rights guide")
+        update_search_vectors()
         response = curator_client.get(reverse(f"{PRODUCT_ADMIN}_changelist"), {"q": "clinics"})
         assert list(response.context["cl"].result_list.values_list("title", flat=True)) == [
             "Score cards for clinics"
@@ -202,6 +204,7 @@ class TestTheProductListsSearch:
         )
         ProductFactory(title="Clinic budgets", summary="What clinics spend.")
         ProductFactory(title="Land rights guide")
+        update_search_vectors()  # the test's transaction never commits, so the documents do not follow
         assert self.changelist(curator_client, "clinics") == ["Clinic budgets", "Score cards"]
 
     def test_a_nominator_is_found_by_their_whole_address_only(self, curator_client):

@@ -1,5 +1,5 @@
-"""Full-text search: stored, weighted vectors with English stemming on PostgreSQL; substring matching on
-SQLite. The vectors are kept current by the admin, the services and a command, never by save() or signals."""
+"""Full-text search: stored, weighted vectors on PostgreSQL, an FTS5 table on SQLite, both stemmed and ranked.
+The documents are kept current by the admin, the services and a command, never by save() or signals."""
 
 from io import StringIO
 
@@ -12,7 +12,7 @@ from django.urls import reverse
 from inventory import services
 from inventory.models import KnowledgeProduct
 from search.filters import ProductFilter
-from search.fulltext import _search_by_substring, update_search_vectors
+from search.fulltext import update_search_vectors
 from tests.factories import (
     ProductFactory,
     ProductTypeFactory,
@@ -24,11 +24,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 Status = KnowledgeProduct.Status
 
-postgresql_only = pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="stored vectors, stemming and ranking are PostgreSQL full-text search; SQLite matches substrings",
-)
-
 
 def search(text: str, **params) -> list[str]:
     query = QueryDict(mutable=True)
@@ -36,7 +31,6 @@ def search(text: str, **params) -> list[str]:
     return [p.title for p in ProductFilter(query).qs]
 
 
-@postgresql_only
 class TestFullTextSearch:
     def test_english_stemming_finds_toolkit_when_asked_for_toolkits(self):
         ProductFactory(title="Budget monitoring toolkit")
@@ -163,29 +157,16 @@ class TestFullTextSearch:
         assert search("pastoralism") == []
 
 
-class TestSubstringFallback:
-    """SQLite's search; the function is plain Django, so it is checked on both databases."""
-
-    def found(self, text: str) -> set[str]:
-        return {p.title for p in _search_by_substring(KnowledgeProduct.objects.published(), text)}
-
-    def test_every_word_must_occur_in_a_searched_field_or_a_tag(self):
-        ProductFactory(title="Budget toolkit", description="For district councils.")
-        ProductFactory(title="Council guide", why_valuable="Tracks the budget.")
-        ProductFactory(title="Radio", tags=["Budget"])
-        assert self.found("budget") == {"Budget toolkit", "Council guide", "Radio"}
-        assert self.found("BUDGET council") == {"Budget toolkit", "Council guide"}
-        assert self.found("budget radio nothing") == set()
-
-    def test_it_is_used_for_q_on_sqlite(self):
-        if connection.vendor != "sqlite":
-            pytest.skip("on PostgreSQL `q` uses full-text search, tested above")
-        ProductFactory(title="Toolkits for all")
-        assert search("toolkit") == ["Toolkits for all"]
-        assert update_search_vectors() == 0
+def test_sqlite_searches_its_fts5_table():
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL's vectors are tested above")
+    ProductFactory(title="Toolkits for all")
+    assert update_search_vectors() == 1
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT title FROM search_fts WHERE search_fts MATCH 'toolkit'")
+        assert cursor.fetchall() == [("Toolkits for all",)]
 
 
-@postgresql_only
 def test_the_browse_page_orders_a_search_as_the_database_ranks_it_page_after_page(client):
     """The browse page ranks a search from the matches the facet index was given (search.facets); its
     pages must follow the database's order, ties (equal rank) newest first, exactly as the API and CSV do."""

@@ -7,7 +7,7 @@ from search.fulltext import update_search_vectors, uses_full_text_search
 
 
 class Command(BaseCommand):
-    help = "Recompute the stored full-text search vector of every knowledge product (PostgreSQL only)."
+    help = "Rebuild the full-text search document of every knowledge product (its vector, or its FTS5 row)."
 
     def handle(self, *args, **options):
         if not uses_full_text_search():
