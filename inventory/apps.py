@@ -19,6 +19,9 @@ class InventoryConfig(AppConfig):
         "KnowledgeProduct",
         "Nomination",
         "Involvement",
+        "ProductDocument",
+        "Collection",
+        "CollectionItem",
         "TaggedProduct",
         "taggit.Tag",
     ]
@@ -28,3 +31,8 @@ class InventoryConfig(AppConfig):
         from inventory.models import Nomination
 
         record_proxy_saves(Nomination)
+
+        from core import freshness
+        from inventory import thumbnails
+
+        freshness.on_change(thumbnails.follow_changes)

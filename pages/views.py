@@ -21,12 +21,15 @@ from inventory.models import (
     Membership,
     Organisation,
     Partnership,
+    ProductDocument,
     Programme,
     Stakeholder,
     Theme,
 )
 from needs import gaps
+from pages.citations import citation_text, csl_item
 from pages.knowledge_map import DEFAULT_DIMENSION, DIMENSIONS, build_map
+from pages.records import product_image, what_opens
 from pages.structured_data import product_json_ld
 from search import facets
 from search import index as facet_index
@@ -123,13 +126,28 @@ def product_detail(request, slug):
         "structured_data": product_json_ld(
             product, absolute, themes=themes, countries=countries, languages=languages
         ),
+        **_record(product, languages),
     }
     return render(request, "pages/product_detail.html", context)
+
+
+def _record(product: KnowledgeProduct, languages: list[Language]) -> dict:
+    """What the page says of the product as a record: what opens, its picture, and how to cite it."""
+    return {
+        "openings": what_opens(product, languages),
+        "image": product_image(product),
+        # A shared link shows the document's first page; without one, the site's own picture.
+        "share_image": product_image(product) if product.thumbnail and product.is_public else "",
+        "citation": citation_text(csl_item(product, timezone.localdate(), languages))
+        if product.is_public
+        else "",
+    }
 
 
 def _product_with_relations():
     return KnowledgeProduct.objects.select_related("product_type").prefetch_related(
         "tags",
+        Prefetch("documents", ProductDocument.objects.select_related("language")),
         Prefetch("organisations", Organisation.objects.select_related("country")),
         Prefetch("partnerships", Partnership.objects.select_related("programme")),
         Prefetch(
@@ -161,6 +179,7 @@ def product_preview(request, slug):
         "product_languages": list(product.languages.all()),
         "stakeholders": _stakeholders_by_scope(product.involvements.all()),
         "related": [],
+        **_record(product, list(product.languages.all())),
     }
     response = render(request, "pages/product_detail.html", context)
     add_never_cache_headers(response)
