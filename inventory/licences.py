@@ -51,9 +51,7 @@ TERMS = {
     ),
     Licence.CC_BY_NC_ND: Terms(
         f"{CC}by-nc-nd/4.0/",
-        _(
-            "You may share it unchanged, with credit, not commercially; translating or adapting it needs leave."
-        ),
+        _("You may share it unchanged, with credit, not commercially; adapting it needs leave."),
     ),
     Licence.CC0: Terms(
         "https://creativecommons.org/publicdomain/zero/1.0/",

@@ -67,8 +67,9 @@ def product_json_ld(
         "isAccessibleForFree": True,
         "sameAs": product.url or None,
         "publisher": publisher(),
-        # The licence of this description, as of all the open data; the product's own terms are its makers'.
-        "license": settings.OPEN_DATA_LICENCE_URL,
+        # The product's own terms, when they have a deed to point to ("all rights reserved" and "unknown"
+        # have none).
+        "license": product.licence_url or None,
     }
     return {key: value for key, value in data.items() if value not in (None, "", [])}
 
