@@ -40,6 +40,8 @@ def render_first_page(data: bytes, width: int = THUMBNAIL_WIDTH) -> bytes | None
                 return None
             page = document[0]
             image = page.render(scale=width / page.get_width()).to_pil().convert("RGB")
+            # PDFium rounds the page's size up; the picture is exactly `width` wide.
+            image = image.resize((width, max(1, round(image.height * width / image.width))))
         finally:
             document.close()
     except (pypdfium2.PdfiumError, ValueError, ZeroDivisionError):

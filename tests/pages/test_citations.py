@@ -152,7 +152,9 @@ def test_the_product_page_shows_the_reference_and_links_the_files(client, one_or
 
 
 @override_settings(SITE_URL="https://kennis.example.org")
-def test_a_citation_file_takes_the_same_four_queries_however_many_authors(client, several_organisations, django_assert_num_queries):
+def test_a_citation_file_takes_the_same_four_queries_however_many_authors(
+    client, several_organisations, django_assert_num_queries
+):
     # 1 the product with its type, prefetched 2 organisations, 3 partnerships, 4 languages.
     with django_assert_num_queries(4):
         client.get(reverse("pages:cite-bibtex", args=[several_organisations.slug]))
