@@ -72,8 +72,8 @@ def item(product):
 REFERENCES = {
     "one_organisation": "Delta Rights (2019). Budget tracking toolkit. Voices for Water Justice. "
     "https://kennis.example.org/products/budget-tracking-toolkit/ (accessed 9 March 2026).",
-    "several_organisations": "Civic Lab & Co, Dura Partners & Nyota Rights Collective (2020). What 40 district "
-    "councils did with our budget proposals. Voices for Water Justice. "
+    "several_organisations": "Civic Lab & Co, Dura Partners & Nyota Rights Collective (2020). "
+    "What 40 district councils did with our budget proposals. Voices for Water Justice. "
     "https://kennis.example.org/products/district-councils/ (accessed 9 March 2026).",
     "no_year": "Radio Kaya (n.d.). Lessons on 100% open budgets. "
     "https://kennis.example.org/products/open-budgets/ (accessed 9 March 2026).",
