@@ -87,4 +87,4 @@ def test_the_preview_offers_no_download_that_would_answer_404(client, nomination
     KnowledgeProduct.objects.filter(pk=nomination.pk).update(file="products/2026/guide.pdf")
     page = client.get(preview_url(nomination)).content.decode()
     assert reverse("inventory:product-download", args=[nomination.slug]) not in page
-    assert "Its files can be downloaded here once it is published." in page
+    assert "Its file can be downloaded here once it is published." in page
