@@ -133,6 +133,9 @@ class Theme(SluggedModel):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("pages:theme-detail", args=[self.slug])
+
     def clean(self):
         if self.parent_id is None:
             return

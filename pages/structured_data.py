@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.urls import reverse
 
 from inventory.models import KnowledgeProduct
 from needs.models import LearningActivity
@@ -70,6 +71,10 @@ def product_json_ld(
         # The product's own terms, when they have a deed to point to ("all rights reserved" and "unknown"
         # have none).
         "license": product.licence_url or None,
+        # The first page of its document, once the thumbnail job made one.
+        "image": absolute(reverse("inventory:product-thumbnail", args=[product.slug]))
+        if product.thumbnail and product.is_public
+        else None,
     }
     return {key: value for key, value in data.items() if value not in (None, "", [])}
 

@@ -25,6 +25,7 @@ urlpatterns = [
     path("organisations/<slug:slug>/", views.organisation_detail, name="organisation-detail"),
     path("themes/<slug:slug>/", themes.theme_detail, name="theme-detail"),
     path("collections/", themes.collection_list, name="collection-list"),
+    path("open-data/", views.open_data, name="open-data"),
     path("collections/<slug:slug>/", themes.collection_detail, name="collection-detail"),
     path("map/", views.knowledge_map, name="map"),
     path("gaps/", views.gap_view, name="gaps"),

@@ -3,6 +3,7 @@
 Only published products are ever shown or counted here: every product query starts from `published()`.
 """
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import Http404
@@ -348,3 +349,13 @@ def gap_view(request):
 def gap_figures():
     """The gaps, counted once per data version and per day: activities that are over drop out."""
     return cached(f"gaps:{timezone.localdate()}", gaps.gaps)
+
+
+@require_safe
+def open_data(request):
+    """What the open data is, where it is, and the licence it is published under."""
+    context = {
+        "licence_name": settings.OPEN_DATA_LICENCE_NAME,
+        "licence_url": settings.OPEN_DATA_LICENCE_URL,
+    }
+    return render(request, "pages/open_data.html", context)

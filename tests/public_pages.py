@@ -144,6 +144,7 @@ def public_pages() -> list[PublicPage]:
         PublicPage("theme", f"/themes/{theme.slug}/"),
         PublicPage("sub-theme", f"/themes/{theme.children.order_by('pk').first().slug}/"),
         PublicPage("collections", "/collections/"),
+        PublicPage("open data", "/open-data/"),
         PublicPage("collection", collection.get_absolute_url()),
         PublicPage("partnerships", "/partnerships/"),
         PublicPage("partnership", partnership.get_absolute_url()),

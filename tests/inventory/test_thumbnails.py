@@ -49,7 +49,9 @@ def test_the_first_page_becomes_a_small_png():
     assert image.height == pytest.approx(400 * 842 / 595, abs=2)
 
 
-def test_a_published_products_pdf_gets_a_thumbnail_by_the_job(client, django_capture_on_commit_callbacks):
+def test_a_published_products_pdf_gets_a_thumbnail_by_the_job(
+    client, settings, django_capture_on_commit_callbacks
+):
     product = made_with_file(django_capture_on_commit_callbacks, "toolkit.pdf", a_pdf())
     assert product.thumbnail.name.startswith("thumbnails/")
     assert product.thumbnail_of == product.file.name
@@ -60,7 +62,8 @@ def test_a_published_products_pdf_gets_a_thumbnail_by_the_job(client, django_cap
     page = client.get(product.get_absolute_url()).content.decode()
     thumbnail = reverse("inventory:product-thumbnail", args=[product.slug])
     assert f'src="{thumbnail}"' in page
-    assert f'<meta property="og:image" content="http://testserver{thumbnail}"' in page or thumbnail in page
+    assert f'<meta property="og:image" content="{settings.SITE_URL}{thumbnail}">' in page
+    assert f'"image": "{settings.SITE_URL}{thumbnail}"' in page  # in the JSON-LD too
 
 
 def test_a_broken_pdf_gets_the_default_image_of_its_type(client, django_capture_on_commit_callbacks):

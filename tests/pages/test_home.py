@@ -38,7 +38,7 @@ def test_a_core_theme_counts_the_products_of_its_sub_themes_once_and_links_to_th
     ThemeFactory(name="Still empty", slug="empty")
     response = client.get(HOME)
     assert [(t.value, t.count) for t in response.context["themes"]] == [("environment", 2), ("empty", 0)]
-    assert 'href="/products/?theme=environment"' in response.content.decode()
+    assert 'href="/themes/environment/"' in response.content.decode()  # the theme's page
 
 
 def test_the_home_page_features_only_published_featured_products(client):

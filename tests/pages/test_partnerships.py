@@ -105,7 +105,7 @@ class TestDetail:
             "Lead",
             "Voices Kenya",
             "Southern partner",
-            'href="/products/?theme=gender"',
+            'href="/themes/gender/"',
             "Kenya, Uganda",
             "Published toolkit",
             "1 knowledge product",

@@ -272,3 +272,22 @@ def test_the_collection_page_makes_the_same_queries_however_long(
         CollectionItem.objects.create(collection=collection, product=product, position=10 + position)
     with django_assert_num_queries(4):
         client.get(collection.get_absolute_url())
+
+
+# The open data's own licence, and where the new pages are listed --------------------------------------
+
+
+def test_the_open_data_page_names_its_licence_and_the_footer_links_it(client, settings):
+    content = page(client, "/open-data/")
+    link = f'<a href="{settings.OPEN_DATA_LICENCE_URL}" rel="license noopener">'
+    assert f"{link}{settings.OPEN_DATA_LICENCE_NAME}</a>" in content
+    assert 'href="/open-data/"' in page(client, "/")
+
+
+def test_the_sitemap_lists_theme_pages_and_shown_collections_only(client, collection):
+    Collection.objects.create(title="Hidden list", slug="hidden-list", introduction="Not yet.")
+    themes = client.get("/sitemap-themes.xml").content.decode()
+    assert "/themes/civic-space/" in themes and "/nl/themes/civic-space/" in themes
+    collections = client.get("/sitemap-collections.xml").content.decode()
+    assert collection.get_absolute_url() in collections
+    assert "hidden-list" not in collections
