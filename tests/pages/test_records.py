@@ -291,3 +291,19 @@ def test_the_sitemap_lists_theme_pages_and_shown_collections_only(client, collec
     collections = client.get("/sitemap-collections.xml").content.decode()
     assert collection.get_absolute_url() in collections
     assert "hidden-list" not in collections
+
+
+def test_the_collection_list_and_the_open_data_page_make_fixed_queries(
+    client, civic_space, django_assert_num_queries
+):
+    for n in range(6):
+        collection = Collection.objects.create(
+            title=f"List {n}", introduction="Read these.", theme=civic_space, is_public=True
+        )
+        for position, product in enumerate(ProductFactory.create_batch(3)):
+            CollectionItem.objects.create(collection=collection, product=product, position=position)
+    # 1 the shown collections with their themes and their published products counted.
+    with django_assert_num_queries(1):
+        assert "List 5" in page(client, "/collections/")
+    with django_assert_num_queries(0):
+        page(client, "/open-data/")
