@@ -20,6 +20,9 @@ class InventoryConfig(AppConfig):
         "Nomination",
         "Involvement",
         "DocumentText",
+        "ProductDocument",
+        "Collection",
+        "CollectionItem",
         "TaggedProduct",
         "taggit.Tag",
     ]
@@ -33,3 +36,7 @@ class InventoryConfig(AppConfig):
         record_proxy_saves(Nomination)
         # A product's uploaded file is read for search by a job, once its change commits.
         freshness.on_change(documents.follow_changes)
+        # A published product's PDF gets its thumbnail from a job, once its change commits.
+        from inventory import thumbnails
+
+        freshness.on_change(thumbnails.follow_changes)

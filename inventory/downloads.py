@@ -8,7 +8,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_safe
 
-from inventory.models import KnowledgeProduct
+from inventory.models import KnowledgeProduct, ProductDocument
 
 SAFE_CONTENT_TYPES = {
     "application/pdf",
@@ -48,15 +48,31 @@ def product_download(request, slug):
     product = get_object_or_404(
         KnowledgeProduct.objects.published().exclude(file="").only("slug", "status", "file"), slug=slug
     )
+    return _attachment(product.file)
+
+
+@require_safe
+def document_download(request, slug, pk):
+    """A further file of a published product (a summary, a translation), served as the main one is."""
+    document = get_object_or_404(
+        ProductDocument.objects.exclude(file="").only("file"),
+        pk=pk,
+        product__slug=slug,
+        product__status=KnowledgeProduct.Status.PUBLISHED,
+    )
+    return _attachment(document.file)
+
+
+def _attachment(file) -> FileResponse:
     try:
-        handle = product.file.open("rb")
+        handle = file.open("rb")
     except FileNotFoundError:
         raise Http404("The file of this product is missing.") from None
     response = FileResponse(
         handle,
         as_attachment=True,
-        filename=PurePosixPath(product.file.name).name,
-        content_type=download_content_type(product.file.name),
+        filename=PurePosixPath(file.name).name,
+        content_type=download_content_type(file.name),
     )
     response["X-Content-Type-Options"] = "nosniff"
     # Should a browser render it after all, it runs nothing and loads nothing.

@@ -239,3 +239,19 @@ class NominationForm(PublicForm):
         text = self.cleaned_data.get("organisations", "")
         names = [name.strip() for line in text.splitlines() for name in line.split(";")]
         return list(dict.fromkeys(name for name in names if name))
+
+
+class QuestionForm(PublicForm):
+    """A question about a published product, for the curators (and its organisations, if they agreed)."""
+
+    name = forms.CharField(label=_("Your name"), max_length=200, validators=[NO_NUL])
+    email = forms.EmailField(
+        label=_("Your e-mail address"), help_text=_("The answer comes to this address."), max_length=254
+    )
+    question = forms.CharField(
+        label=_("Your question"),
+        max_length=3000,
+        validators=[NO_NUL],
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("What you want to know: who to contact, whether a translation exists, how it was used …"),
+    )

@@ -24,6 +24,32 @@ RETURNED = MailKind(
 )
 
 
+QUESTION = MailKind(
+    "question about a product", _("A question about “%(title)s”"), "inventory/email/product_question"
+)
+
+
+def question_asked(*, product: KnowledgeProduct, name: str, email: str, question: str, key: str) -> None:
+    """Send a visitor's question to the curators, and to the product's organisations that agreed to receive
+    questions, in one mail each; the answer goes straight to the visitor (Reply-To). Curators get it even
+    when they chose the daily digest: a question waits for an answer, not for a count."""
+    organisations = [
+        organisation.questions_email
+        for organisation in product.organisations.all()
+        if organisation.answers_questions and organisation.questions_email
+    ]
+    context = {"product": product, "name": name, "email": email, "question": question}
+    for n, recipients in enumerate([settings.CURATOR_EMAILS, *([organisations] if organisations else [])]):
+        mail_queue(
+            kind=QUESTION,
+            to=recipients,
+            context={**context, "to_organisation": n > 0},
+            subject_values={"title": product.title},
+            headers={"Reply-To": email},
+            key=f"{key}-{n}",
+        )
+
+
 def nomination_received(*, product: KnowledgeProduct, site_url: str = "") -> None:
     # The curators' link to the admin goes where the form was posted; every other link to SITE_URL.
     site_url = site_url or settings.SITE_URL

@@ -16,6 +16,7 @@ from taggit.models import TaggedItemBase
 from core.history import History
 from core.workflow import Workflow
 from inventory import codes
+from inventory.licences import Licence, licence_reuse, licence_url
 
 FIRST_YEAR = 1990
 LAST_YEAR = 2100
@@ -132,6 +133,9 @@ class Theme(SluggedModel):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("pages:theme-detail", args=[self.slug])
+
     def clean(self):
         if self.parent_id is None:
             return
@@ -224,6 +228,17 @@ class Organisation(SluggedModel):
     website = models.URLField(blank=True)
     is_partos_member = models.BooleanField(_("Partos member"), default=False)
     description = models.TextField(blank=True)
+    # Private: never on a public page, in the API or an export.
+    questions_email = models.EmailField(
+        "address for questions",
+        blank=True,
+        help_text="Private. Where questions about its products go, if it agreed to receive them.",
+    )
+    answers_questions = models.BooleanField(
+        "receives questions about its products",
+        default=False,
+        help_text="It agreed that questions asked on its products' pages are sent to it as well.",
+    )
 
     history = History()
 
@@ -394,9 +409,11 @@ class KnowledgeProductQuerySet(models.QuerySet):
 
     def for_cards(self):
         """What a product card (templates/includes/product_card.html) shows beside the product's own
-        fields: its type and partnerships, fetched in two queries whatever the number of cards."""
+        fields: its type, partnerships and countries, fetched in three queries whatever the number of
+        cards."""
         return self.select_related("product_type").prefetch_related(
-            models.Prefetch("partnerships", Partnership.objects.only("slug", "name", "acronym"))
+            models.Prefetch("partnerships", Partnership.objects.only("slug", "name", "acronym")),
+            "countries",
         )
 
     def awaiting_review(self):
@@ -452,6 +469,16 @@ class KnowledgeProduct(Workflow):
     )
     url = models.URLField("link", max_length=500, blank=True)
     file = models.FileField(upload_to="products/%Y/", blank=True)
+    licence = models.CharField(
+        max_length=30,
+        choices=Licence.choices,
+        default=Licence.UNKNOWN,
+        help_text="The terms its makers publish it under: what others may do with it.",
+    )
+    # The first page of the file as a small picture, made by a job (inventory.thumbnails) once the product
+    # is published; `thumbnail_of` names the file it was made from, so a new file gets a new picture.
+    thumbnail = models.ImageField(upload_to="thumbnails/", blank=True, editable=False)
+    thumbnail_of = models.CharField(max_length=255, blank=True, editable=False)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     featured = models.BooleanField(
         default=False, help_text="An organisation named it among its most valuable products."
@@ -550,6 +577,98 @@ class KnowledgeProduct(Workflow):
     @property
     def is_awaiting_review(self) -> bool:
         return self.status == self.Status.SUBMITTED
+
+    @property
+    def licence_url(self) -> str:
+        return licence_url(self.licence)
+
+    @property
+    def licence_reuse(self):
+        return licence_reuse(self.licence)
+
+
+class ProductDocument(models.Model):
+    """Another file or link of a product beside its main one: a summary, a translation, an annex."""
+
+    product = models.ForeignKey(KnowledgeProduct, on_delete=models.CASCADE, related_name="documents")
+    label = models.CharField(
+        max_length=120, blank=True, help_text="What it is, e.g. “Summary” or “Annex: survey data”."
+    )
+    url = models.URLField("link", max_length=500, blank=True)
+    file = models.FileField(upload_to="products/%Y/", blank=True)
+    language = models.ForeignKey(Language, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    position = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first.")
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = "further file or link"
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(url="") & ~Q(file="")) | (~Q(url="") & Q(file="")),
+                name="product_document_file_or_link",
+            )
+        ]
+
+    def __str__(self):
+        return self.label or self.url or self.file.name
+
+    def clean(self):
+        if bool(self.url) == bool(self.file):
+            raise ValidationError("Give either a link or a file, not both.")
+
+
+class Collection(SluggedModel):
+    """A reading list curators put together and introduce: “Start here: civic space”. Only its published
+    products are ever shown."""
+
+    slug_source_field = "title"
+
+    title = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=80, unique=True, blank=True)
+    introduction = models.TextField(help_text="Why these products, in this order, and for whom.")
+    theme = models.ForeignKey(
+        Theme,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="collections",
+        help_text="The theme page it is shown on, if any.",
+    )
+    is_public = models.BooleanField(
+        "shown on the site", default=False, help_text="Leave off while the list is being put together."
+    )
+    position = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first.")
+    products = models.ManyToManyField(KnowledgeProduct, through="CollectionItem", related_name="collections")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["position", "title"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("pages:collection-detail", args=[self.slug])
+
+
+class CollectionItem(models.Model):
+    collection = models.ForeignKey(Collection, on_delete=models.CASCADE, related_name="items")
+    product = models.ForeignKey(KnowledgeProduct, on_delete=models.CASCADE, related_name="collection_items")
+    note = models.CharField(
+        max_length=300, blank=True, help_text="Optional: why this one, or what to read in it first."
+    )
+    position = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first.")
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = "product in the collection"
+        verbose_name_plural = "products in the collection"
+        constraints = [
+            models.UniqueConstraint(fields=["collection", "product"], name="collection_item_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.collection}: {self.product}"
 
 
 class Involvement(models.Model):

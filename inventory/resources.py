@@ -29,6 +29,7 @@ from core.spreadsheets import (
     tidy,
 )
 from inventory.codes import country_aliases
+from inventory.licences import Licence
 from inventory.models import (
     Country,
     Involvement,
@@ -234,6 +235,7 @@ class ProductResource(SheetResource):
     stakeholders = relation("stakeholders", InvolvementsWidget())
     year = column("year", WholeNumberWidget())
     url = column("url", LinkWidget())
+    licence = column("licence", ChoiceWidget(Licence, "licence"), keep_when_blank=True)
     status = column("status", ChoiceWidget(KnowledgeProduct.Status, "status"), keep_when_blank=True)
     featured = column("featured", YesNoWidget(), keep_when_blank=True)
 
@@ -258,6 +260,7 @@ class ProductResource(SheetResource):
             "stakeholders",
             "year",
             "url",
+            "licence",
             "status",
             "featured",
         ]

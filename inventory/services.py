@@ -1,6 +1,7 @@
 """Writes that change a product's state. Views, admin actions and commands call these."""
 
 import secrets
+import uuid
 from collections.abc import Iterable, Sequence
 from pathlib import PurePath
 
@@ -70,6 +71,17 @@ def products_set_status(*, products: Iterable[KnowledgeProduct], status: str) ->
 
 
 @transaction.atomic
+@transaction.atomic
+def product_question_ask(*, product: KnowledgeProduct, name: str, email: str, question: str) -> None:
+    """A visitor's question about a published product: to the curators and the organisations that agreed,
+    through the outbox. The mails are the record of it; nothing else is kept."""
+    if not product.is_public:
+        raise ValidationError("Questions can be asked about published products only.")
+    mails.question_asked(
+        product=product, name=name, email=email, question=question, key=f"question-{uuid.uuid4().hex}"
+    )
+
+
 def product_nominate(
     *,
     title: str,

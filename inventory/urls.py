@@ -1,6 +1,6 @@
 from django.urls import path
 
-from inventory import downloads, nominations
+from inventory import downloads, nominations, questions, thumbnails
 
 app_name = "inventory"
 
@@ -12,4 +12,10 @@ urlpatterns = [
         name="product-nominate-thanks",
     ),
     path("products/<slug:slug>/download/", downloads.product_download, name="product-download"),
+    path("products/<slug:slug>/ask/", questions.product_ask, name="product-ask"),
+    path("products/<slug:slug>/ask/sent/", questions.product_ask_sent, name="product-ask-sent"),
+    path("products/<slug:slug>/thumbnail.png", thumbnails.product_thumbnail, name="product-thumbnail"),
+    path(
+        "products/<slug:slug>/files/<int:pk>/", downloads.document_download, name="product-document-download"
+    ),
 ]

@@ -471,6 +471,7 @@ SPECTACULAR_SETTINGS = {
         {"name": "themes", "description": "The themes, core themes with their sub-themes."},
         {"name": "product-types", "description": "The kinds of knowledge product."},
         {"name": "activities", "description": "The learning activities offered to members."},
+        {"name": "collections", "description": "Reading lists curators put together, in order."},
     ],
     "SERVE_INCLUDE_SCHEMA": False,
     "POSTPROCESSING_HOOKS": [

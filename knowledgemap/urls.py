@@ -8,10 +8,12 @@ from knowledgemap import views
 from opendata.feeds import ProductFeed
 from opendata.sitemaps import (
     ActivitySitemap,
+    CollectionSitemap,
     OrganisationSitemap,
     PageSitemap,
     PartnershipSitemap,
     ProductSitemap,
+    ThemeSitemap,
     in_every_language,
 )
 
@@ -24,6 +26,8 @@ SITEMAPS = in_every_language(
         "partnerships": PartnershipSitemap,
         "organisations": OrganisationSitemap,
         "activities": ActivitySitemap,
+        "themes": ThemeSitemap,
+        "collections": CollectionSitemap,
     }
 )
 

@@ -7,6 +7,7 @@ matching If-None-Match with 304 (Django's ConditionalGetMiddleware, applied to t
 scripts on other sites may read it (CORS, by django-cors-headers: see settings).
 """
 
+from django.conf import settings
 from django.views.decorators.http import conditional_page
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.renderers import (
@@ -37,6 +38,7 @@ from needs.filters import ActivityFilter
 from opendata import querysets
 from opendata.serializers import (
     ActivitySerializer,
+    CollectionSerializer,
     OrganisationSerializer,
     PartnershipSerializer,
     ProductSerializer,
@@ -229,6 +231,14 @@ class ActivityViewSet(OpenDataViewSet):
     filterset_class = ActivityFilter
 
 
+@documented
+class CollectionViewSet(OpenDataViewSet):
+    """Reading lists curators put together and introduce, with their published products in order."""
+
+    queryset = querysets.collections()
+    serializer_class = CollectionSerializer
+
+
 @extend_schema(exclude=True)
 @api_view(["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"])
 @negotiation_class(JSONOnly)
@@ -247,6 +257,8 @@ def api_root_view(request):
     }
     links["schema"] = reverse("api:schema", request=request)
     links["documentation"] = reverse("api:docs", request=request)
+    # The terms of the open data itself (each product's own terms are in its `licence`).
+    links["licence"] = {"name": settings.OPEN_DATA_LICENCE_NAME, "url": settings.OPEN_DATA_LICENCE_URL}
     return Response(links)
 
 
@@ -260,6 +272,7 @@ ROUTES = {
     "themes": ("theme", ThemeViewSet),
     "product-types": ("product-type", ProductTypeViewSet),
     "activities": ("activity", ActivityViewSet),
+    "collections": ("collection", CollectionViewSet),
 }
 
 

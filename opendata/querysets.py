@@ -12,6 +12,7 @@ a queryset per product and relation.
 from django.db.models import Prefetch, QuerySet
 
 from inventory.models import (
+    Collection,
     Country,
     Involvement,
     KnowledgeProduct,
@@ -59,6 +60,24 @@ def products() -> QuerySet[KnowledgeProduct]:
                 to_attr="involvement_list",
             ),
         )
+    )
+
+
+def collections() -> QuerySet[Collection]:
+    """Collections shown on the site, with their published products in the curators' order."""
+    return (
+        Collection.objects.filter(is_public=True)
+        .select_related("theme")
+        .prefetch_related(
+            Prefetch(
+                "products",
+                KnowledgeProduct.objects.published()
+                .only("slug", "title")
+                .order_by("collection_items__position", "collection_items__pk"),
+                to_attr="product_list",
+            )
+        )
+        .order_by("position", "title", "pk")
     )
 
 

@@ -12,7 +12,9 @@ from rest_framework import serializers
 from rest_framework.reverse import reverse
 
 from core.site import absolute
+from inventory.licences import Licence
 from inventory.models import (
+    Collection,
     Country,
     Involvement,
     KnowledgeProduct,
@@ -121,6 +123,14 @@ class InvolvementSerializer(serializers.ModelSerializer):
 # The main records ------------------------------------------------------------------------------------
 
 
+class LicenceSerializer(serializers.Serializer):
+    """A product's licence: its code in the curated list, its name and its deed (null when it has none)."""
+
+    code = serializers.ChoiceField(source="licence", choices=Licence.choices, read_only=True)
+    name = serializers.CharField(source="get_licence_display", read_only=True)
+    url = OptionalURLField(source="licence_url", help_text="The licence's deed; null for none.")
+
+
 class ProductSerializer(serializers.ModelSerializer):
     url = api_url("product-detail")
     web_url = WebPageField()
@@ -135,6 +145,9 @@ class ProductSerializer(serializers.ModelSerializer):
     languages = LanguageSerializer(source="language_list", many=True, read_only=True)
     link = OptionalURLField(source="url", help_text="Where the product itself is, on another site.")
     download_url = serializers.SerializerMethodField(help_text="The uploaded file, when there is one.")
+    licence = LicenceSerializer(
+        source="*", read_only=True, help_text="The terms the product is published under."
+    )
 
     class Meta:
         model = KnowledgeProduct
@@ -157,6 +170,7 @@ class ProductSerializer(serializers.ModelSerializer):
             "year",
             "link",
             "download_url",
+            "licence",
             "featured",
             "published_at",
             "updated_at",
@@ -338,6 +352,22 @@ class ActivitySerializer(serializers.ModelSerializer):
     @extend_schema_field(OpenApiTypes.URI)
     def get_calendar_url(self, activity) -> str:
         return reverse("pages:activity-ics", args=[activity.slug], request=self.context.get("request"))
+
+
+class CollectionSerializer(serializers.ModelSerializer):
+    """A curated reading list: its published products only, in the curators' order."""
+
+    url = api_url("collection-detail")
+    web_url = WebPageField()
+    theme = ThemeReferenceSerializer(read_only=True, allow_null=True)
+    products = ProductReferenceSerializer(
+        source="product_list", many=True, read_only=True, help_text="Its published products, in order."
+    )
+
+    class Meta:
+        model = Collection
+        fields = ["url", "web_url", "slug", "title", "introduction", "theme", "products", "updated_at"]
+        read_only_fields = fields
 
 
 def _products_link(request, **params) -> str:

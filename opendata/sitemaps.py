@@ -8,7 +8,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import translation
 
-from inventory.models import KnowledgeProduct, Organisation, Partnership
+from inventory.models import Collection, KnowledgeProduct, Organisation, Partnership, Theme
 from needs.models import LearningActivity
 
 # Addresses per sitemap file (the protocol allows 50,000): small enough that a file with its alternates in
@@ -109,6 +109,22 @@ class OrganisationSitemap(Multilingual):
         return Organisation.objects.only("slug").order_by("pk")
 
 
+class ThemeSitemap(Multilingual):
+    changefreq = "weekly"
+    priority = 0.6
+
+    def items(self):
+        return Theme.objects.only("slug").order_by("pk")
+
+
+class CollectionSitemap(Multilingual):
+    changefreq = "monthly"
+    priority = 0.6
+
+    def items(self):
+        return Collection.objects.filter(is_public=True).only("slug").order_by("pk")
+
+
 class PageSitemap(Multilingual):
     """The pages that are not a record: home, the lists, the map, the gaps, the open-data page."""
 
@@ -122,6 +138,8 @@ class PageSitemap(Multilingual):
         "pages:map",
         "pages:gaps",
         "pages:activity-list",
+        "pages:collection-list",
+        "pages:open-data",
         "api:docs",
     ]
     untranslated = {"api:docs"}  # outside the pages in two languages (knowledgemap/urls.py)

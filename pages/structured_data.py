@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
+from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from inventory.models import KnowledgeProduct
@@ -107,8 +108,13 @@ def product_json_ld(
         "isAccessibleForFree": True,
         "sameAs": product.url or None,
         "publisher": publisher(),
-        # The licence of this description, as of all the open data; the product's own terms are its makers'.
-        "license": settings.OPEN_DATA_LICENCE_URL,
+        # The product's own terms, when they have a deed to point to ("all rights reserved" and "unknown"
+        # have none).
+        "license": product.licence_url or None,
+        # The first page of its document, once the thumbnail job made one.
+        "image": absolute(reverse("inventory:product-thumbnail", args=[product.slug]))
+        if product.thumbnail and product.is_public
+        else None,
     }
     return {key: value for key, value in data.items() if value not in (None, "", [])}
 

@@ -3,6 +3,7 @@
 Only published products are ever shown or counted here: every product query starts from `published()`.
 """
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import Http404
@@ -22,13 +23,16 @@ from inventory.models import (
     Membership,
     Organisation,
     Partnership,
+    ProductDocument,
     Programme,
     Stakeholder,
     Theme,
 )
 from needs import gaps
 from pages import world_map
+from pages.citations import citation_text, csl_item
 from pages.knowledge_map import DEFAULT_DIMENSION, DIMENSIONS, build_map
+from pages.records import product_image, what_opens
 from pages.structured_data import allow_json_ld, json_ld, product_json_ld
 from search import facets
 from search import index as facet_index
@@ -137,14 +141,29 @@ def product_detail(request, slug):
         "structured_data": json_ld(
             product_json_ld(product, absolute, themes=themes, countries=countries, languages=languages)
         ),
+        **_record(product, languages),
     }
     response = render(request, "pages/product_detail.html", context)
     return allow_json_ld(response, context["structured_data"])
 
 
+def _record(product: KnowledgeProduct, languages: list[Language]) -> dict:
+    """What the page says of the product as a record: what opens, its picture, and how to cite it."""
+    return {
+        "openings": what_opens(product, languages),
+        "image": product_image(product),
+        # A shared link shows the document's first page; without one, the site's own picture.
+        "share_image": product_image(product) if product.thumbnail and product.is_public else "",
+        "citation": citation_text(csl_item(product, timezone.localdate(), languages))
+        if product.is_public
+        else "",
+    }
+
+
 def _product_with_relations():
     return KnowledgeProduct.objects.select_related("product_type").prefetch_related(
         "tags",
+        Prefetch("documents", ProductDocument.objects.select_related("language")),
         Prefetch("organisations", Organisation.objects.select_related("country")),
         Prefetch("partnerships", Partnership.objects.select_related("programme")),
         Prefetch(
@@ -176,6 +195,7 @@ def product_preview(request, slug):
         "product_languages": list(product.languages.all()),
         "stakeholders": _stakeholders_by_scope(product.involvements.all()),
         "related": [],
+        **_record(product, list(product.languages.all())),
     }
     response = render(request, "pages/product_detail.html", context)
     add_never_cache_headers(response)
@@ -350,3 +370,13 @@ def gap_view(request):
 def gap_figures():
     """The gaps, counted once per data version and per day: activities that are over drop out."""
     return cached(f"gaps:{timezone.localdate()}", gaps.gaps)
+
+
+@require_safe
+def open_data(request):
+    """What the open data is, where it is, and the licence it is published under."""
+    context = {
+        "licence_name": settings.OPEN_DATA_LICENCE_NAME,
+        "licence_url": settings.OPEN_DATA_LICENCE_URL,
+    }
+    return render(request, "pages/open_data.html", context)

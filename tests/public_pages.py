@@ -13,12 +13,21 @@ from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.core.management import call_command
 from django.db.models import Count
 from django.test import RequestFactory
+from django.urls import reverse
 from django.utils import translation
 from django.views import defaults
 
 from core import submissions
 from core.submissions import thanks_token
-from inventory.models import KnowledgeProduct, Organisation, Partnership, ProductType, Theme
+from inventory.models import (
+    Collection,
+    CollectionItem,
+    KnowledgeProduct,
+    Organisation,
+    Partnership,
+    ProductType,
+    Theme,
+)
 from inventory.nominations import NOMINATION_THANKS_SALT
 from knowledgemap import views
 from knowledgemap.errors import database_unavailable
@@ -70,6 +79,26 @@ def error_pages(language: str) -> dict[str, bytes]:
         }
 
 
+def _collection(theme, published) -> Collection:
+    """A collection of the theme's products, as curators make them (the demo data has none)."""
+    collection, _created = Collection.objects.get_or_create(
+        slug="start-here",
+        defaults={
+            "title": "Five tools for budget work",
+            "introduction": "Tools partnerships used to track budgets, easiest first.",
+            "theme": theme,
+            "is_public": True,
+        },
+    )
+    for position, product in enumerate(published.filter(themes__in=[theme, *theme.children.all()])[:4]):
+        CollectionItem.objects.get_or_create(
+            collection=collection,
+            product=product,
+            defaults={"position": position, "note": "Easiest first."},
+        )
+    return collection
+
+
 def public_pages() -> list[PublicPage]:
     """The public pages, with the demo data loaded: each kind of page once, with its variants
     (filters, search, refused input, empty results, forms with errors, thank-you pages)."""
@@ -94,6 +123,7 @@ def public_pages() -> list[PublicPage]:
     KnowledgeNeed.objects.filter(pk=need.pk).update(follow_token="need-" + "f" * 38)
     KnowledgeProduct.objects.filter(pk=nominated.pk).update(follow_token="nomination-" + "f" * 32)
     nomination_token = thanks_token(nominated.pk, salt=NOMINATION_THANKS_SALT)
+    collection = _collection(theme, published)
     return [
         PublicPage("home", "/"),
         PublicPage("browse", "/products/"),
@@ -103,6 +133,19 @@ def public_pages() -> list[PublicPage]:
         PublicPage("browse, nothing found", "/products/?q=zzzqqq&theme=" + theme.slug),
         PublicPage("browse, refused filter", "/products/?theme=no-such-theme&year_min=soon", status=400),
         PublicPage("product", product.get_absolute_url()),
+        PublicPage("ask about a product", reverse("inventory:product-ask", args=[product.slug])),
+        PublicPage(
+            "ask about a product with errors",
+            reverse("inventory:product-ask", args=[product.slug]),
+            sent_empty=True,
+            status=400,
+        ),
+        PublicPage("question sent", reverse("inventory:product-ask-sent", args=[product.slug])),
+        PublicPage("theme", f"/themes/{theme.slug}/"),
+        PublicPage("sub-theme", f"/themes/{theme.children.order_by('pk').first().slug}/"),
+        PublicPage("collections", "/collections/"),
+        PublicPage("open data", "/open-data/"),
+        PublicPage("collection", collection.get_absolute_url()),
         PublicPage("partnerships", "/partnerships/"),
         PublicPage("partnership", partnership.get_absolute_url()),
         PublicPage("organisations", "/organisations/"),

@@ -19,12 +19,15 @@ from core.admin import CuratorAdmin, ReviewableAdmin, WorkflowAdmin, WorkflowFor
 from inventory import completeness, links, mails, services
 from inventory.admin.filters import LinkOrFileFilter, ThemeTreeFilter
 from inventory.models import (
+    Collection,
+    CollectionItem,
     DocumentText,
     Involvement,
     KnowledgeProduct,
     LinkCheck,
     Nomination,
     Organisation,
+    ProductDocument,
     Theme,
 )
 from inventory.resources import ProductResource
@@ -43,6 +46,13 @@ class InvolvementInline(admin.TabularInline):
     model = Involvement
     extra = 1
     autocomplete_fields = ["stakeholder"]
+
+
+class ProductDocumentInline(admin.TabularInline):
+    model = ProductDocument
+    extra = 0
+    autocomplete_fields = ["language"]
+    fields = ["label", "url", "file", "language", "position"]
 
 
 class ThemeForm(forms.Form):
@@ -115,7 +125,7 @@ class KnowledgeProductAdmin(WorkflowAdmin, ReviewableAdmin, CuratorAdmin):
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["published_at", "created_at", "updated_at", "link_check", "document_text_read"]
     date_hierarchy = "created_at"
-    inlines = [InvolvementInline]
+    inlines = [InvolvementInline, ProductDocumentInline]
     resource_classes = [ProductResource]
     change_form_template = "admin/inventory/knowledgeproduct/change_form.html"
     actions = [
@@ -144,6 +154,7 @@ class KnowledgeProductAdmin(WorkflowAdmin, ReviewableAdmin, CuratorAdmin):
                     "file",
                     "link_check",
                     "document_text_read",
+                    "licence",
                 ]
             },
         ),
@@ -515,3 +526,24 @@ def closest_organisations(name: str, known: list[Organisation], limit: int = 3) 
 def short_date(moment) -> str:
     """A date a list's column has room for, in the admin's language and time zone."""
     return date_format(timezone.localtime(moment), "SHORT_DATE_FORMAT") if moment else "—"
+
+
+class CollectionItemInline(admin.TabularInline):
+    model = CollectionItem
+    extra = 1
+    autocomplete_fields = ["product"]
+    fields = ["position", "product", "note"]
+
+
+@admin.register(Collection)
+class CollectionAdmin(admin.ModelAdmin):
+    """Reading lists: products in order, each with an optional note. Only the published ones show."""
+
+    list_display = ["title", "theme", "is_public", "position", "updated_at"]
+    list_filter = ["is_public", "theme"]
+    list_select_related = ["theme"]
+    search_fields = ["title", "introduction"]
+    autocomplete_fields = ["theme"]
+    prepopulated_fields = {"slug": ["title"]}
+    fields = ["title", "slug", "introduction", "theme", "is_public", "position"]
+    inlines = [CollectionItemInline]

@@ -280,9 +280,9 @@ class TestPagesServeCachedFigures:
         ProductFactory.create_batch(30, themes=[theme], countries=["KE"])
         client.get(BROWSE)  # builds the facet index once for this data version
         # 1–2 the theme and country named in the link exist; 3 the page's products by id, 4 their
-        # partnerships. The index, which gives the count, the facets and the ids, is in this process's
-        # memory. The order of the parameters and the case of codes do not matter.
-        with django_assert_num_queries(4):
+        # partnerships, 5 their countries. The index, which gives the count, the facets and the ids, is in
+        # this process's memory. The order of the parameters and the case of codes do not matter.
+        with django_assert_num_queries(5):
             response = client.get(f"{BROWSE}?country=ke&page=2&theme=water")
         assert response.context["page"].paginator.count == 30
         assert len(response.context["page"].object_list) == 6
@@ -294,7 +294,7 @@ class TestPagesServeCachedFigures:
         ProductFactory.create_batch(12, themes=[water], countries=["KE"])
         ProductFactory.create_batch(5, themes=[water, budget], countries=["UG"])
         client.get(BROWSE)
-        with django_assert_num_queries(4):
+        with django_assert_num_queries(5):  # as above: the cards' countries are the fifth
             response = client.get(f"{BROWSE}?theme=water&country=UG")
         assert response.context["page"].paginator.count == 5
         themes = {f.param: f for f in response.context["facets"]}["theme"]

@@ -63,11 +63,11 @@ def test_a_cancelled_activity_says_so_to_search_engines(client):
     assert event["eventStatus"] == "https://schema.org/EventCancelled"
 
 
-def test_a_product_names_its_publisher_and_the_licence_of_its_description(client, settings):
-    product = ProductFactory()
+def test_a_product_names_its_publisher_and_its_own_licence(client, settings):
+    product = ProductFactory(licence="cc-by-sa-4.0")
     content = client.get(product.get_absolute_url()).content.decode()
     data = event_of(content)
     assert data["publisher"]["name"] == "Partos"
-    assert data["license"] == settings.OPEN_DATA_LICENCE_URL
+    assert data["license"] == "https://creativecommons.org/licenses/by-sa/4.0/"
     assert '<meta property="og:image" content="http://testserver/static/img/share.png">' in content
     assert '<meta property="og:locale" content="en_GB">' in content

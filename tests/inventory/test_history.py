@@ -21,6 +21,9 @@ def edit_form(product, **overrides):
         "themes": [t.pk for t in product.themes.all()],
         "involvements-TOTAL_FORMS": "0",
         "involvements-INITIAL_FORMS": "0",
+        "documents-TOTAL_FORMS": "0",
+        "documents-INITIAL_FORMS": "0",
+        "licence": "unknown",
         **overrides,
     }
 

@@ -38,6 +38,9 @@ def change_form(product, **overrides):
         "summary": product.summary,
         "involvements-TOTAL_FORMS": "0",
         "involvements-INITIAL_FORMS": "0",
+        "documents-TOTAL_FORMS": "0",
+        "documents-INITIAL_FORMS": "0",
+        "licence": "unknown",
         **overrides,
     }
 

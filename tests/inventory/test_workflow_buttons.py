@@ -59,6 +59,9 @@ def typed(product, **overrides) -> dict:
         "nominated_stakeholders": product.nominated_stakeholders,
         "involvements-TOTAL_FORMS": "0",
         "involvements-INITIAL_FORMS": "0",
+        "documents-TOTAL_FORMS": "0",
+        "documents-INITIAL_FORMS": "0",
+        "licence": "unknown",
         "involvements-MIN_NUM_FORMS": "0",
         "involvements-MAX_NUM_FORMS": "1000",
     }

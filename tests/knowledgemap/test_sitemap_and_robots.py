@@ -18,7 +18,7 @@ def locations(client, url) -> list[str]:
     return re.findall(r"<loc>([^<]+)</loc>", response.content.decode())
 
 
-SECTIONS = ["pages", "products", "partnerships", "organisations", "activities"]
+SECTIONS = ["pages", "products", "partnerships", "organisations", "activities", "themes", "collections"]
 OTHER_LANGUAGES = ["nl", "fr", "es"]
 
 
@@ -99,6 +99,8 @@ def test_it_lists_the_pages_that_are_not_records(client):
         "/map/",
         "/gaps/",
         "/activities/",
+        "/collections/",
+        "/open-data/",
         "/api/docs/",
     ]
     for path in paths:
@@ -145,13 +147,14 @@ def test_the_index_says_when_each_section_last_changed_at_a_constant_cost(client
     latest = ProductFactory()
     activity = LearningActivityFactory()
     # Per section with records, in each of the four languages: the paginator's count and the latest change
-    # (products, partnerships, organisations count; products and activities ask for their latest change).
-    with django_assert_num_queries(6 * 4) as queries:
+    # (products, partnerships, organisations, themes and collections count; products and activities ask
+    # for their latest change).
+    with django_assert_num_queries(8 * 4) as queries:
         content = client.get("/sitemap.xml").content.decode()
     # Counted, not read: the index never fetches the products themselves (Django's default did, all of them).
     assert not [q for q in queries.captured_queries if '"inventory_knowledgeproduct"."slug"' in q["sql"]]
     ProductFactory.create_batch(30)
-    with django_assert_num_queries(6 * 4):
+    with django_assert_num_queries(8 * 4):
         client.get("/sitemap.xml")
     sections = dict(re.findall(r"<loc>[^<]+sitemap-(\w+)\.xml</loc>\s*<lastmod>([^<]+)</lastmod>", content))
     assert sections["products"].startswith(timezone.localdate(latest.updated_at).isoformat())

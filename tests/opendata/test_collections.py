@@ -32,8 +32,10 @@ def test_the_root_lists_every_collection_the_schema_and_the_documentation(client
         "themes": "http://testserver/api/themes/",
         "product-types": "http://testserver/api/product-types/",
         "activities": "http://testserver/api/activities/",
+        "collections": "http://testserver/api/collections/",
         "schema": "http://testserver/api/schema/",
         "documentation": "http://testserver/api/docs/",
+        "licence": {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"},
     }
 
 

@@ -28,7 +28,8 @@ def crawl_api(client) -> dict[str, str]:
             continue  # the documentation page
         body = response.json()
         if url == "/api/":
-            to_visit += [link.removeprefix("http://testserver") for link in body.values()]
+            links = [value for value in body.values() if isinstance(value, str)]  # not the licence
+            to_visit += [link.removeprefix("http://testserver") for link in links]
             continue
         if "results" in body:
             to_visit += [record["url"].removeprefix("http://testserver") for record in body["results"]]

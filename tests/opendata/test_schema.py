@@ -14,6 +14,8 @@ pytestmark = pytest.mark.django_db
 OPERATIONS = [
     "/api/activities/",
     "/api/activities/{slug}/",
+    "/api/collections/",
+    "/api/collections/{slug}/",
     "/api/organisations/",
     "/api/organisations/{slug}/",
     "/api/partnerships/",

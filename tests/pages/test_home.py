@@ -38,7 +38,7 @@ def test_a_core_theme_counts_the_products_of_its_sub_themes_once_and_links_to_th
     ThemeFactory(name="Still empty", slug="empty")
     response = client.get(HOME)
     assert [(t.value, t.count) for t in response.context["themes"]] == [("environment", 2), ("empty", 0)]
-    assert 'href="/products/?theme=environment"' in response.content.decode()
+    assert 'href="/themes/environment/"' in response.content.decode()  # the theme's page
 
 
 def test_the_home_page_features_only_published_featured_products(client):
@@ -77,7 +77,7 @@ def test_the_home_page_makes_the_same_number_of_queries_with_many_products(clien
             featured=n % 2 == 0, themes=themes[: n % 4 + 1], partnerships=[partnership], countries=["KE"]
         )
     client.get(HOME)  # the counts and the facet index the theme counts come from, once per data version
-    # 1 featured products, 2 their partnerships; 3 recent products, 4 their partnerships; 5 programmes with
-    # their partnership counts.
-    with django_assert_num_queries(5):
+    # 1 featured products, 2 their partnerships, 3 their countries; 4 recent products, 5 their partnerships,
+    # 6 their countries; 7 programmes with their partnership counts.
+    with django_assert_num_queries(7):
         assert client.get(HOME).status_code == 200

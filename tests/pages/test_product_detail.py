@@ -100,8 +100,8 @@ def test_it_never_shows_the_nominator(client, product):
 
 def test_themes_tags_type_year_countries_and_languages_link_into_the_browse_page(client, product):
     page = detail(client, product).content.decode()
+    assert 'href="/themes/gender-budgeting/"' in page  # a theme's name opens its page
     for query in (
-        "theme=gender-budgeting",
         "tag=budget-monitoring",
         "type=toolkit",
         "year_min=2019&amp;year_max=2019",
@@ -191,9 +191,10 @@ def test_the_page_makes_the_same_queries_however_much_is_linked(client, django_a
         )
     detail(client, product)  # the facet index its themes, countries, languages and related products come from
     # 1 the product with its type, prefetched: 2 tags, 3 organisations with their countries, 4 partnerships
-    # with their programmes, 5 involvements with their stakeholders and the stakeholders' organisations;
-    # 6 the related products with their types, 7 their partnerships.
-    with django_assert_num_queries(7):
+    # with their programmes, 5 involvements with their stakeholders and the stakeholders' organisations,
+    # 6 its further files and links with their languages; 7 the related products with their types, 8 their
+    # partnerships, 9 their countries.
+    with django_assert_num_queries(9):
         detail(client, product)
 
 

@@ -86,7 +86,6 @@ def test_a_product_page_describes_the_product_as_a_learning_resource(client, pro
         "isAccessibleForFree": True,
         "sameAs": "https://example.org/toolkit",
         "publisher": {"@type": "Organization", "name": "Partos", "url": "https://www.partos.nl/"},
-        "license": "https://creativecommons.org/licenses/by/4.0/",
     }
 
 

@@ -131,6 +131,9 @@ class TestFullTextSearch:
             "themes": [theme.pk],
             "involvements-TOTAL_FORMS": "0",
             "involvements-INITIAL_FORMS": "0",
+            "documents-TOTAL_FORMS": "0",
+            "documents-INITIAL_FORMS": "0",
+            "licence": "unknown",
             "involvements-MIN_NUM_FORMS": "0",
             "involvements-MAX_NUM_FORMS": "1000",
         }
