@@ -28,7 +28,7 @@ class PartnershipChoiceIterator(ModelChoiceIterator):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
         for programme, partnerships in groupby(self.queryset, key=attrgetter("programme")):
-            yield (programme.name, [self.choice(p) for p in partnerships])
+            yield (programme.display_name, [self.choice(p) for p in partnerships])
 
 
 # The largest id a database column holds (a 64-bit signed integer).
@@ -47,6 +47,10 @@ class KnownIdsMixin:
                     self.error_messages["invalid_choice"], code="invalid_choice", params={"value": text}
                 )
         return super().clean(value)
+
+    def label_from_instance(self, obj):
+        # Themes, types and formats by their names in the page's language (core.translations).
+        return getattr(obj, "display_name", None) or str(obj)
 
 
 class ModelChoiceField(KnownIdsMixin, forms.ModelChoiceField):
@@ -82,7 +86,7 @@ class ThemeChoiceIterator(ModelChoiceIterator):
         for core in (t for t in themes if t.parent_id is None):
             value, label = self.choice(core)
             general = _("%(theme)s (in general)") % {"theme": label}
-            yield (core.name, [(value, general), *[self.choice(t) for t in children[core.pk]]])
+            yield (core.display_name, [(value, general), *[self.choice(t) for t in children[core.pk]]])
 
 
 class GroupedCheckboxSelectMultiple(forms.CheckboxSelectMultiple):

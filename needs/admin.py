@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from core.admin import CuratorAdmin, ExportAdmin, ReviewableAdmin, WorkflowAdmin, WorkflowForm, posted_id
 from core.spreadsheets import readable_export_resource
+from core.translations import translations_form
 from inventory.admin.filters import ThemeTreeFilter
 from inventory.models import KnowledgeProduct, Partnership
 from needs import mails, services
@@ -57,6 +58,7 @@ class LearningFormatAdmin(ExportAdmin):
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
     resource_classes = [readable_export_resource(LearningFormat)]
+    form = translations_form(LearningFormat)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(need_count=Count("needs"))

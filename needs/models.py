@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.history import History
+from core.translations import TranslatedNames
 from core.workflow import Workflow
 from inventory.models import (
     Country,
@@ -25,7 +26,7 @@ from inventory.models import (
 )
 
 
-class LearningFormat(SluggedModel):
+class LearningFormat(TranslatedNames, SluggedModel):
     """How people prefer to learn: a webinar, a peer exchange, coaching … Editable by curators."""
 
     name = models.CharField(max_length=100, unique=True)

@@ -112,7 +112,10 @@ def product_detail(request, slug):
     product = get_object_or_404(_product_with_relations().published(), slug=slug)
     # Its themes, countries and languages from the facet index, which knows them: three queries fewer.
     index = facet_index.current()
-    themes = [Theme(slug=row.key, name=row.name) for row in index.linked("theme", product.pk)]
+    themes = [
+        Theme(slug=row.key, name=row.name, translations=row.translations)
+        for row in index.linked("theme", product.pk)
+    ]
     countries = [Country(code=row.key, name=row.name) for row in index.linked("country", product.pk)]
     languages = [Language(code=row.key, name=row.name) for row in index.linked("language", product.pk)]
     context = {

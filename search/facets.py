@@ -162,7 +162,7 @@ def _remembered_search(index: facet_index.FacetIndex, text: str) -> tuple[BitMap
         if text in _searches:
             _searches.move_to_end(text)
             return _searches[text]
-    found = _search_matches(text)
+    found = _with_named(index, text, *_search_matches(text))
     with _searches_lock:
         if _searches_index is index:
             _searches[text] = found
@@ -186,6 +186,18 @@ def _search_matches(text: str) -> tuple[BitMap, list[BitMap] | None]:
         return FrozenBitMap(found.values_list("pk", flat=True)), None
     by_rank = [FrozenBitMap(ids) for ids in matches_by_rank(text)]
     return FrozenBitMap.union(FrozenBitMap(), *by_rank), by_rank
+
+
+def _with_named(
+    index: facet_index.FacetIndex, text: str, matches: BitMap, by_rank: list[BitMap] | None
+) -> tuple[BitMap, list[BitMap] | None]:
+    """A search also finds the products of the themes and types it names (in any language): after the
+    products whose own text matches, as the least relevant."""
+    named = index.named(text) - matches
+    if not named:
+        return matches, by_rank
+    named = FrozenBitMap(named)
+    return FrozenBitMap(matches | named), (None if by_rank is None else [*by_rank, named])
 
 
 # --- the facets -------------------------------------------------------------------------------------------
@@ -233,7 +245,7 @@ def _rows_facet(filterset, selection: Selection, param: Param) -> Facet:
     else:
         # Thousands of tags or organisations: only the largest are listed, so only they are sorted and made.
         def by_size(item):
-            return -item[1], rows[item[0]].name
+            return -item[1], rows[item[0]].display_name
 
         kept = heapq.nsmallest(MOST_LISTED, found, key=by_size)
         listed = {key for key, _count in kept}
@@ -243,7 +255,7 @@ def _rows_facet(filterset, selection: Selection, param: Param) -> Facet:
     values = [
         FacetValue(
             key,
-            param.local_name(key, rows[key].name) if param.local_name else rows[key].name,
+            param.local_name(key, rows[key].name) if param.local_name else rows[key].display_name,
             count,
             key in chosen,
             note=southern if rows[key].kind == southern_kind else "",
@@ -278,12 +290,14 @@ def theme_facet(filterset, selection: Selection | None = None, *, include_empty:
     children: dict[str, list[FacetValue]] = {}
     for theme in index.themes:
         if theme.parent and (sub_counts.get(theme.key) or theme.key in chosen):
-            value = FacetValue(theme.key, theme.name, sub_counts.get(theme.key, 0), theme.key in chosen)
+            value = FacetValue(
+                theme.key, theme.display_name, sub_counts.get(theme.key, 0), theme.key in chosen
+            )
             children.setdefault(theme.parent, []).append(value)
     values = [
         FacetValue(
             theme.key,
-            theme.name,
+            theme.display_name,
             core_counts.get(theme.key, 0),
             theme.key in chosen,
             children=children.get(theme.key, []),
