@@ -5,10 +5,12 @@ Only published products are ever shown or counted here: every product query star
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.formats import localize
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
 from core.freshness import cached
@@ -32,6 +34,7 @@ from pages.structured_data import product_json_ld
 from search import facets
 from search import index as facet_index
 from search.browse import browse, sort_choices
+from search.browse import count as browse_count
 from search.filters import OrganisationFilter, ProductFilter
 
 HOME_FEATURED = 6
@@ -93,7 +96,11 @@ def product_list(request):
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
         "facets": results.facets,
         "active_filters": results.active,
+        # The filter panel's badge counts the filters, not the search (shown in its own box).
+        "chosen_count": sum(1 for active in results.active if active.param != "q"),
         "search_text": results.search_text,
+        # The order asked for, carried by the filter form (when it is one the page understood).
+        "sort_asked": results.sort if request.GET.get("sort") == results.sort else "",
         "sort": results.sort,
         "sort_choices": sort_choices(results),
         "errors": results.errors,
@@ -105,6 +112,20 @@ def product_list(request):
 def _refused(filterset) -> list[dict]:
     """The parameters the filter refused, and why, for the page to show."""
     return [{"param": param, "messages": messages} for param, messages in filterset.errors.items()]
+
+
+@require_safe
+def product_count(request):
+    """The number of products a set of filters gives, for the filter panel's button: {"count", "label"} in
+    the page's language. Refused filters answer 400 with the reasons, as the browse page does."""
+    found, errors = browse_count(request.GET)
+    label = ngettext("Show %(counter)s product", "Show %(counter)s products", found) % {
+        "counter": localize(found)
+    }
+    body = {"count": found, "label": label}
+    if errors:
+        body["errors"] = {error["param"]: [str(m) for m in error["messages"]] for error in errors}
+    return JsonResponse(body, status=400 if errors else 200)
 
 
 @require_safe

@@ -52,6 +52,14 @@ def browse(params: QueryDict, *, page: str | int | None = None, per_page: int = 
     )
 
 
+def count(params: QueryDict) -> tuple[int, list[dict]]:
+    """How many products the browse page would list for `params`, and the parameters refused (the filter
+    panel's "Show N products" as boxes are ticked): from the facet index, no page, no facets."""
+    filterset = ProductFilter(params)
+    errors = [{"param": param, "messages": messages} for param, messages in filterset.errors.items()]
+    return facets.Selection(filterset).count(), errors
+
+
 class _InOrder(Sequence):
     """The selected products in order, for the paginator: its length from the index, a slice read by id."""
 
