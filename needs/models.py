@@ -125,6 +125,11 @@ class KnowledgeNeed(Workflow):
     )
     title = models.CharField(max_length=200)
     description = models.TextField("the need in their own words", max_length=5000)
+    attachment = models.FileField(
+        upload_to="needs/%Y/",
+        blank=True,
+        help_text="A document the submitter sent with the need. Private: never shown on the site.",
+    )
     themes = models.ManyToManyField(Theme, blank=True, related_name="needs")
     learning_formats = models.ManyToManyField(
         LearningFormat, blank=True, related_name="needs", verbose_name="preferred learning formats"
