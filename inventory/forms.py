@@ -157,17 +157,18 @@ class SearchableCheckboxes(forms.CheckboxSelectMultiple):
     template_name = "includes/forms/searchable_checkboxes.html"
     option_template_name = "includes/forms/searchable_option.html"
 
-    def __init__(self, attrs=None, *, placeholder=""):
+    def __init__(self, attrs=None, *, placeholder="", open_first=False):
         super().__init__(attrs)
         self.placeholder = placeholder
+        self.open_first = open_first  # the first group starts open (the languages most used)
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         context["widget"]["placeholder"] = self.placeholder
         # Each group with whether a box in it is ticked: such a group starts open.
         context["widget"]["groups"] = [
-            (group, options, any(option["selected"] for option in options))
-            for group, options, _index in context["widget"]["optgroups"]
+            (group, options, (self.open_first and index == 0) or any(o["selected"] for o in options))
+            for index, (group, options, _index) in enumerate(context["widget"]["optgroups"])
         ]
         return context
 
@@ -204,7 +205,7 @@ def languages_field(**kwargs) -> forms.ModelMultipleChoiceField:
         queryset=Language.objects.all(),
         required=False,
         validators=[NO_NUL],
-        widget=SearchableCheckboxes(placeholder=_("Type to find a language")),
+        widget=SearchableCheckboxes(placeholder=_("Type to find a language"), open_first=True),
         **kwargs,
     )
 

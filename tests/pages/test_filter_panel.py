@@ -73,4 +73,4 @@ class TestThePanel:
 
     def test_the_dutch_panel_names_the_theme_in_dutch(self, client, catalogue):
         page = client.get("/nl/products/").content.decode()
-        assert re.search(r'name="theme" value="land">\s*<span class="facet-label">Landrechten', page)
+        assert re.search(r'name="theme" value="land">\s*<span>Landrechten', page)
