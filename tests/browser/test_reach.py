@@ -67,7 +67,7 @@ def test_on_a_phone_in_dutch_a_member_filters_opens_a_product_and_sends_a_need_w
     page.locator("summary.filter-toggle").click()
     theme_group = page.locator("details.facet").first
     if not theme_group.evaluate("group => group.open"):
-        theme_group.locator("summary").click()
+        theme_group.locator(":scope > summary").click()
     page.get_by_role("checkbox", name=re.compile("Gendergelijkheid")).check()
     apply = page.locator(".filter-apply button")
     expect(apply).to_have_text("Toon 1 product")
