@@ -57,7 +57,19 @@ def prepare_database(path: Path) -> str:
     return url
 
 
-def audit(lighthouse: str, url: str, categories: list[str]) -> dict[str, float]:
+def audit(lighthouse: str, url: str, categories: list[str], attempts: int = 3) -> dict[str, float]:
+    """Lighthouse's scores for one page. Headless Chromium sometimes loses the trace of a load
+    (Lighthouse's NO_NAVSTART); that page is then audited again, up to `attempts` times in all."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return _audit_once(lighthouse, url, categories)
+        except subprocess.CalledProcessError:
+            if attempt == attempts:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _audit_once(lighthouse: str, url: str, categories: list[str]) -> dict[str, float]:
     with tempfile.NamedTemporaryFile(suffix=".json") as report:
         subprocess.run(
             [

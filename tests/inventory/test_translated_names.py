@@ -168,3 +168,11 @@ def test_the_reference_data_names_every_theme_and_type_in_dutch():
         missing = [row.name for row in model.objects.all() if not row.translations.get("nl", {}).get("name")]
         assert missing == []
     assert all(f.translations.get("nl") for f in LearningFormat.objects.all())
+
+
+def test_the_api_gives_each_theme_and_type_its_name_in_every_language(client, product, gender):
+    themes = client.get("/api/themes/").json()["results"]
+    assert [t["names"] for t in themes] == [{"en": "Gender equality", "nl": "Gendergelijkheid"}]
+    types = client.get("/api/product-types/").json()["results"]
+    assert types[0]["name"] == "Research report"
+    assert types[0]["names"] == {"en": "Research report", "nl": "Onderzoeksrapport"}
