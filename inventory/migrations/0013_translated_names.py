@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inventory', '0011_nominator_mails_and_follow_link'),
+        ('inventory', '0012_link_check'),
     ]
 
     operations = [

@@ -29,6 +29,6 @@ def add_dutch_names(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("needs", "0011_translated_names")]
+    dependencies = [("needs", "0012_translated_names")]
 
     operations = [migrations.RunPython(add_dutch_names, migrations.RunPython.noop)]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('needs', '0012_learning_format_names_nl'),
+        ('needs', '0013_learning_format_names_nl'),
     ]
 
     operations = [

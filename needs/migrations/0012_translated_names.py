@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('needs', '0010_submitter_mails_and_follow_link'),
+        ('needs', '0011_kept_suggestions'),
     ]
 
     operations = [
