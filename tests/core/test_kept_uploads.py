@@ -7,6 +7,7 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -103,3 +104,15 @@ def test_the_attachment_is_never_on_a_public_page(client, need_form):
     for path in ("/gaps/", f"/follow/{need.follow_token}/"):
         assert need.attachment.name not in client.get(path).content.decode()
     assert client.get(f"/media/{need.attachment.name}").status_code == 404
+
+
+def test_curators_download_the_document_from_the_need_and_nobody_else_does(client, curator_client, need_form):
+    client.post(URL, need_form(attachment=report()))
+    need = KnowledgeNeed.objects.get()
+    url = reverse("admin:needs_knowledgeneed_attachment", args=[need.pk])
+    change = curator_client.get(reverse("admin:needs_knowledgeneed_change", args=[need.pk])).content.decode()
+    assert f'href="{url}"' in change
+    response = curator_client.get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content) == PDF
+    assert response["Content-Disposition"].startswith("attachment")
+    assert Client().get(url).status_code == 302  # anyone else: to the sign-in page
