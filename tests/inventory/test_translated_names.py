@@ -6,6 +6,7 @@ import csv
 import io
 
 import pytest
+from django.conf import settings
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
@@ -171,8 +172,13 @@ def test_the_reference_data_names_every_theme_and_type_in_dutch():
 
 
 def test_the_api_gives_each_theme_and_type_its_name_in_every_language(client, product, gender):
-    themes = client.get("/api/themes/").json()["results"]
-    assert [t["names"] for t in themes] == [{"en": "Gender equality", "nl": "Gendergelijkheid"}]
-    types = client.get("/api/product-types/").json()["results"]
-    assert types[0]["name"] == "Research report"
-    assert types[0]["names"] == {"en": "Research report", "nl": "Onderzoeksrapport"}
+    [theme] = client.get("/api/themes/").json()["results"]
+    # Every language of the site, English where no translation was written.
+    expected = {code: "Gender equality" for code, _name in settings.LANGUAGES} | {"nl": "Gendergelijkheid"}
+    assert theme["names"] == expected
+    [product_type] = client.get("/api/product-types/").json()["results"]
+    assert product_type["name"] == "Research report"
+    assert (
+        product_type["names"]["nl"] == "Onderzoeksrapport"
+        and product_type["names"]["en"] == "Research report"
+    )
