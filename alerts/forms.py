@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from alerts.models import Subscription
 from core.submissions import PublicForm
-from inventory.forms import countries_field
+from inventory.forms import ModelMultipleChoiceField, countries_field
 from inventory.models import ProductType, Theme
 
 
@@ -23,14 +23,14 @@ class SubscribeForm(PublicForm):
         initial=Subscription.Frequency.WEEKLY,
         widget=forms.RadioSelect,
     )
-    theme = forms.ModelMultipleChoiceField(
+    theme = ModelMultipleChoiceField(
         label=_("Themes"),
         queryset=Theme.objects.order_by("position", "name"),
         to_field_name="slug",
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    type = forms.ModelMultipleChoiceField(
+    type = ModelMultipleChoiceField(
         label=_("Types"),
         queryset=ProductType.objects.order_by("name"),
         to_field_name="slug",

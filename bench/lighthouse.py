@@ -4,7 +4,9 @@
     make lighthouse LIGHTHOUSE_ARGS="--categories seo,accessibility"
 
 Starts `make serve` on a throwaway SQLite file with the demo data, audits the home page, the browse page, a
-product page and their Dutch versions in Chromium, prints each score, and fails if one is under 100. Without
+product page, the needs form and their Dutch versions in Chromium with Lighthouse's default, mobile, settings
+(a phone's screen, a slow 4G network and a slower processor, simulated), prints each score, and fails if one
+is under 100 (performance: under 95). Without
 Lighthouse it says how to install it and stops (it is not part of `make test`: it needs npm's Lighthouse).
 """
 
@@ -22,6 +24,8 @@ from pathlib import Path
 from loadtest import BASE_DIR, free_port, start_server, stop_server
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+# The least score each category may have; 100 for the others. Performance is timed, and varies a little.
+MINIMUM = {"performance": 95}
 CHROME_FLAGS = (
     "--headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update "
     "--disable-sync --no-first-run"
@@ -53,7 +57,19 @@ def prepare_database(path: Path) -> str:
     return url
 
 
-def audit(lighthouse: str, url: str, categories: list[str]) -> dict[str, float]:
+def audit(lighthouse: str, url: str, categories: list[str], attempts: int = 3) -> dict[str, float]:
+    """Lighthouse's scores for one page. Headless Chromium sometimes loses the trace of a load
+    (Lighthouse's NO_NAVSTART); that page is then audited again, up to `attempts` times in all."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return _audit_once(lighthouse, url, categories)
+        except subprocess.CalledProcessError:
+            if attempt == attempts:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _audit_once(lighthouse: str, url: str, categories: list[str]) -> dict[str, float]:
     with tempfile.NamedTemporaryFile(suffix=".json") as report:
         subprocess.run(
             [
@@ -93,10 +109,11 @@ def main() -> int:
             listing = urllib.request.urlopen(f"{base}/products/").read().decode()
             product = re.search(r'card-title"><a href="(/products/[^"/]+/)"', listing).group(1)
             failed = False
-            for path in ["/", "/products/", product, "/nl/", "/nl/products/", f"/nl{product}"]:
+            pages = ["/", "/products/", product, "/needs/new/"]
+            for path in [*pages, *(f"/nl{page}" for page in pages)]:
                 scores = audit(lighthouse, base + path, categories)
                 print(f"{path:40.40} " + "  ".join(f"{name} {score:.0f}" for name, score in scores.items()))
-                failed |= any(score < 100 for score in scores.values())
+                failed |= any(score < MINIMUM.get(name, 100) for name, score in scores.items())
         finally:
             stop_server(server)
     return 1 if failed else 0

@@ -197,8 +197,9 @@ class FormReader(HTMLParser):
 
 
 def fill_form(page: str, marker: str) -> dict[str, list[str]]:
-    """Plausible answers for every field: the marker in every text, the first choice of every list, every
-    consent box ticked. The marker is how the rows are found afterwards."""
+    """Plausible answers for every field: the marker in every text, the first choice of every list (not a
+    prompt such as "Choose your partnership", whose value is empty), every consent box ticked. The marker is
+    how the rows are found afterwards."""
     reader = FormReader()
     reader.feed(page)
     data: dict[str, list[str]] = {}
@@ -206,6 +207,8 @@ def fill_form(page: str, marker: str) -> dict[str, list[str]]:
         if kind in ("submit", "button", "file", "image", "reset"):
             continue
         if kind in ("checkbox", "radio", "option"):
+            if kind == "option" and not value:
+                continue
             data.setdefault(name, [value])  # the first choice only
         elif kind == "hidden":
             data[name] = [value]

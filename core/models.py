@@ -57,3 +57,21 @@ class OutboxMail(models.Model):
     @property
     def recipient_list_display(self) -> str:
         return ", ".join(self.recipient_list)
+
+
+class KeptUpload(models.Model):
+    """A file a public form received with another mistake in it, kept so the person need not choose it
+    again: the form carries its token, unguessable, and reads it back when sent. Private storage, never
+    served; `manage.py prune_kept_uploads` deletes those left behind (core.kept_uploads)."""
+
+    token = models.CharField(max_length=64, unique=True)
+    file = models.FileField(upload_to="kept/%Y/%m/")
+    name = models.CharField("file name as uploaded", max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)  # prune_kept_uploads: older than
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = "kept upload"
+
+    def __str__(self):
+        return self.name

@@ -33,6 +33,14 @@ class PublicForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A field left empty is named in its message, which stands alone in the summary at the top.
+        generic = forms.Field.default_error_messages["required"]
+        for field in self.fields.values():
+            if field.error_messages.get("required") == generic:
+                field.error_messages["required"] = _("Fill in “%(label)s”.") % {"label": field.label}
+
     def clean_website(self):
         if self.cleaned_data["website"]:
             raise forms.ValidationError(

@@ -13,22 +13,33 @@ from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.kept_uploads import KeepsUploads
 from core.submissions import PublicForm
-from inventory.models import FIRST_YEAR, Country, Language, Partnership, ProductType, Theme
+from inventory.models import FIRST_YEAR, Country, Language, Partnership, ProductType, Region, Theme
 from inventory.uploads import DOCUMENT_ACCEPT, validate_document
 
 NO_NUL = ProhibitNullCharactersValidator()
-HOLD_CTRL = _("Hold Ctrl (⌘ on a Mac) to choose more than one.")
+EMAIL_MESSAGES = {
+    "required": _("Add your e-mail address."),
+    "invalid": _("Check your e-mail address: it looks like name@example.org."),
+}
+
+
+# The choice of a partnership that is not in the list (its name is then typed).
+NOT_LISTED = "not-listed"
 
 
 class PartnershipChoiceIterator(ModelChoiceIterator):
-    """Partnerships grouped by programme, in the order of the queryset (newest programme first)."""
+    """Partnerships grouped by programme, in the order of the queryset (newest programme first); then,
+    when the field offers it, "It is not in the list"."""
 
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
         for programme, partnerships in groupby(self.queryset, key=attrgetter("programme")):
-            yield (programme.name, [self.choice(p) for p in partnerships])
+            yield (programme.display_name, [self.choice(p) for p in partnerships])
+        if self.field.not_listed_label:
+            yield (NOT_LISTED, self.field.not_listed_label)
 
 
 # The largest id a database column holds (a 64-bit signed integer).
@@ -48,6 +59,10 @@ class KnownIdsMixin:
                 )
         return super().clean(value)
 
+    def label_from_instance(self, obj):
+        # Themes, types and formats by their names in the page's language (core.translations).
+        return getattr(obj, "display_name", None) or str(obj)
+
 
 class ModelChoiceField(KnownIdsMixin, forms.ModelChoiceField):
     pass
@@ -58,13 +73,26 @@ class ModelMultipleChoiceField(KnownIdsMixin, forms.ModelMultipleChoiceField):
 
 
 class PartnershipChoiceField(ModelChoiceField):
+    """A partnership from the list. With `not_listed_label`, the list ends with that choice, which cleans
+    to NOT_LISTED: a required field then asks the person to choose either way, never taking a default."""
+
     iterator = PartnershipChoiceIterator
 
-    def __init__(self, **kwargs):
+    def __init__(self, *, not_listed_label=None, **kwargs):
+        self.not_listed_label = not_listed_label
         queryset = Partnership.objects.select_related("programme").order_by(
             "-programme__start_year", "programme__name", "name"
         )
         super().__init__(queryset=queryset, **kwargs)
+
+    def to_python(self, value):
+        if self.not_listed_label and value == NOT_LISTED:
+            return NOT_LISTED
+        return super().to_python(value)
+
+    def validate(self, value):
+        if value != NOT_LISTED:
+            super().validate(value)
 
     def label_from_instance(self, obj):
         return f"{obj.name} ({obj.acronym})" if obj.acronym else obj.name
@@ -82,7 +110,7 @@ class ThemeChoiceIterator(ModelChoiceIterator):
         for core in (t for t in themes if t.parent_id is None):
             value, label = self.choice(core)
             general = _("%(theme)s (in general)") % {"theme": label}
-            yield (core.name, [(value, general), *[self.choice(t) for t in children[core.pk]]])
+            yield (core.display_name, [(value, general), *[self.choice(t) for t in children[core.pk]]])
 
 
 class GroupedCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
@@ -100,17 +128,49 @@ class ThemeChoiceField(ModelMultipleChoiceField):
         super().__init__(queryset=Theme.objects.order_by("position", "name"), **kwargs)
 
 
+# Languages many partnerships work in, offered first; every other language follows A to Z.
+FIRST_LANGUAGES = ("en", "fr", "es", "pt", "ar", "sw", "nl")
+
+
 class LocalNameChoiceIterator(ModelChoiceIterator):
-    """Countries or languages by their names in the page's language, in that language's order."""
+    """Countries grouped by region, or languages (the most used first), each group by the names in the
+    page's language, in that language's order."""
 
     def __iter__(self):
-        choices = sorted((self.choice(row) for row in self.queryset), key=lambda choice: _sort_key(choice[1]))
-        yield from choices
+        groups: dict[str, list] = defaultdict(list)
+        for row in self.queryset:
+            groups[self.field.group_of(row)].append(self.choice(row))
+        for key, label in self.field.group_labels():
+            if groups.get(key):
+                yield (str(label), sorted(groups[key], key=lambda choice: _sort_key(choice[1])))
 
 
 def _sort_key(name: str) -> str:
     """ "Égypte" sorts with the E's: accents and case left out."""
     return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
+
+
+class SearchableCheckboxes(forms.CheckboxSelectMultiple):
+    """A long list of checkboxes in groups that fold (a group with a ticked box opens), which works
+    without script; static/js/forms.js adds a box that filters them as one types."""
+
+    template_name = "includes/forms/searchable_checkboxes.html"
+    option_template_name = "includes/forms/searchable_option.html"
+
+    def __init__(self, attrs=None, *, placeholder="", open_first=False):
+        super().__init__(attrs)
+        self.placeholder = placeholder
+        self.open_first = open_first  # the first group starts open (the languages most used)
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["placeholder"] = self.placeholder
+        # Each group with whether a box in it is ticked: such a group starts open.
+        context["widget"]["groups"] = [
+            (group, options, (self.open_first and index == 0) or any(o["selected"] for o in options))
+            for index, (group, options, _index) in enumerate(context["widget"]["optgroups"])
+        ]
+        return context
 
 
 class LocalNameChoiceField(ModelMultipleChoiceField):
@@ -119,26 +179,50 @@ class LocalNameChoiceField(ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return obj.display_name
 
+    def group_of(self, row) -> str:
+        if isinstance(row, Country):
+            return row.region
+        return "first" if row.code in FIRST_LANGUAGES else "other"
+
+    def group_labels(self) -> list[tuple[str, str]]:
+        if self.queryset.model is Country:
+            return [*Region.choices, ("", _("Elsewhere"))]
+        return [("first", _("Often used")), ("other", _("Other languages"))]
+
 
 def countries_field(**kwargs) -> forms.ModelMultipleChoiceField:
     return LocalNameChoiceField(
         queryset=Country.objects.all(),
         required=False,
         validators=[NO_NUL],
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text=HOLD_CTRL,
+        widget=SearchableCheckboxes(placeholder=_("Type to find a country")),
         **kwargs,
     )
 
 
-class NominationForm(PublicForm):
+def languages_field(**kwargs) -> forms.ModelMultipleChoiceField:
+    return LocalNameChoiceField(
+        queryset=Language.objects.all(),
+        required=False,
+        validators=[NO_NUL],
+        widget=SearchableCheckboxes(placeholder=_("Type to find a language"), open_first=True),
+        **kwargs,
+    )
+
+
+class NominationForm(KeepsUploads, PublicForm):
     """Nominate a knowledge product: it arrives as submitted and stays private until a curator publishes
     it."""
 
-    title = forms.CharField(label=_("Title of the product"), max_length=250)
+    title = forms.CharField(
+        label=_("Title of the product"),
+        max_length=250,
+        error_messages={"required": _("Add the title of the product.")},
+    )
     summary = forms.CharField(
         label=_("What is it, in one or two sentences?"),
         max_length=600,
+        error_messages={"required": _("Add a summary in one or two sentences.")},
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     url = forms.URLField(
@@ -146,6 +230,7 @@ class NominationForm(PublicForm):
         required=False,
         max_length=500,
         help_text=_("Where people can find it online. Give a link, a file, or both."),
+        error_messages={"invalid": _("Check the link: it looks like https://example.org/report.")},
     )
     file = forms.FileField(
         label=_("Or upload the file"),
@@ -156,7 +241,10 @@ class NominationForm(PublicForm):
         widget=forms.FileInput(attrs={"accept": DOCUMENT_ACCEPT}),
     )
     product_type = ModelChoiceField(
-        label=_("Type of product"), queryset=ProductType.objects.all(), empty_label=_("Choose a type")
+        label=_("Type of product"),
+        queryset=ProductType.objects.all(),
+        empty_label=_("Choose a type"),
+        error_messages={"required": _("Choose the type of product.")},
     )
     themes = ThemeChoiceField(label=_("Themes"), required=False)
     partnership = PartnershipChoiceField(
@@ -173,14 +261,7 @@ class NominationForm(PublicForm):
         help_text=_("One a line. Southern partners count as much as Dutch ones: name them all."),
     )
     countries = countries_field(label=_("Countries it is about"))
-    languages = LocalNameChoiceField(
-        label=_("Languages it is available in"),
-        queryset=Language.objects.all(),
-        required=False,
-        validators=[NO_NUL],
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text=HOLD_CTRL,
-    )
+    languages = languages_field(label=_("Languages it is available in"))
     year = forms.IntegerField(
         label=_("Year it was made"),
         required=False,
@@ -190,6 +271,7 @@ class NominationForm(PublicForm):
     why_valuable = forms.CharField(
         label=_("Why are you proud of it, and why is it valuable for others?"),
         max_length=5000,
+        error_messages={"required": _("Say why you are proud of it, and why others would value it.")},
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("The lessons in it, and what other organisations can reuse."),
     )
@@ -204,18 +286,23 @@ class NominationForm(PublicForm):
         ),
     )
     nominator_name = forms.CharField(
-        label=_("Your name"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"})
+        label=_("Your name"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        error_messages={"required": _("Add your name.")},
     )
     nominator_organisation = forms.CharField(
         label=_("Your organisation"),
         max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+        error_messages={"required": _("Add the name of your organisation.")},
     )
     nominator_email = forms.EmailField(
         label=_("Your e-mail address"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         help_text=_("We write to you once a curator has looked at it; never shown on the site."),
+        error_messages=EMAIL_MESSAGES,
     )
 
     def __init__(self, *args, **kwargs):

@@ -14,6 +14,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from core.history import History
+from core.translations import TranslatedNames
 from core.workflow import Workflow
 from inventory import codes
 from inventory.licences import Licence, licence_reuse, licence_url
@@ -51,7 +52,7 @@ class SluggedModel(models.Model):
         super().save(*args, **kwargs)
 
 
-class Programme(SluggedModel):
+class Programme(TranslatedNames, SluggedModel):
     """A funding framework of the Dutch Ministry of Foreign Affairs, e.g. Dialogue and Dissent (2016–2020)."""
 
     name = models.CharField(max_length=200, unique=True)
@@ -106,7 +107,7 @@ def core_theme(path: str = "themes"):
     return Coalesce(f"{path}__parent_id", f"{path}__id")
 
 
-class Theme(SluggedModel):
+class Theme(TranslatedNames, SluggedModel):
     """A curated theme. Top-level themes (the four core themes) may have sub-themes; two levels at most."""
 
     name = models.CharField(max_length=200)
@@ -147,7 +148,7 @@ class Theme(SluggedModel):
             raise ValidationError({"parent": "This theme has sub-themes, so it must stay a core theme."})
 
 
-class ProductType(SluggedModel):
+class ProductType(TranslatedNames, SluggedModel):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=80, unique=True, blank=True)
     description = models.TextField(blank=True)

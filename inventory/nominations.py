@@ -51,6 +51,7 @@ def nomination_form(request):
     form = NominationForm(request.POST, request.FILES)
     if not form.is_valid():
         submissions.count_submission(request, RATE_LIMITED_FORM, accepted=False)
+        form.keep_uploads()
         return render(request, "inventory/nominate.html", {"form": form, **_privacy()}, status=400)
     data = form.cleaned_data
     product = services.product_nominate(
@@ -74,6 +75,7 @@ def nomination_form(request):
         site_url=submissions.site_url(request),
         language=get_language(),
     )
+    form.forget_kept()
     submissions.count_submission(request, RATE_LIMITED_FORM, accepted=True)
     token = submissions.thanks_token(product.pk, salt=NOMINATION_THANKS_SALT)
     return redirect("inventory:product-nominate-thanks", token=token)

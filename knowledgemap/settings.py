@@ -435,6 +435,9 @@ RATELIMIT_FAIL_OPEN = True
 
 # Files nominated through the public form: at most this many megabytes. Larger requests are refused unread.
 NOMINATION_MAX_UPLOAD_MB = env_int("NOMINATION_MAX_UPLOAD_MB", 20)
+# A file sent with a form that had another mistake is kept this long for the corrected form to use
+# (core.kept_uploads; `manage.py prune_kept_uploads` deletes it after).
+KEPT_UPLOAD_HOURS = env_int("KEPT_UPLOAD_HOURS", 24)
 
 # The open-data API (/api/): read-only, anonymous, JSON only. No authentication classes, so no session or
 # CSRF machinery runs for it; the only thing it serves is what the public pages show.

@@ -1,8 +1,10 @@
+from pathlib import PurePosixPath
+
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import Http404, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
@@ -14,7 +16,9 @@ from django.views.decorators.http import require_POST
 
 from core.admin import CuratorAdmin, ExportAdmin, ReviewableAdmin, WorkflowAdmin, WorkflowForm, posted_id
 from core.spreadsheets import readable_export_resource
+from core.translations import translations_form
 from inventory.admin.filters import ThemeTreeFilter
+from inventory.downloads import download_content_type
 from inventory.models import KnowledgeProduct, Partnership
 from needs import mails, services
 from needs.matching import suggest_products
@@ -57,6 +61,7 @@ class LearningFormatAdmin(ExportAdmin):
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
     resource_classes = [readable_export_resource(LearningFormat)]
+    form = translations_form(LearningFormat)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(need_count=Count("needs"))
@@ -152,7 +157,7 @@ class KnowledgeNeedAdmin(WorkflowAdmin, ReviewableAdmin, CuratorAdmin):
         "partnership__acronym",
     ]
     autocomplete_fields = ["partnership", "themes", "learning_formats", "countries", "matched_products"]
-    readonly_fields = ["reference", "activities_answering", "created_at", "updated_at"]
+    readonly_fields = ["reference", "attachment_link", "activities_answering", "created_at", "updated_at"]
     date_hierarchy = "created_at"
     actions = [
         "mark_in_review",
@@ -162,7 +167,7 @@ class KnowledgeNeedAdmin(WorkflowAdmin, ReviewableAdmin, CuratorAdmin):
         "start_learning_activity",
     ]
     fieldsets = [
-        (None, {"fields": ["reference", "status", "title", "description"]}),
+        (None, {"fields": ["reference", "status", "title", "description", "attachment_link"]}),
         (
             "What is asked",
             {"fields": ["themes", "learning_formats", "urgency", "countries", "region"]},
@@ -233,11 +238,37 @@ class KnowledgeNeedAdmin(WorkflowAdmin, ReviewableAdmin, CuratorAdmin):
     def get_urls(self):
         match = self.admin_site.admin_view(require_POST(self.match_product_view))
         dismiss = self.admin_site.admin_view(require_POST(self.dismiss_product_view))
+        attachment = self.admin_site.admin_view(self.attachment_view)
         return [
+            path("<path:object_id>/attachment/", attachment, name="needs_knowledgeneed_attachment"),
             path("<path:object_id>/match/", match, name="needs_knowledgeneed_match"),
             path("<path:object_id>/dismiss/", dismiss, name="needs_knowledgeneed_dismiss"),
             *super().get_urls(),
         ]
+
+    @admin.display(description="document sent with it")
+    def attachment_link(self, need):
+        if not need.attachment:
+            return "—"
+        url = reverse("admin:needs_knowledgeneed_attachment", args=[need.pk])
+        return format_html('<a href="{}">{}</a>', url, PurePosixPath(need.attachment.name).name)
+
+    def attachment_view(self, request, object_id):
+        """The document a submitter sent, to those who may read the need: always a download, run nowhere."""
+        need = self.get_object(request, unquote(object_id))
+        if need is None or not need.attachment or not self.has_view_permission(request, need):
+            raise Http404("No such document.")
+        try:
+            handle = need.attachment.open("rb")
+        except FileNotFoundError:
+            raise Http404("The document is missing.") from None
+        name = PurePosixPath(need.attachment.name).name
+        response = FileResponse(
+            handle, as_attachment=True, filename=name, content_type=download_content_type(name)
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        return response
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         need = self.get_object(request, unquote(object_id))

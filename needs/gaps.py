@@ -102,7 +102,7 @@ def gaps() -> Gaps:
     themes = [
         ThemeGap(theme, *demand[theme.pk], supply.get(theme.pk, 0))
         for theme in Theme.objects.select_related("parent").only(
-            "name", "slug", "parent__name", "parent__slug"
+            "name", "slug", "translations", "parent__name", "parent__slug", "parent__translations"
         )
         if theme.pk in demand
     ]

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.history import History
+from core.translations import TranslatedNames
 from core.workflow import Workflow
 from inventory.models import (
     Country,
@@ -25,7 +26,7 @@ from inventory.models import (
 )
 
 
-class LearningFormat(SluggedModel):
+class LearningFormat(TranslatedNames, SluggedModel):
     """How people prefer to learn: a webinar, a peer exchange, coaching … Editable by curators."""
 
     name = models.CharField(max_length=100, unique=True)
@@ -124,6 +125,11 @@ class KnowledgeNeed(Workflow):
     )
     title = models.CharField(max_length=200)
     description = models.TextField("the need in their own words", max_length=5000)
+    attachment = models.FileField(
+        upload_to="needs/%Y/",
+        blank=True,
+        help_text="A document the submitter sent with the need. Private: never shown on the site.",
+    )
     themes = models.ManyToManyField(Theme, blank=True, related_name="needs")
     learning_formats = models.ManyToManyField(
         LearningFormat, blank=True, related_name="needs", verbose_name="preferred learning formats"

@@ -3,9 +3,11 @@
 import datetime
 from collections import Counter
 from collections.abc import Iterable
+from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,6 +43,7 @@ def need_submit(
     region: str = "",
     consent_to_contact: bool = False,
     consent_to_publish: bool = False,
+    attachment: File | None = None,
     site_url: str = "",
     language: str = "",
 ) -> KnowledgeNeed:
@@ -61,6 +64,8 @@ def need_submit(
         consent_to_contact=consent_to_contact,
         consent_to_publish=consent_to_publish,
     )
+    if attachment:
+        need.attachment.save(PurePath(attachment.name).name, attachment, save=False)
     need.full_clean()
     # One history entry for the need as it was sent, its themes included.
     with one_history_entry(need, created=True):

@@ -9,6 +9,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_safe
 
 from core import submissions
+from inventory.uploads import max_upload_bytes
 from needs import services
 from needs.forms import NeedForm
 from needs.matching import suggest_products
@@ -17,12 +18,32 @@ from needs.models import KnowledgeNeed
 THANKS_SALT = "needs.need-thanks"
 SUGGESTIONS = 5
 RATE_LIMITED_FORM = "needs"
+# What the service takes from the form (not the honeypot, nor the kept file's token).
+SERVICE_FIELDS = {
+    "partnership",
+    "partnership_name",
+    "organisation_name",
+    "contact_name",
+    "contact_email",
+    "title",
+    "description",
+    "attachment",
+    "themes",
+    "learning_formats",
+    "urgency",
+    "countries",
+    "region",
+    "consent_to_contact",
+    "consent_to_publish",
+}
 
 
 @csrf_exempt  # CSRF is checked in need_form, once the size has been (before the body is read).
 @require_http_methods(["GET", "HEAD", "POST"])
 def need_new(request):
-    if request.method == "POST" and submissions.body_too_large(request, settings.DATA_UPLOAD_MAX_MEMORY_SIZE):
+    # Room for the text fields beside the document one may attach.
+    too_large = max_upload_bytes() + settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    if request.method == "POST" and submissions.body_too_large(request, too_large):
         context = {"form": NeedForm(), "too_large": True, **privacy()}
         return render(request, "needs/need_form.html", context, status=413)
     return need_form(request)
@@ -38,12 +59,14 @@ def need_form(request):
     limited, retry_after = submissions.submission_rate_limited(request, RATE_LIMITED_FORM)
     if limited:
         return submissions.too_many_submissions(request, retry_after)
-    form = NeedForm(request.POST)
+    form = NeedForm(request.POST, request.FILES)
     if not form.is_valid():
         submissions.count_submission(request, RATE_LIMITED_FORM, accepted=False)
+        form.keep_uploads()
         return render(request, "needs/need_form.html", {"form": form, **privacy()}, status=400)
-    fields = {name: value for name, value in form.cleaned_data.items() if name != "website"}
+    fields = {name: value for name, value in form.cleaned_data.items() if name in SERVICE_FIELDS}
     need = services.need_submit(**fields, site_url=submissions.site_url(request), language=get_language())
+    form.forget_kept()
     submissions.count_submission(request, RATE_LIMITED_FORM, accepted=True)
     return redirect("needs:need-thanks", token=submissions.thanks_token(need.pk, salt=THANKS_SALT))
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from django.conf import settings
 from django.http import HttpResponse, StreamingHttpResponse
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -58,19 +59,20 @@ def product_row(product: KnowledgeProduct, site: str) -> list:
     the lists opendata.querysets.products() prefetches."""
 
     def names(items) -> str:
-        return SEPARATOR.join(item.name for item in items)
+        # In the page's language where the rows have one (themes; countries and languages).
+        return SEPARATOR.join(getattr(item, "display_name", item.name) for item in items)
 
     partnerships = product.partnership_list
     return [
         product.title,
         site + product.get_absolute_url(),
         product.summary,
-        product.product_type.name,
+        product.product_type.display_name,
         product.year or "",
         names(product.theme_list),
         SEPARATOR.join(sorted(tagged.tag.name for tagged in product.tagged_list)),
         names(partnerships),
-        SEPARATOR.join(dict.fromkeys(p.programme.name for p in partnerships)),
+        SEPARATOR.join(dict.fromkeys(p.programme.display_name for p in partnerships)),
         names(product.organisation_list),
         SEPARATOR.join(
             f"{i.stakeholder.name} ({i.get_role_display().lower()})" for i in product.involvement_list
@@ -95,11 +97,15 @@ class Echo:
         return value
 
 
-def csv_lines(products: Iterable[KnowledgeProduct], site: str) -> Iterator[str]:
+def csv_lines(products: Iterable[KnowledgeProduct], site: str, language: str | None = None) -> Iterator[str]:
+    """The rows, names in `language`: the page's, which no longer holds once the view has returned and the
+    rows are streamed."""
     writer = csv.writer(Echo())
     yield BYTE_ORDER_MARK + writer.writerow(COLUMNS)
     for product in products:
-        yield writer.writerow([defuse(cell) for cell in product_row(product, site)])
+        with translation.override(language):
+            row = product_row(product, site)
+        yield writer.writerow([defuse(cell) for cell in row])
 
 
 @public_page
@@ -116,6 +122,8 @@ def product_export(request):
     # 503 page, not a 200 that breaks off after the header row.
     first = list(itertools.islice(products, 1))
     rows = itertools.chain(first, products)
-    response = StreamingHttpResponse(csv_lines(rows, site), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        csv_lines(rows, site, translation.get_language()), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="{EXPORT_FILE_NAME}"'
     return response

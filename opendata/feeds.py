@@ -84,7 +84,7 @@ class ProductFeed(Feed):
 
     def item_categories(self, product: KnowledgeProduct) -> list[str]:
         themes: list[Theme] = list(product.themes.all())
-        return [product.product_type.name, *(theme.name for theme in themes)]
+        return [product.product_type.display_name, *(theme.display_name for theme in themes)]
 
 
 def _with_query(path: str, filterset: ProductFilter) -> str:

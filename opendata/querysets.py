@@ -45,7 +45,9 @@ def products() -> QuerySet[KnowledgeProduct]:
         .defer(*PRIVATE_PRODUCT_FIELDS)
         .select_related("product_type")
         .prefetch_related(
-            Prefetch("themes", Theme.objects.only("slug", "name", "position"), to_attr="theme_list"),
+            Prefetch(
+                "themes", Theme.objects.only("slug", "name", "position", "translations"), to_attr="theme_list"
+            ),
             # Through the link table rather than taggit's manager, whose prefetch is as slow as the above.
             Prefetch("tagged", TaggedProduct.objects.select_related("tag"), to_attr="tagged_list"),
             Prefetch(
@@ -89,7 +91,7 @@ def partnerships() -> QuerySet[Partnership]:
                 "memberships",
                 Membership.objects.select_related("organisation").order_by("role", "organisation__name"),
             ),
-            Prefetch("themes", Theme.objects.only("slug", "name", "position")),
+            Prefetch("themes", Theme.objects.only("slug", "name", "position", "translations")),
             "countries",
         )
         .order_by("name", "pk")
@@ -115,7 +117,9 @@ def activities() -> QuerySet[LearningActivity]:
         LearningActivity.objects.public()
         .select_related("learning_format")
         .prefetch_related(
-            Prefetch("themes", Theme.objects.only("slug", "name", "position"), to_attr="theme_list"),
+            Prefetch(
+                "themes", Theme.objects.only("slug", "name", "position", "translations"), to_attr="theme_list"
+            ),
             Prefetch("organisations", Organisation.objects.only("slug", "name"), to_attr="organisation_list"),
             Prefetch(
                 "products",

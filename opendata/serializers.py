@@ -263,15 +263,44 @@ class OrganisationSerializer(serializers.ModelSerializer):
         return _products_link(self.context.get("request"), organisation=organisation.slug)
 
 
+NAMES_HELP = (
+    "The name in every language of the site, English where curators gave no translation: "
+    '{"en": …, "nl": …}. `name` is the English one.'
+)
+NAMES_SCHEMA = {"type": "object", "additionalProperties": {"type": "string"}}
+
+
+@extend_schema_field(NAMES_SCHEMA)
+class NamesField(serializers.Field):
+    """A curated row's name in each language (core.translations)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, help_text=NAMES_HELP, **kwargs)
+
+    def to_representation(self, row) -> dict[str, str]:
+        return row.names()
+
+
 class ThemeSerializer(serializers.ModelSerializer):
     url = api_url("theme-detail")
+    names = NamesField()
     parent = ThemeReferenceSerializer(read_only=True, allow_null=True)
     products = serializers.SerializerMethodField(help_text="Its published products, sub-themes included.")
     product_count = serializers.IntegerField(read_only=True, help_text="Published products filed under it.")
 
     class Meta:
         model = Theme
-        fields = ["url", "slug", "name", "parent", "description", "position", "products", "product_count"]
+        fields = [
+            "url",
+            "slug",
+            "name",
+            "names",
+            "parent",
+            "description",
+            "position",
+            "products",
+            "product_count",
+        ]
         read_only_fields = fields
 
     @extend_schema_field(OpenApiTypes.URI)
@@ -281,12 +310,13 @@ class ThemeSerializer(serializers.ModelSerializer):
 
 class ProductTypeSerializer(serializers.ModelSerializer):
     url = api_url("product-type-detail")
+    names = NamesField()
     products = serializers.SerializerMethodField(help_text="Its published products.")
     product_count = serializers.IntegerField(read_only=True, help_text="Its published products.")
 
     class Meta:
         model = ProductType
-        fields = ["url", "slug", "name", "description", "position", "products", "product_count"]
+        fields = ["url", "slug", "name", "names", "description", "position", "products", "product_count"]
         read_only_fields = fields
 
     @extend_schema_field(OpenApiTypes.URI)

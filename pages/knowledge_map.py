@@ -10,9 +10,11 @@ from dataclasses import dataclass, field
 from math import ceil
 
 from django.db.models import Count, F, QuerySet
+from django.utils.functional import Promise
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
+from core.translations import pick
 from inventory.models import (
     KnowledgeProduct,
     Partnership,
@@ -56,10 +58,18 @@ DEFAULT_DIMENSION = "type"
 
 @dataclass
 class Column:
+    """A column of the map. The map is cached for every language at once, so its label is chosen when the
+    page is drawn: a lazily translated choice, or a name with its translations (core.translations)."""
+
     key: str
-    label: str  # the full name
+    name: str | Promise  # the full name
     short: str = ""  # a partnership's acronym, shown as an abbreviation of the name
     total: int = 0
+    translations: dict = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return pick(str(self.name), self.translations, "name")
 
 
 @dataclass
@@ -89,7 +99,8 @@ class KnowledgeMap:
 
 def columns_for(dimension: Dimension) -> list[Column]:
     if dimension.name == "type":
-        return [Column(t.slug, t.name) for t in ProductType.objects.only("slug", "name")]
+        types = ProductType.objects.only("slug", "name", "translations")
+        return [Column(t.slug, t.name, translations=t.translations) for t in types]
     if dimension.name == "partnership":
         partnerships = (
             Partnership.objects.filter(products__status=KnowledgeProduct.Status.PUBLISHED)
@@ -99,7 +110,7 @@ def columns_for(dimension: Dimension) -> list[Column]:
         )
         return [Column(p.slug, p.name, p.acronym) for p in partnerships]
     choices = Region.choices if dimension.name == "region" else Stakeholder.Category.choices
-    return [Column(value, str(label)) for value, label in choices]
+    return [Column(value, label) for value, label in choices]
 
 
 def _counts(products: QuerySet, **group) -> dict:

@@ -79,8 +79,8 @@ def product_json_ld(
         "url": page,
         "name": product.title,
         "description": product.summary,
-        "learningResourceType": product.product_type.name,
-        "about": [{"@type": "Thing", "name": theme.name} for theme in themes],
+        "learningResourceType": product.product_type.display_name,
+        "about": [{"@type": "Thing", "name": theme.display_name} for theme in themes],
         "keywords": ", ".join(sorted(tag.name for tag in product.tags.all())),
         "creator": [
             {
@@ -153,7 +153,7 @@ def activity_json_ld(activity: LearningActivity, absolute: Callable[[str], str])
         "eventAttendanceMode": ATTENDANCE.get((activity.is_online, bool(activity.location))),
         "location": location,
         "organizer": publisher(),
-        "about": [{"@type": "Thing", "name": theme.name} for theme in activity.themes.all()],
+        "about": [{"@type": "Thing", "name": theme.display_name} for theme in activity.themes.all()],
     }
     return {key: value for key, value in data.items() if value not in (None, "", [])}
 

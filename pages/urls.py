@@ -7,6 +7,7 @@ app_name = "pages"
 urlpatterns = [
     path("", views.home, name="home"),
     path("products/", views.product_list, name="product-list"),
+    path("products/count.json", views.product_count, name="product-count"),
     path("products/<slug:slug>/", views.product_detail, name="product-detail"),
     path("products/<slug:slug>/preview/", views.product_preview, name="product-preview"),
     path(

@@ -6,10 +6,12 @@ Only published products are ever shown or counted here: every product query star
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.formats import localize
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
 from core.freshness import cached
@@ -37,6 +39,7 @@ from pages.structured_data import allow_json_ld, json_ld, product_json_ld
 from search import facets
 from search import index as facet_index
 from search.browse import browse, sort_choices
+from search.browse import count as browse_count
 from search.filters import OrganisationFilter, ProductFilter
 from search.relevance import SCOPE as CATALOGUE
 
@@ -101,7 +104,11 @@ def product_list(request):
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
         "facets": results.facets,
         "active_filters": results.active,
+        # The filter panel's badge counts the filters, not the search (shown in its own box).
+        "chosen_count": sum(1 for active in results.active if active.param != "q"),
         "search_text": results.search_text,
+        # The order asked for, carried by the filter form (when it is one the page understood).
+        "sort_asked": results.sort if request.GET.get("sort") == results.sort else "",
         "sort": results.sort,
         "sort_choices": sort_choices(results),
         "errors": results.errors,
@@ -123,11 +130,28 @@ def _refused(filterset) -> list[dict]:
 
 @public_page(scope=CATALOGUE)
 @require_safe
+def product_count(request):
+    """The number of products a set of filters gives, for the filter panel's button: {"count", "label"} in
+    the page's language. Refused filters answer 400 with the reasons, as the browse page does."""
+    found, errors = browse_count(request.GET)
+    label = ngettext("Show %(counter)s product", "Show %(counter)s products", found) % {
+        "counter": localize(found)
+    }
+    body = {"count": found, "label": label}
+    if errors:
+        body["errors"] = {error["param"]: [str(m) for m in error["messages"]] for error in errors}
+    return JsonResponse(body, status=400 if errors else 200)
+
+
+@require_safe
 def product_detail(request, slug):
     product = get_object_or_404(_product_with_relations().published(), slug=slug)
     # Its themes, countries and languages from the facet index, which knows them: three queries fewer.
     index = facet_index.current()
-    themes = [Theme(slug=row.key, name=row.name) for row in index.linked("theme", product.pk)]
+    themes = [
+        Theme(slug=row.key, name=row.name, translations=row.translations)
+        for row in index.linked("theme", product.pk)
+    ]
     countries = [Country(code=row.key, name=row.name) for row in index.linked("country", product.pk)]
     languages = [Language(code=row.key, name=row.name) for row in index.linked("language", product.pk)]
     context = {

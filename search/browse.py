@@ -144,6 +144,14 @@ def selected(filterset: ProductFilter, queryset: QuerySet[KnowledgeProduct]) -> 
     return _InOrder(facets.Selection(filterset), filterset.sort_order, queryset)
 
 
+def count(params: QueryDict) -> tuple[int, list[dict]]:
+    """How many products the browse page would list for `params`, and the parameters refused (the filter
+    panel's "Show N products" as boxes are ticked): from the facet index, no page, no facets."""
+    filterset = ProductFilter(params)
+    errors = [{"param": param, "messages": messages} for param, messages in filterset.errors.items()]
+    return facets.Selection(filterset).count(), errors
+
+
 class _InOrder(Sequence):
     """The selected products in order, for the paginator: its length from the index, a slice read by id."""
 

@@ -7,6 +7,7 @@ every parameter except its own. Only a search asks the database, once, for its m
 about HTML or requests: the browse page renders the facets, and an API can return them as they are.
 """
 
+import dataclasses
 import heapq
 import threading
 from collections import OrderedDict
@@ -178,6 +179,9 @@ def _remembered_search(index: facet_index.FacetIndex, text: str) -> SearchFound:
             _searches.move_to_end(text)
             return _searches[text]
     found = _search_matches(index, text)
+    products, by_rank = _with_named(index, text, found.products, found.by_rank)
+    if products is not found.products:
+        found = dataclasses.replace(found, products=products, by_rank=by_rank)
     with _searches_lock:
         if _searches_index is index:
             _searches[text] = found
@@ -220,6 +224,18 @@ def _finds_published(groups: list[list[int]], index: facet_index.FacetIndex) -> 
 def _found(groups: list[list[int]], how: str, searched: str, did_you_mean: str = "") -> SearchFound:
     by_rank = [FrozenBitMap(ids) for ids in groups]
     return SearchFound(FrozenBitMap.union(FrozenBitMap(), *by_rank), by_rank, how, searched, did_you_mean)
+
+
+def _with_named(
+    index: facet_index.FacetIndex, text: str, matches: BitMap, by_rank: list[BitMap] | None
+) -> tuple[BitMap, list[BitMap] | None]:
+    """A search also finds the products of the themes and types it names (in any language): after the
+    products whose own text matches, as the least relevant."""
+    named = index.named(text) - matches
+    if not named:
+        return matches, by_rank
+    named = FrozenBitMap(named)
+    return FrozenBitMap(matches | named), (None if by_rank is None else [*by_rank, named])
 
 
 # --- the facets -------------------------------------------------------------------------------------------
@@ -267,7 +283,7 @@ def _rows_facet(filterset, selection: Selection, param: Param) -> Facet:
     else:
         # Thousands of tags or organisations: only the largest are listed, so only they are sorted and made.
         def by_size(item):
-            return -item[1], rows[item[0]].name
+            return -item[1], rows[item[0]].display_name
 
         kept = heapq.nsmallest(MOST_LISTED, found, key=by_size)
         listed = {key for key, _count in kept}
@@ -277,7 +293,7 @@ def _rows_facet(filterset, selection: Selection, param: Param) -> Facet:
     values = [
         FacetValue(
             key,
-            param.local_name(key, rows[key].name) if param.local_name else rows[key].name,
+            param.local_name(key, rows[key].name) if param.local_name else rows[key].display_name,
             count,
             key in chosen,
             note=southern if rows[key].kind == southern_kind else "",
@@ -312,12 +328,14 @@ def theme_facet(filterset, selection: Selection | None = None, *, include_empty:
     children: dict[str, list[FacetValue]] = {}
     for theme in index.themes:
         if theme.parent and (sub_counts.get(theme.key) or theme.key in chosen):
-            value = FacetValue(theme.key, theme.name, sub_counts.get(theme.key, 0), theme.key in chosen)
+            value = FacetValue(
+                theme.key, theme.display_name, sub_counts.get(theme.key, 0), theme.key in chosen
+            )
             children.setdefault(theme.parent, []).append(value)
     values = [
         FacetValue(
             theme.key,
-            theme.name,
+            theme.display_name,
             core_counts.get(theme.key, 0),
             theme.key in chosen,
             children=children.get(theme.key, []),

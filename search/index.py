@@ -15,7 +15,9 @@ the database as one more set.
 """
 
 import heapq
+import re
 import threading
+import unicodedata
 from array import array
 from collections import defaultdict
 from collections.abc import Iterable
@@ -28,12 +30,13 @@ from django.db.models import F
 from pyroaring import BitMap
 
 from core import freshness
+from core.translations import pick
 from inventory.models import PRODUCT_ORDERS, KnowledgeProduct, Theme
 from search.params import LINKED, RELATIONS, Param
 
 # Part of the cache key: a change to what FacetIndex holds must raise it, or processes running the new code
 # would load an index pickled by the old.
-FORMAT = 5
+FORMAT = 6
 CACHE_NAME = f"facet-index:{FORMAT}"
 # The orders kept: the browse page's (inventory.models.PRODUCT_ORDERS), and the most recently published
 # first, which breaks ties between equally related products.
@@ -49,6 +52,12 @@ class Row:
     order: int = 0  # its place among the rows in their own order (types by position, programmes newest first)
     kind: str = ""  # an organisation's kind
     parent: str = ""  # a sub-theme's core theme (its key)
+    translations: dict = field(default_factory=dict)  # the name in other languages (core.translations)
+
+    @property
+    def display_name(self) -> str:
+        """The name in the page's language, English where it has no translation."""
+        return pick(self.name, self.translations, "name")
 
 
 @dataclass
@@ -140,7 +149,23 @@ class FacetIndex:
             return [row for row in self.themes if pk in self.theme_direct.get(row.key, ())]
         rows = self.rows.get(param, {})
         found = [rows[key] for key, products in self.sets.get(param, {}).items() if pk in products]
-        return sorted(found, key=lambda row: row.name)
+        return sorted(found, key=lambda row: row.display_name)
+
+    def named(self, text: str) -> BitMap:
+        """The products of the themes and types whose name holds every word of `text` (the start of a word
+        of the name, accents and case aside) in any of the site's languages: a search for "género" finds
+        the products of "Igualdad de género" as the Spanish facet shows it."""
+        wanted = _words(text)
+        if not wanted:
+            return BitMap()
+        found = BitMap()
+        named_rows = [("theme", row) for row in self.themes]
+        named_rows += [("type", row) for row in self.rows.get("type", {}).values()]
+        for param, row in named_rows:
+            names = [row.name, *(texts.get("name", "") for texts in row.translations.values())]
+            if any(_holds_words(_words(name), wanted) for name in names):
+                found |= self.sets.get(param, {}).get(row.key, BitMap())
+        return found
 
     def years_between(self, low: int | None, high: int | None) -> BitMap:
         return BitMap.union(
@@ -151,6 +176,15 @@ class FacetIndex:
                 if (low is None or year >= low) and (high is None or year <= high)
             ],
         )
+
+
+def _words(text: str) -> list[str]:
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
+    return re.findall(r"\w+", folded)
+
+
+def _holds_words(words: list[str], wanted: list[str]) -> bool:
+    return all(any(word.startswith(part) for word in words) for part in wanted)
 
 
 # --- building it ----------------------------------------------------------------------------------------
@@ -218,9 +252,9 @@ class _Values:
         wanted: dict = defaultdict(lambda: {"pk"})
         for param in LINKED:
             if param.model is not None:
-                wanted[param.model] |= {param.key, "name"} | (
-                    {"kind"} if _has_field(param.model, "kind") else set()
-                )
+                wanted[param.model] |= {param.key, "name"} | {
+                    extra for extra in ("kind", "translations") if _has_field(param.model, extra)
+                }
             if param.via:
                 wanted[param.linked_model].add(
                     f"{param.via}__{param.key}" if param.kind == "rows" else param.via
@@ -237,7 +271,13 @@ class _Values:
     def rows(self, param: Param) -> dict[str, Row]:
         """The rows a parameter's values name, in their own order, by key."""
         return {
-            row[param.key]: Row(row[param.key], row["name"], place, kind=row.get("kind", ""))
+            row[param.key]: Row(
+                row[param.key],
+                row["name"],
+                place,
+                kind=row.get("kind", ""),
+                translations=row.get("translations") or {},
+            )
             for place, row in enumerate(self.of(param.model).values())
         }
 
@@ -261,7 +301,10 @@ def _theme_tree(index: FacetIndex) -> None:
     products too, for a sub-theme's count and a product page's themes."""
     direct = index.sets["theme"]
     themes = Theme.objects.in_tree_order()
-    index.themes = [Row(t.slug, t.name, parent=t.parent.slug if t.parent_id else "") for t in themes]
+    index.themes = [
+        Row(t.slug, t.name, parent=t.parent.slug if t.parent_id else "", translations=t.translations)
+        for t in themes
+    ]
     index.theme_direct = {row.key: direct.get(row.key, BitMap()) for row in index.themes}
     found = {row.key: BitMap(index.theme_direct[row.key]) for row in index.themes}
     for row in index.themes:

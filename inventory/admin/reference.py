@@ -5,6 +5,7 @@ from django.db.models import Count, Q
 
 from core.admin import ExportAdmin, SheetAdmin
 from core.spreadsheets import readable_export_resource
+from core.translations import translations_form
 from inventory.models import Country, KnowledgeProduct, Language, ProductType, Programme, Stakeholder, Theme
 from inventory.resources import StakeholderResource
 
@@ -17,6 +18,7 @@ class ProgrammeAdmin(ExportAdmin):
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     resource_classes = [readable_export_resource(Programme)]
+    form = translations_form(Programme)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(partnership_count=Count("partnerships"))
@@ -36,6 +38,7 @@ class ThemeAdmin(ExportAdmin):
     autocomplete_fields = ["parent"]
     prepopulated_fields = {"slug": ["name"]}
     resource_classes = [readable_export_resource(Theme)]
+    form = translations_form(Theme)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(published_count=Count("products", filter=PUBLISHED))
@@ -52,6 +55,7 @@ class ProductTypeAdmin(ExportAdmin):
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     resource_classes = [readable_export_resource(ProductType)]
+    form = translations_form(ProductType)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(product_count=Count("products"))

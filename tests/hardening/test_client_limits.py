@@ -36,6 +36,7 @@ def test_each_form_has_its_own_allowance(client, nomination):
     KnowledgeProduct.objects.filter(title="Second").delete()
     theme = KnowledgeProduct.objects.get().themes.get()
     need = {
+        "partnership": "not-listed",
         "partnership_name": "Voices for Water Justice",
         "organisation_name": "Nyota Rights Collective",
         "contact_name": "Amina Okello",

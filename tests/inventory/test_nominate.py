@@ -1,5 +1,7 @@
 """The public nomination form: /products/nominate/."""
 
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -117,8 +119,8 @@ class TestBadInput:
         ("overrides", "field", "message"),
         [
             ({"url": ""}, "url", "Give a link to the product, upload its file, or both."),
-            ({"url": "javascript:alert(1)"}, "url", "Enter a valid URL."),
-            ({"nominator_email": "grace@"}, "nominator_email", "Enter a valid email address."),
+            ({"url": "javascript:alert(1)"}, "url", "Check the link"),
+            ({"nominator_email": "grace@"}, "nominator_email", "Check your e-mail address"),
             ({"product_type": "999999"}, "product_type", "Select a valid choice."),
             ({"languages": ["xx"]}, "languages", "Select a valid choice."),
             ({"year": "1850"}, "year", "greater than or equal to 1990"),
@@ -175,13 +177,20 @@ class TestBadInput:
         assert client.post(URL, data).status_code == 400
         assert not KnowledgeProduct.objects.exists()
 
-    def test_the_input_is_kept_and_the_file_asked_for_again(self, client, nomination):
+    def test_the_input_and_the_file_are_kept(self, client, nomination):
         response = client.post(URL, nomination(nominator_email="nope", file=pdf()))
         html = response.content.decode()
         assert 'value="Budget tracking with women&#x27;s groups"' in html
         assert "District officials now publish budgets" in html
         assert 'href="#id_nominator_email"' in html
-        assert "Your file “toolkit.pdf” was fine" in html
+        assert "<strong>toolkit.pdf</strong>, kept." in html
+        token = re.search(r'name="file_kept" value="([^"]+)"', html).group(1)
+        corrected = nomination(nominator_email="grace@example.org", file_kept=token)
+        assert client.post(URL, corrected).status_code == 302
+        product = KnowledgeProduct.objects.get()
+        assert product.file.name.endswith(".pdf")
+        with product.file.open("rb") as handle:
+            assert handle.read() == PDF
 
 
 class TestAbuse:
