@@ -143,6 +143,7 @@ def product_count(request):
     return JsonResponse(body, status=400 if errors else 200)
 
 
+@public_page(scope=CATALOGUE)
 @require_safe
 def product_detail(request, slug):
     product = get_object_or_404(_product_with_relations().published(), slug=slug)
