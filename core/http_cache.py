@@ -69,12 +69,13 @@ def validators(request, scope: str | None = None) -> Validators:
 
 
 def cache_control() -> dict:
-    """`Cache-Control` of a public page (see the README's *Scaling*): browsers and shared caches keep it
-    `PUBLIC_CACHE_SECONDS`, and a shared cache may serve it `PUBLIC_CACHE_STALE_SECONDS` longer while it
-    fetches the new one."""
+    """`Cache-Control` of a public page (see the README's *Scaling*): shared caches keep it
+    `PUBLIC_CACHE_SECONDS`, and may serve it `PUBLIC_CACHE_STALE_SECONDS` longer while they fetch the new
+    one; a browser asks again each time (max-age 0), which a 304 answers without a page built, so whoever
+    has just changed something sees it at once."""
     return {
         "public": True,
-        "max_age": settings.PUBLIC_CACHE_SECONDS,
+        "max_age": 0,
         "s_maxage": settings.PUBLIC_CACHE_SECONDS,
         "stale_while_revalidate": settings.PUBLIC_CACHE_STALE_SECONDS,
     }

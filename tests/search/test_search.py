@@ -163,6 +163,9 @@ class TestFullTextSearch:
 def test_sqlite_searches_its_fts5_table():
     if connection.vendor != "sqlite":
         pytest.skip("PostgreSQL's vectors are tested above")
+    with connection.cursor() as cursor:
+        # A test run with real transactions (the browser tests) leaves rows a flush does not empty.
+        cursor.execute("DELETE FROM search_fts")
     ProductFactory(title="Toolkits for all")
     assert update_search_vectors() == 1
     with connection.cursor() as cursor:
