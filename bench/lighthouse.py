@@ -4,10 +4,10 @@
     make lighthouse LIGHTHOUSE_ARGS="--categories seo,accessibility"
 
 Starts `make serve` on a throwaway SQLite file with the demo data, audits the home page, the browse page, a
-product page, the needs form and their Dutch versions in Chromium with Lighthouse's default, mobile, settings
-(a phone's screen, a slow 4G network and a slower processor, simulated), prints each score, and fails if one
-is under 100 (performance: under 95). Without
-Lighthouse it says how to install it and stops (it is not part of `make test`: it needs npm's Lighthouse).
+product page and the needs form in each language (`--languages`, all four by default) in Chromium with
+Lighthouse's default, mobile, settings (a phone's screen, a slow 4G network and a slower processor,
+simulated), prints each score, and fails if one is under 100 (performance: under 95). Without Lighthouse it
+says how to install it and stops (it is not part of `make test`: it needs npm's Lighthouse).
 """
 
 import argparse
@@ -92,6 +92,9 @@ def _audit_once(lighthouse: str, url: str, categories: list[str]) -> dict[str, f
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--categories", default="seo", help="Lighthouse categories, comma-separated")
+    parser.add_argument(
+        "--languages", default="en,nl,fr,es", help="the site's languages to audit, comma-separated"
+    )
     args = parser.parse_args()
     lighthouse = lighthouse_command()
     if lighthouse is None:
@@ -110,7 +113,8 @@ def main() -> int:
             product = re.search(r'card-title"><a href="(/products/[^"/]+/)"', listing).group(1)
             failed = False
             pages = ["/", "/products/", product, "/needs/new/"]
-            for path in [*pages, *(f"/nl{page}" for page in pages)]:
+            prefixes = ["" if code == "en" else f"/{code}" for code in args.languages.split(",")]
+            for path in [prefix + page for prefix in prefixes for page in pages]:
                 scores = audit(lighthouse, base + path, categories)
                 print(f"{path:40.40} " + "  ".join(f"{name} {score:.0f}" for name, score in scores.items()))
                 failed |= any(score < MINIMUM.get(name, 100) for name, score in scores.items())

@@ -1,18 +1,22 @@
-"""Reaching members on a phone in their own language: at 360 px, filter by a theme shown by its translated
-name, open a product, send a need with a mistake and a document, correct it and find the document kept and
-saved with the need; the same with the keyboard alone. The header stays under 120 px, the home's search is
-in the first screen, no word is split, and axe finds nothing on the new states of the pages."""
+"""Reaching members on a phone in their own language (Dutch and Spanish; Dutch and French with the keyboard
+alone): at 360 px, filter by a theme shown by its translated name, open a product, send a need with a mistake
+and a document, correct it and find the document kept and saved with the need. The header stays under 120 px,
+the home's search is in the first screen, no word is split, and axe finds nothing on the new states of the
+pages."""
 
 import re
 
 import pytest
+from django.conf import settings
+from django.core.management import call_command
 from playwright.sync_api import expect
 
+from inventory.models import ProductType, Theme
 from needs.models import KnowledgeNeed
 from tests.browser.conftest import PHONE
 from tests.browser.test_accessibility import axe_violations
 from tests.documents import PDF
-from tests.factories import PartnershipFactory, ProductFactory, ProductTypeFactory, ThemeFactory
+from tests.factories import PartnershipFactory, ProductFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -37,17 +41,71 @@ SPLIT_WORDS = """() => {
 }"""
 
 
+# What a member reads in each language, as the catalogues and the reference data say it.
+WORDS = {
+    "nl": {
+        "theme": "Gendergelijkheid en inclusie",
+        "type": "Onderzoeksrapport",
+        "show_one": "Toon 1 product",
+        "one_product": "1 product",
+        "partnership": "Je partnerschap",
+        "organisation": "Je organisatie",
+        "name": "Je naam",
+        "email": "Je e-mailadres",
+        "title": "Je behoefte in een paar woorden",
+        "description": "Je behoefte in je eigen woorden",
+        "document": "Een document dat meer vertelt",
+        "send": "Verstuur mijn behoefte",
+        "email_error": "Kijk je e-mailadres na",
+        "kept": "terms-of-reference.pdf, bewaard",
+        "thanks": "Bedankt",
+        "need": ("Budgetten bij districtsraden", "Hoe kregen anderen budgetregels aangenomen?"),
+    },
+    "es": {
+        "theme": "Igualdad de género e inclusión",
+        "type": "Informe de investigación",
+        "show_one": "Mostrar 1 producto",
+        "one_product": "1 producto",
+        "partnership": "Tu alianza",
+        "organisation": "Tu organización",
+        "name": "Tu nombre",
+        "email": "Tu dirección de correo electrónico",
+        "title": "Tu necesidad en pocas palabras",
+        "description": "Tu necesidad con tus propias palabras",
+        "document": "Un documento que explique más",
+        "send": "Enviar mi necesidad",
+        "email_error": "Revisa tu dirección de correo electrónico",
+        "kept": "terms-of-reference.pdf, conservado",
+        "thanks": "Gracias",
+        "need": (
+            "Presupuestos en los consejos de distrito",
+            "¿Cómo lograron otros que se aprobaran partidas?",
+        ),
+    },
+    "fr": {
+        "theme": "Égalité de genre et inclusion",
+        "type": "Rapport de recherche",
+        "show_one": "Afficher 1 produit",
+        "one_product": "1 produit",
+        "kept": "terms-of-reference.pdf, conservé",
+        "thanks": "Merci",
+        "need": (
+            "Budgets des conseils de district",
+            "Comment d'autres ont-ils obtenu des lignes budgétaires ?",
+        ),
+    },
+}
+
+
 @pytest.fixture
 def catalogue():
-    gender = ThemeFactory(
-        name="Gender equality", slug="gender-equality", translations={"nl": {"name": "Gendergelijkheid"}}
-    )
-    land = ThemeFactory(name="Land rights", slug="land-rights", translations={"nl": {"name": "Landrechten"}})
-    report_type = ProductTypeFactory(
-        name="Research report", translations={"nl": {"name": "Onderzoeksrapport"}}
-    )
+    """The reference data (themes and types named in every language) and two products."""
+    call_command("loaddata", settings.BASE_DIR / "fixtures" / "reference.json", verbosity=0)
+    gender = Theme.objects.get(slug="gender-equality-and-inclusion")
+    environment = Theme.objects.get(slug="environmental-rights")
+    report_type = ProductType.objects.get(slug="research-report")
     ProductFactory(title="Counting the district budget", themes=[gender], product_type=report_type, year=2019)
-    ProductFactory(title="Mapping community land", themes=[land], year=2018)
+    ProductFactory(title="Mapping community land", themes=[environment], year=2018)
     PartnershipFactory(name="Voices for Water Justice")
 
 
@@ -59,50 +117,54 @@ def document(tmp_path, settings):
     return path
 
 
-def test_on_a_phone_in_dutch_a_member_filters_opens_a_product_and_sends_a_need_with_its_document(
-    new_page, catalogue, document
+@pytest.mark.parametrize("language", ["nl", "es"])
+def test_on_a_phone_a_member_filters_by_a_translated_theme_opens_a_product_and_sends_a_need_with_its_document(
+    new_page, catalogue, document, language
 ):
+    words = WORDS[language]
     page = new_page(viewport=PHONE)
-    page.goto("/nl/products/")
+    page.goto(f"/{language}/products/")
     page.locator("summary.filter-toggle").click()
     theme_group = page.locator("details.facet").first
     if not theme_group.evaluate("group => group.open"):
         theme_group.locator(":scope > summary").click()
-    page.get_by_role("checkbox", name=re.compile("Gendergelijkheid")).check()
+    page.get_by_role("checkbox", name=re.compile(words["theme"])).check()
     apply = page.locator(".filter-apply button")
-    expect(apply).to_have_text("Toon 1 product")
+    expect(apply).to_have_text(words["show_one"])
     apply.click()
-    page.wait_for_url(re.compile(r"theme=gender-equality"))
-    expect(page.locator("#results-heading")).to_contain_text("1 product")
+    page.wait_for_url(re.compile(r"theme=gender-equality-and-inclusion"))
+    expect(page.locator("#results-heading")).to_contain_text(words["one_product"])
     assert page.evaluate("document.querySelector('details.filter-panel').open"), (
         "the panel opens where it was"
     )
-    expect(page.locator(".active-filters")).to_contain_text("Gendergelijkheid")
+    expect(page.locator(".active-filters")).to_contain_text(words["theme"])
 
     page.get_by_role("link", name=re.compile("Counting the district budget")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Counting the district budget")
-    expect(page.locator("main")).to_contain_text("Onderzoeksrapport")
+    expect(page.locator("main")).to_contain_text(words["type"])
+    expect(page.locator("main")).to_contain_text(words["theme"])
 
-    page.goto("/nl/needs/new/")
-    page.get_by_label("Je partnerschap").select_option(label="Voices for Water Justice")
-    page.get_by_label("Je organisatie").fill("Nyota Rights Collective")
-    page.get_by_label("Je naam").fill("Amina Okello")
-    page.get_by_label("Je e-mailadres").fill("amina@example")
-    page.get_by_label("Je behoefte in een paar woorden").fill("Budgetten bij districtsraden")
-    page.get_by_label("Je behoefte in je eigen woorden").fill("Hoe kregen anderen budgetregels aangenomen?")
-    page.get_by_label(re.compile("Een document dat meer vertelt")).set_input_files(str(document))
-    page.get_by_role("button", name="Verstuur mijn behoefte").click()
+    page.goto(f"/{language}/needs/new/")
+    page.get_by_label(words["partnership"]).select_option(label="Voices for Water Justice")
+    page.get_by_label(words["organisation"]).fill("Nyota Rights Collective")
+    page.get_by_label(words["name"]).fill("Amina Okello")
+    page.get_by_label(words["email"]).fill("amina@example")
+    page.get_by_label(words["title"]).fill(words["need"][0])
+    page.get_by_label(words["description"]).fill(words["need"][1])
+    page.get_by_label(re.compile(words["document"])).set_input_files(str(document))
+    page.get_by_role("button", name=words["send"]).click()
 
-    expect(page.get_by_role("alert")).to_contain_text("Kijk je e-mailadres na")
-    expect(page.locator(".kept-file")).to_contain_text("terms-of-reference.pdf, bewaard")
-    page.get_by_label("Je e-mailadres").fill("amina@example.org")
-    page.get_by_role("button", name="Verstuur mijn behoefte").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Bedankt")
+    expect(page.get_by_role("alert")).to_contain_text(words["email_error"])
+    expect(page.locator(".kept-file")).to_contain_text(words["kept"])
+    assert KnowledgeNeed.objects.count() == 0
+    page.get_by_label(words["email"]).fill("amina@example.org")
+    page.get_by_role("button", name=words["send"]).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(words["thanks"])
 
     need = KnowledgeNeed.objects.get()
     with need.attachment.open("rb") as handle:
         assert handle.read() == PDF
-    assert need.contact_language == "nl"
+    assert (need.title, need.contact_language) == (words["need"][0], language)
 
 
 def tab_until(page, wanted, limit=120) -> None:
@@ -113,26 +175,28 @@ def tab_until(page, wanted, limit=120) -> None:
     raise AssertionError(f"Tab never reached {wanted}")
 
 
-def test_the_same_with_the_keyboard_alone(new_page, catalogue, document):
+@pytest.mark.parametrize("language", ["nl", "fr"])
+def test_the_same_with_the_keyboard_alone(new_page, catalogue, document, language):
+    words = WORDS[language]
     page = new_page(viewport=PHONE)
-    page.goto("/nl/products/")
+    page.goto(f"/{language}/products/")
     tab_until(page, "document.activeElement.matches('summary.filter-toggle')")
     page.keyboard.press("Enter")
     tab_until(page, "document.activeElement.matches('details.facet > summary')")  # the themes, folded
     page.keyboard.press("Enter")
-    tab_until(page, "document.activeElement.value === 'gender-equality'")
+    tab_until(page, "document.activeElement.value === 'gender-equality-and-inclusion'")
     page.keyboard.press("Space")
     tab_until(page, "document.activeElement.matches('.filter-apply button')")
-    expect(page.locator(".filter-apply button")).to_have_text("Toon 1 product")
+    expect(page.locator(".filter-apply button")).to_have_text(words["show_one"])
     page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"theme=gender-equality"))
+    page.wait_for_url(re.compile(r"theme=gender-equality-and-inclusion"))
 
     tab_until(page, "(document.activeElement.textContent || '').includes('Counting the district budget')")
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Counting the district budget")
-    tab_until(page, "document.activeElement.getAttribute('href') === '/nl/needs/new/'")
+    tab_until(page, f"document.activeElement.getAttribute('href') === '/{language}/needs/new/'")
     page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/nl/needs/new/$"))
+    page.wait_for_url(re.compile(rf"/{language}/needs/new/$"))
 
     tab_until(page, "document.activeElement.id === 'id_partnership'")
     page.keyboard.press("ArrowDown")  # the first partnership of the list
@@ -140,8 +204,8 @@ def test_the_same_with_the_keyboard_alone(new_page, catalogue, document):
         ("id_organisation_name", "Nyota Rights Collective"),
         ("id_contact_name", "Amina Okello"),
         ("id_contact_email", "amina@example"),
-        ("id_title", "Budgetten bij districtsraden"),
-        ("id_description", "Hoe kregen anderen budgetregels aangenomen?"),
+        ("id_title", words["need"][0]),
+        ("id_description", words["need"][1]),
     ]:
         tab_until(page, f"document.activeElement.id === '{field}'")
         page.keyboard.type(text)
@@ -155,18 +219,19 @@ def test_the_same_with_the_keyboard_alone(new_page, catalogue, document):
     page.keyboard.press("Enter")
 
     expect(page.get_by_role("alert")).to_be_focused()
-    expect(page.locator(".kept-file")).to_contain_text("terms-of-reference.pdf, bewaard")
+    expect(page.locator(".kept-file")).to_contain_text(words["kept"])
     tab_until(page, "document.activeElement.closest('.error-summary') !== null")
     page.keyboard.press("Enter")  # the summary's link to the e-mail address
     expect(page.locator("#id_contact_email")).to_be_focused()
     page.keyboard.press("Control+A")
     page.keyboard.type("amina@example.org")
     page.keyboard.press("Enter")  # Enter in a field sends the form
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Bedankt")
-    assert KnowledgeNeed.objects.get().attachment
+    expect(page.get_by_role("heading", level=1)).to_contain_text(words["thanks"])
+    need = KnowledgeNeed.objects.get()
+    assert need.attachment and need.contact_language == language
 
 
-@pytest.mark.parametrize("language", ["", "/nl"])
+@pytest.mark.parametrize("language", ["", "/nl", "/fr", "/es"])
 def test_at_360_px_the_header_is_short_the_search_first_and_no_word_split(new_page, catalogue, language):
     page = new_page(viewport=PHONE)
     problems = []
@@ -191,7 +256,7 @@ def test_at_360_px_the_header_is_short_the_search_first_and_no_word_split(new_pa
 
 def test_the_open_filter_panel_and_a_kept_file_have_no_accessibility_violation(new_page, catalogue, document):
     page = new_page(viewport=PHONE, bypass_csp=True)
-    page.goto("/nl/products/?theme=gender-equality")
+    page.goto("/nl/products/?theme=gender-equality-and-inclusion")
     page.locator("summary.filter-toggle").click()
     found = {"filter panel open": axe_violations(page)}
     page.goto("/needs/new/")

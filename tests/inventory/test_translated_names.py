@@ -159,16 +159,67 @@ def test_a_curator_translates_a_theme_in_the_admin(curator_client, gender):
     assert gender.slug == "gender-equality"
 
 
-def test_the_reference_data_names_every_theme_and_type_in_dutch():
+def test_the_reference_data_names_every_theme_type_and_format_in_every_language():
     from django.core.management import call_command
+
+    from inventory.models import Programme, ProductType
+    from core.translations import other_languages
+
+    call_command("loaddata", "fixtures/reference.json", verbosity=0)
+    codes = [code for code, _name in other_languages()]
+    assert set(codes) == {"nl", "fr", "es"}
+    for code in codes:
+        for model in (Theme, ProductType, LearningFormat):
+            missing = [
+                row.name
+                for row in model.objects.all()
+                if not all((row.translations.get(code) or {}).get(field) for field in ("name", "description"))
+            ]
+            assert missing == [], (code, model.__name__)
+        assert all((p.translations.get(code) or {}).get("description") for p in Programme.objects.all()), code
+    # Each language's names are its own, not the English copied.
+    civic_space = Theme.objects.get(slug="civic-space")
+    assert [civic_space.translated("name", code) for code in ("en", "nl", "fr", "es")] == [
+        "Civic space",
+        "Maatschappelijke ruimte",
+        "Espace civique",
+        "Espacio cívico",
+    ]
+
+
+def test_a_database_loaded_before_french_and_spanish_gets_them_and_keeps_a_curators_text():
+    """The data migration fills in what an older copy of the reference data lacked, and nothing more."""
+    import importlib
+
+    from django.apps import apps
 
     from inventory.models import ProductType
 
-    call_command("loaddata", "fixtures/reference.json", verbosity=0)
-    for model in (Theme, ProductType):
-        missing = [row.name for row in model.objects.all() if not row.translations.get("nl", {}).get("name")]
-        assert missing == []
-    assert all(f.translations.get("nl") for f in LearningFormat.objects.all())
+    add_names = importlib.import_module("inventory.migrations.0016_french_and_spanish_names").add_names
+    add_format_names = importlib.import_module("needs.migrations.0015_learning_format_names_fr_es").add_names
+    civic_space = Theme.objects.create(
+        name="Civic space", slug="civic-space", translations={"nl": {"name": "Maatschappelijke ruimte"}}
+    )
+    toolkit = ProductType.objects.create(
+        name="Toolkit", slug="toolkit", translations={"es": {"name": "Kit de herramientas"}}
+    )
+    own = Theme.objects.create(name="Youth", slug="youth")
+    webinar, _created = LearningFormat.objects.get_or_create(slug="webinar", defaults={"name": "Webinar"})
+    webinar.translations = {"fr": {"name": "Séance en ligne"}}
+    webinar.save()
+
+    add_names(apps, None)
+    add_format_names(apps, None)
+
+    civic_space.refresh_from_db(), toolkit.refresh_from_db(), own.refresh_from_db(), webinar.refresh_from_db()
+    assert civic_space.translations["nl"] == {"name": "Maatschappelijke ruimte"}
+    assert civic_space.translations["fr"]["name"] == "Espace civique"
+    assert civic_space.translations["es"]["name"] == "Espacio cívico"
+    assert toolkit.translations["es"] == {"name": "Kit de herramientas"}  # the curator's own
+    assert toolkit.translations["fr"]["name"] == "Boîte à outils"
+    assert own.translations == {}
+    assert webinar.translations["fr"] == {"name": "Séance en ligne"}
+    assert webinar.translations["es"]["name"] == "Seminario web"
 
 
 def test_the_api_gives_each_theme_and_type_its_name_in_every_language(client, product, gender):
