@@ -509,6 +509,7 @@ def measure_matching() -> dict:
         freshness.changed("inventory.knowledgeproduct")
         relevance.forget()
         started = time.perf_counter()
+        relevance.build_job.call()  # what the job worker does after a change to the catalogue
         sizes["product_index_mib"] = len(pickle.dumps(relevance.current())) / 2**20
         sizes["answered_needs_mib"] = (
             len(pickle.dumps(relevance.kept(matching.ANSWERED_NEEDS, matching.answered_needs))) / 2**20

@@ -22,6 +22,7 @@ size of the catalogue.
 import logging
 import re
 import threading
+import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -619,6 +620,11 @@ _memos: dict[str, tuple[str, object]] = {}
 _lock = (
     threading.RLock()
 )  # Re-entered: a value computed here may read another (the answered needs read the index).
+# While a job builds a new version's value, a process serves its earlier one and looks in the shared cache
+# for the new one at most every RECHECK_SECONDS ({name: (version awaited, when to look again)}): a look
+# reads the whole value (tens of MiB at 100,000 products), which no request should pay each time.
+_awaited: dict[str, tuple[str, float]] = {}
+RECHECK_SECONDS = 5.0
 
 
 def kept(
@@ -640,11 +646,11 @@ def kept(
         return compute()
     version = freshness.scoped_version(scope) if scope else freshness.current_version()
     memo = _memos.get(name)
-    if memo is not None and memo[0] == version:
+    if memo is not None and (memo[0] == version or _still_awaited(name, version)):
         return memo[1]
     with _lock:  # one thread of a process computes it; the others wait for it rather than compute it too
         memo = _memos.get(name)
-        if memo is not None and memo[0] == version:
+        if memo is not None and (memo[0] == version or _still_awaited(name, version)):
             return memo[1]
         previous = memo[1] if memo is not None else None
         if later is not None:
@@ -655,9 +661,13 @@ def kept(
                 shared, is_current = freshness.peek(name, version=version)
             if is_current:
                 _memos[name] = (version, shared)
+                _awaited.pop(name, None)
                 return shared
             if previous is not None or shared is not None:
-                return previous if previous is not None else shared
+                earlier = previous if previous is not None else shared
+                _memos[name] = (memo[0] if memo is not None else "", earlier)
+                _awaited[name] = (version, time.monotonic() + RECHECK_SECONDS)
+                return earlier
         value, is_current = freshness.cached_at(name, compute, version=version, previous=previous)
         if is_current:
             _memos[name] = (version, value)
@@ -673,6 +683,12 @@ OUTSIDE_THE_CATALOGUE = ("needs.",)
 def in_scope(label: str) -> bool:
     """Whether a change to the model `label` ("inventory.knowledgeproduct") may change the index."""
     return not label.startswith(OUTSIDE_THE_CATALOGUE)
+
+
+def _still_awaited(name: str, version: str) -> bool:
+    """Whether this process served an earlier value for `version` a moment ago (and need not look again)."""
+    awaited = _awaited.get(name)
+    return awaited is not None and awaited[0] == version and time.monotonic() < awaited[1]
 
 
 def current() -> ProductIndex:
@@ -702,6 +718,7 @@ QUEUED_SECONDS = 600
 def build_job() -> str:
     """Build the index of the catalogue as it is now, unless a process has already."""
     version = freshness.scoped_version(SCOPE)
+    _awaited.pop(CACHE_NAME, None)  # this process (a worker running jobs at once) looks again at once
     if freshness.peek(CACHE_NAME, version=version)[1]:
         return "already built"
     freshness.cached_at(CACHE_NAME, build, version=version)
@@ -711,6 +728,7 @@ def build_job() -> str:
 def forget() -> None:
     """Drop this process's copies (the tests start each from nothing)."""
     _memos.clear()
+    _awaited.clear()
 
 
 # --- ranking --------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import pytest
 from inventory.models import KnowledgeProduct
 from needs import services
 from needs.matching import suggest_products
+from search import relevance
 from search.relevance import build_job as BUILD_JOB
 from tests.factories import KnowledgeNeedFactory, ProductFactory, ThemeFactory
 
@@ -251,6 +252,29 @@ class TestTheIndexIsBuiltByAJob:
         assert BUILD_JOB.call() == "built"
         assert titles(suggest_products(need)) == ["Budget tracking guide", "Budget tracking, second edition"]
         assert BUILD_JOB.call() == "already built"
+
+    def test_while_the_build_waits_a_request_does_not_read_the_shared_index_again(
+        self, governance, queued, monkeypatch
+    ):
+        """Reading the shared index costs a 30 MiB read at 100,000 products: once per few seconds, not per
+        request, while the job has not run."""
+        core, budgets = governance
+        need = KnowledgeNeedFactory(title="Budget tracking", description="Budgets.", themes=[budgets])
+        ProductFactory(title="Budget tracking guide", themes=[budgets])
+        suggest_products(need)
+        ProductFactory(title="Budget tracking, second edition", themes=[budgets])
+        looks = []
+        peek = relevance.freshness.peek
+        monkeypatch.setattr(relevance.freshness, "peek", lambda *a, **k: looks.append(a) or peek(*a, **k))
+        for _ in range(5):
+            assert titles(suggest_products(need)) == ["Budget tracking guide"]
+        index_looks = [look for look in looks if look[0] == relevance.CACHE_NAME]
+        assert len(index_looks) == 2 and queued == ["build"]  # before and after queueing, then no more
+
+        monkeypatch.setattr(relevance, "RECHECK_SECONDS", 0.0)
+        relevance._awaited.clear()
+        suggest_products(need)
+        assert len([look for look in looks if look[0] == relevance.CACHE_NAME]) > 2  # looked again
 
     def test_a_product_unpublished_since_the_index_was_built_is_never_suggested(self, governance, queued):
         core, budgets = governance
