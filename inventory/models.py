@@ -549,6 +549,11 @@ class KnowledgeProduct(Workflow):
                 condition=Q(status="published", featured=True),
                 name="product_featured_newest",
             ),
+            # The curators' list in its default order (the model's, then the admin's -pk): its first page
+            # read from the index, not sorted from the whole table.
+            models.Index(fields=["-published_at", "-created_at", "-id"], name="product_admin_order"),
+            # The admin's year filter: the first and last year.
+            models.Index(fields=["year"], name="product_year"),
         ]
 
     def __str__(self):

@@ -17,7 +17,7 @@ from taggit.models import Tag
 
 from core.admin import CuratorAdmin, ReviewableAdmin, WorkflowAdmin, WorkflowForm, posted_id
 from inventory import completeness, links, mails, services
-from inventory.admin.filters import LinkOrFileFilter, ThemeTreeFilter
+from inventory.admin.filters import LinkOrFileFilter, ThemeTreeFilter, YearFilter
 from inventory.models import (
     Collection,
     CollectionItem,
@@ -110,7 +110,8 @@ class KnowledgeProductAdmin(WorkflowAdmin, ReviewableAdmin, CuratorAdmin):
         ("themes", ThemeTreeFilter),
         "partnerships__programme",
         LinkOrFileFilter,
-        "year",
+        YearFilter,
+        ("created_at", admin.DateFieldListFilter),
     ]
     list_select_related = ["product_type"]
     search_fields = ["title", "summary", "description", "why_valuable", "nominator_name", "nominator_email"]
@@ -124,7 +125,8 @@ class KnowledgeProductAdmin(WorkflowAdmin, ReviewableAdmin, CuratorAdmin):
     ]
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["published_at", "created_at", "updated_at", "link_check", "document_text_read"]
-    date_hierarchy = "created_at"
+    # No date hierarchy: at 100,000 products its years cost a scan of the table at every showing of the list;
+    # "Date created" among the filters (today, the past 7 days, this month, this year) costs no query.
     inlines = [InvolvementInline, ProductDocumentInline]
     resource_classes = [ProductResource]
     change_form_template = "admin/inventory/knowledgeproduct/change_form.html"

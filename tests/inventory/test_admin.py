@@ -159,6 +159,43 @@ class TestCurator:
             "Land rights guide"
         ]
 
+    def test_the_year_filter_offers_every_year_from_the_latest_and_a_bad_year_is_no_error(
+        self, curator_client
+    ):
+        ProductFactory(title="Old guide", year=2016)
+        ProductFactory(title="New guide", year=2019)
+        url = reverse(f"{PRODUCT_ADMIN}_changelist")
+        response = curator_client.get(url)
+        [year_filter] = [spec for spec in response.context["cl"].filter_specs if spec.title == "year"]
+        assert [choice["display"] for choice in year_filter.choices(response.context["cl"])][1:] == [
+            "2019",
+            "2018",
+            "2017",
+            "2016",
+        ]
+        response = curator_client.get(url, {"year": "2016"})
+        assert list(response.context["cl"].result_list.values_list("title", flat=True)) == ["Old guide"]
+        bad = curator_client.get(url, {"year": "twenty"})
+        assert bad.status_code == 302 and bad["Location"].endswith("?e=1")  # the admin's "bad filter" notice
+
+    def test_products_created_lately_are_one_click_away(self, curator_client):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        ProductFactory(title="New guide")
+        old = ProductFactory(title="Old guide")
+        KnowledgeProduct.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=40))
+        response = curator_client.get(reverse(f"{PRODUCT_ADMIN}_changelist"))
+        [created] = [
+            spec
+            for spec in response.context["cl"].filter_specs
+            if getattr(spec, "field_path", "") == "created_at"
+        ]
+        past_week = next(c for c in created.choices(response.context["cl"]) if c["display"] == "Past 7 days")
+        response = curator_client.get(reverse(f"{PRODUCT_ADMIN}_changelist") + past_week["query_string"])
+        assert list(response.context["cl"].result_list.values_list("title", flat=True)) == ["New guide"]
+
     def test_autocomplete_finds_organisations_for_the_product_form(self, curator_client):
         OrganisationFactory(name="Sahel Women Network")
         response = curator_client.get(
