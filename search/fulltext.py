@@ -24,12 +24,11 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache, reduce
-from operator import or_
+from functools import cache
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection, transaction
-from django.db.models import F, Func, QuerySet, Value
+from django.db.models import F, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Floor, Greatest, Ln
 from django.utils import translation
@@ -187,11 +186,7 @@ def _write_vectors(found: dict[int, Document]) -> None:
     table = SearchDocument._meta.db_table
     for configs, group in by_configs.items():
         # The configurations come from LANGUAGE_CONFIGS, never from the data.
-        vector = " || ".join(
-            f"setweight(to_tsvector('{config}'::regconfig, part.{name}), '{PG_WEIGHTS[name]}')"
-            for config in configs
-            for name in PARTS
-        )
+        vector = " || ".join(_weighted(config, name) for config in configs for name in PARTS)
         sql = (
             f"INSERT INTO {table} (product_id, vector) SELECT part.id, {vector} FROM (SELECT %s::bigint, "
             + ", ".join("unaccent(%s)" for _ in PARTS)
@@ -201,6 +196,17 @@ def _write_vectors(found: dict[int, Document]) -> None:
         pks = {id(document): pk for pk, document in found.items()}
         with connection.cursor() as cursor:
             cursor.executemany(sql, [[pks[id(d)], *(getattr(d, name) for name in PARTS)] for d in group])
+
+
+def _weighted(config: str, part: str) -> str:
+    """The SQL of a part's vector in a configuration, at the part's weight. The document's words are kept
+    without their positions (PostgreSQL's `strip`, which ranks them at the lowest weight, D, as before):
+    a document of 200,000 characters repeats its words hundreds of times, and those positions had made the
+    search table six times as large as the records' own words, and every broad search read all of it. A
+    quoted phrase is therefore found in a product's record, not in its document alone."""
+    if PG_WEIGHTS[part] == "D":
+        return f"strip(to_tsvector('{config}'::regconfig, part.{part}))"
+    return f"setweight(to_tsvector('{config}'::regconfig, part.{part}), '{PG_WEIGHTS[part]}')"
 
 
 def _write_fts_rows(chunk: list[int], found: dict[int, Document]) -> None:
@@ -345,55 +351,57 @@ def _with_expansions_fts(text: str) -> str:
     return " OR ".join(f"({query})" for query in queries)
 
 
-class Unaccent(Func):
-    function = "unaccent"
+def pg_queries(text: str) -> tuple[SearchQuery, SearchQuery]:
+    """PostgreSQL: what a search matches and what ranks its matches, as constant queries read in one
+    round trip.
 
-
-def full_text_query(text: str) -> SearchQuery:
-    """PostgreSQL: the web search in every configuration, or the thesaurus's English for a Dutch one; an
+    Matching: the web search in every configuration, or the thesaurus's English for a Dutch one; an
     excluded word excludes in every configuration (each stems it its own way). The configurations mostly
     stem a word alike, and the database checks every branch of a query for every match: the query holds
-    each distinct branch once, as PostgreSQL itself reads them (one short query)."""
+    each distinct branch once, as PostgreSQL itself reads them.
+
+    Ranking: the words in English (and the thesaurus's English for a Dutch query). ts_rank reads every term
+    of the query for every match, and a broad search has tens of thousands; a product found only in another
+    language's stemming ranks with the least relevant. Both are constants: `unaccent` is only stable, so a
+    query written with it in the SQL was parsed again for every match (a quarter of a broad search's time
+    at 100,000 products)."""
     positive, negative = _split_excluded(text)
-    branches = _distinct_tsqueries([(config, positive) for config in QUERY_CONFIGS])
-    branches += _distinct_tsqueries(
-        [(SEARCH_CONFIG, f'"{english}"') for english in dutch_expansions(positive)]
-    )
-    branches = list(dict.fromkeys(branches))
-    excluded = (
-        _distinct_tsqueries([(config, " or ".join(negative)) for config in QUERY_CONFIGS]) if negative else []
-    )
+    expansions = [(SEARCH_CONFIG, f'"{english}"') for english in dutch_expansions(positive)]
+    matching = [(config, positive) for config in QUERY_CONFIGS] + expansions
+    excluding = [(config, " or ".join(negative)) for config in QUERY_CONFIGS] if negative else []
+    ranking = [] if RANK_IN_EVERY_CONFIG else [(SEARCH_CONFIG, positive)] + expansions
+    texts = _tsquery_texts(matching + excluding + ranking)
+    branches = _distinct(texts[: len(matching)])
+    excluded = _distinct(texts[len(matching) : len(matching) + len(excluding)])
     if not branches:
-        return SearchQuery("", config="simple", search_type="plain")
+        nothing = SearchQuery("", config="simple", search_type="plain")
+        return nothing, nothing
     combined = " | ".join(f"({branch})" for branch in branches)
     if excluded:
-        combined = f"({combined})" + "".join(f" & !({branch})" for branch in dict.fromkeys(excluded))
-    return SearchQuery(combined, config="simple", search_type="raw")
+        combined = f"({combined})" + "".join(f" & !({branch})" for branch in excluded)
+    match = SearchQuery(combined, config="simple", search_type="raw")
+    if RANK_IN_EVERY_CONFIG:
+        return match, match
+    ranked = _distinct(texts[len(matching) + len(excluding) :])
+    if not ranked:  # words English drops (stop words) that another language keeps
+        return match, match
+    return match, SearchQuery(
+        " | ".join(f"({branch})" for branch in ranked), config="simple", search_type="raw"
+    )
 
 
-def _distinct_tsqueries(pairs: list[tuple[str, str]]) -> list[str]:
-    """The text of websearch_to_tsquery for each (configuration, words), the empty ones left out."""
+def _tsquery_texts(pairs: list[tuple[str, str]]) -> list[str]:
+    """The text of websearch_to_tsquery for each (configuration, words), in order ('' where empty)."""
     if not pairs:
         return []
     select = ", ".join("websearch_to_tsquery(%s::regconfig, unaccent(%s))::text" for _ in pairs)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {select}", [value for pair in pairs for value in pair])
-        return [branch for branch in dict.fromkeys(cursor.fetchone()) if branch]
+        return list(cursor.fetchone())
 
 
-def ranking_query(text: str) -> SearchQuery:
-    """PostgreSQL: what ranks the matches: the words in English (and the thesaurus's English for a Dutch
-    query). ts_rank reads every term of the query for every match, and a broad search has tens of
-    thousands; a product found only in another language's stemming ranks with the least relevant."""
-    if not RANK_IN_EVERY_CONFIG:
-        positive, _ = _split_excluded(text)
-        queries = [SearchQuery(Unaccent(Value(positive)), config=SEARCH_CONFIG, search_type="websearch")]
-        queries += [
-            SearchQuery(Unaccent(Value(f'"{english}"')), config=SEARCH_CONFIG, search_type="websearch")
-            for english in dutch_expansions(positive)
-        ]
-        return reduce(or_, queries)
-    return full_text_query(text)
+def _distinct(texts: list[str]) -> list[str]:
+    return [text for text in dict.fromkeys(texts) if text]
 
 
 RANK_IN_EVERY_CONFIG = False
@@ -426,9 +434,9 @@ def relevance_expression(vector, query: SearchQuery):
 def search_products(products: QuerySet, text: str) -> QuerySet:
     """Products matching all the words of `text`, with a `rank` annotation (higher is better)."""
     if connection.vendor == "postgresql":
-        query = full_text_query(text)
+        query, ranking = pg_queries(text)
         return products.filter(search_document__vector=query).annotate(
-            rank=relevance_expression(F("search_document__vector"), ranking_query(text))
+            rank=relevance_expression(F("search_document__vector"), ranking)
         )
     query = _with_expansions_fts(text)
     if not query:
@@ -463,10 +471,10 @@ def matches_by_rank(text: str, *, any_word: bool = False) -> list[list[int]]:
 
 
 def _pg_matches(text: str) -> list[list[int]]:
-    query = full_text_query(text)
+    query, ranking = pg_queries(text)
     found = (
         SearchDocument.objects.filter(vector=query)
-        .annotate(rank=relevance_expression(F("vector"), ranking_query(text)))
+        .annotate(rank=relevance_expression(F("vector"), ranking))
         .values_list("product_id", "rank")
     )
     sql, params = found.query.sql_with_params()

@@ -194,3 +194,53 @@ def test_the_browse_page_orders_a_search_as_the_database_ranks_it_page_after_pag
         number, last = number + 1, page.paginator.num_pages
     assert last > 1
     assert shown == expected
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's vectors")
+class TestDocumentWordsWithoutPositions:
+    """A document's words are searched at the lowest weight without their positions, which made most of the
+    search table's size; the record's words keep theirs."""
+
+    @pytest.fixture
+    def products(self):
+        from inventory.models import DocumentText
+
+        in_document = ProductFactory(title="Annual report", summary="What the year brought.")
+        DocumentText.objects.create(product=in_document, text="Pastoralist cooperatives met. " * 300)
+        ProductFactory(title="Pastoralist cooperatives", summary="How herders organise.")
+        update_search_vectors()
+        return in_document
+
+    def vector_parts(self, product) -> tuple[int, int]:
+        """(lexemes with positions at weight D, lexemes in all)."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT length(ts_filter(vector, '{d}')), length(vector) FROM inventory_searchdocument "
+                "WHERE product_id = %s",
+                [product.pk],
+            )
+            return cursor.fetchone()
+
+    def test_a_word_only_in_the_document_is_found_and_ranks_below_the_record(self, products):
+        assert search("cooperatives") == ["Pastoralist cooperatives", "Annual report"]
+        positioned, lexemes = self.vector_parts(products)
+        assert positioned == 0 and lexemes >= 5  # 'pastoralist', 'cooper', 'met' and the record's words
+
+    def test_vectors_written_before_lose_the_documents_positions_and_keep_the_records(self, products):
+        import importlib
+
+        migration = importlib.import_module("search.migrations.0002_document_words_without_positions")
+        with connection.cursor() as cursor:  # as the search documents were written before
+            cursor.execute(
+                "UPDATE inventory_searchdocument SET vector = "
+                "setweight(to_tsvector('english', 'Annual report'), 'A') "
+                "|| setweight(to_tsvector('english', %s), 'D') WHERE product_id = %s",
+                ["Pastoralist cooperatives met. " * 300, products.pk],
+            )
+        assert self.vector_parts(products)[0] > 0
+        with connection.schema_editor() as editor:
+            migration.strip_documents(None, editor)
+        positioned, _lexemes = self.vector_parts(products)
+        assert positioned == 0
+        assert search("cooperatives") == ["Pastoralist cooperatives", "Annual report"]
+        assert search('"annual report"') == ["Annual report"]  # the record's phrase, positions kept
