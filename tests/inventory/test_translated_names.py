@@ -162,8 +162,8 @@ def test_a_curator_translates_a_theme_in_the_admin(curator_client, gender):
 def test_the_reference_data_names_every_theme_type_and_format_in_every_language():
     from django.core.management import call_command
 
-    from inventory.models import Programme, ProductType
     from core.translations import other_languages
+    from inventory.models import ProductType, Programme
 
     call_command("loaddata", "fixtures/reference.json", verbosity=0)
     codes = [code for code, _name in other_languages()]
