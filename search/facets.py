@@ -282,10 +282,16 @@ def _rows_facet(filterset, selection: Selection, param: Param) -> Facet:
         kept, omitted = sorted(found, key=lambda item: rows[item[0]].order), 0
     else:
         # Thousands of tags or organisations: only the largest are listed, so only they are sorted and made.
+        # Their names (in the page's language) break ties: looked up for the largest only, not for each of
+        # the thousands (a search's facets looked up 9,000 names, a third of its time at 100,000 products).
         def by_size(item):
             return -item[1], rows[item[0]].display_name
 
-        kept = heapq.nsmallest(MOST_LISTED, found, key=by_size)
+        if len(found) > MOST_LISTED:
+            least = heapq.nlargest(MOST_LISTED, (count for _key, count in found))[-1]
+            kept = sorted((item for item in found if item[1] >= least), key=by_size)[:MOST_LISTED]
+        else:
+            kept = sorted(found, key=by_size)
         listed = {key for key, _count in kept}
         kept += sorted((item for item in found if item[0] in chosen and item[0] not in listed), key=by_size)
         omitted = len(found) - len(kept)
