@@ -26,7 +26,7 @@ from search.params import BY_NAME, PARAMS, Param
 SHOWN_BEFORE_MORE = 8
 # Facets listed by size (partnerships, organisations, countries, languages, tags) show this many values at
 # most, besides the chosen ones: with thousands of tags or organisations the rest only weigh the page down.
-MOST_LISTED = 50
+MOST_LISTED = 40
 
 
 @dataclass
