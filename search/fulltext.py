@@ -479,12 +479,13 @@ def _pg_matches(text: str) -> list[list[int]]:
     )
     sql, params = found.query.sql_with_params()
     with connection.cursor() as cursor:
+        # Grouped by hashing, the groups (a few hundred) ordered here: ordered in the query, the database
+        # sorted every match to group them (a tenth of a broad search's time).
         cursor.execute(
-            f"SELECT array_agg(product_id) FROM ({sql}) AS matches(product_id, rank) "
-            "GROUP BY rank ORDER BY rank DESC",
+            f"SELECT rank, array_agg(product_id) FROM ({sql}) AS matches(product_id, rank) GROUP BY rank",
             params,
         )
-        return [ids for (ids,) in cursor.fetchall()]
+        return [ids for _rank, ids in sorted(cursor.fetchall(), key=lambda group: group[0], reverse=True)]
 
 
 def _fts_matches(text: str) -> list[list[int]]:
