@@ -79,9 +79,10 @@ serve-cached: $(VENV)/.installed
 loadtest: $(VENV)/.installed
 	$(BIN)/python bench/loadtest.py $(LOADTEST_ARGS)
 
-# Lighthouse's SEO audit (every page must score 100) of the home, browse and a product page in both
-# languages, under `make serve` on a throwaway database with the demo data. Needs Lighthouse from npm
-# (npm install -g lighthouse, or LIGHTHOUSE=path) and Chromium. LIGHTHOUSE_ARGS="--categories seo,accessibility".
+# Lighthouse's SEO audit (every page must score 100) of the home, browse, a product page and the needs form in
+# the four languages, under `make serve` on a throwaway database with the demo data. Needs Lighthouse from npm
+# (npm install -g lighthouse, or LIGHTHOUSE=path) and Chromium.
+# LIGHTHOUSE_ARGS="--categories performance,accessibility,seo --languages en,nl".
 lighthouse: $(VENV)/.installed
 	$(BIN)/python bench/lighthouse.py $(LIGHTHOUSE_ARGS)
 
