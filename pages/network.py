@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.freshness import cached
 from inventory.models import Membership, Organisation, Partnership, Theme
+from pages import drawing
 from search import index as facet_index
 
 MODES = {"members": _("Member organisations"), "themes": _("Themes they produced on")}
@@ -256,24 +257,9 @@ def node_label(node: Node) -> str:
 
 
 def svg(net: Network, *, links: bool = True, frame: list[str] | None = None, element_id: str = "") -> str:
-    top = 30 + 22 * len(frame) if frame else 0
-    height = HEIGHT + top + (56 if frame else 0)
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}"'
-        + (f' width="{WIDTH * 2}" height="{height * 2}"' if frame else "")
-        + (f' id="{element_id}"' if element_id else "")
-        + ' class="network-map" font-family="sans-serif">'
-    ]
-    if frame:
-        out.append(f'<rect width="{WIDTH}" height="{height}" fill="#fff"/>')
-        out.append(
-            f'<text x="10" y="26" font-size="20" font-weight="bold" fill="#0a2b41">{escape(frame[0])}</text>'
-        )
-        out += [
-            f'<text x="10" y="{26 + 22 * i}" font-size="14" fill="#17212f">{escape(line)}</text>'
-            for i, line in enumerate(frame[1:], start=1)
-        ]
-        out.append(f'<g transform="translate(0 {top})">')
+    out, top = drawing.begin(
+        WIDTH, HEIGHT, "network-map", frame=frame, element_id=element_id, legend_height=56
+    )
     out.append('<g stroke="#8a97a8" stroke-opacity=".6">')
     for edge in net.edges:
         a, b = net.nodes[edge.source], net.nodes[edge.target]
@@ -303,11 +289,7 @@ def svg(net: Network, *, links: bool = True, frame: list[str] | None = None, ele
         '<g fill="#fff" stroke="#fff" stroke-width="3" stroke-linejoin="round">' + "".join(labels) + "</g>"
     )
     out.append('<g fill="#0a2b41">' + "".join(labels) + "</g></g>")
-    if frame:
-        out.append("</g>")
-        out.append(_legend_svg(net.mode, HEIGHT + top + 16))
-    out.append("</svg>")
-    return "".join(out)
+    return drawing.end(out, frame=frame, legend=lambda: _legend_svg(net.mode, HEIGHT + top + 16))
 
 
 def _shape(node: Node) -> str:

@@ -21,7 +21,7 @@ from core.freshness import cached
 from inventory import codes
 from inventory.models import Country, Theme
 from needs.models import KnowledgeNeed
-from pages import world_shapes
+from pages import drawing, world_shapes
 from search import facets
 from search import index as facet_index
 from search.filters import ProductFilter
@@ -214,24 +214,9 @@ def svg(world: WorldMap, *, links: bool = True, frame: list[str] | None = None, 
     a white ground, the lines above the map, the legend below it, no links."""
     shapes = world_shapes.world()
     width, map_height = shapes.width, shapes.height
-    top = 30 + 22 * len(frame) if frame else 0
-    height = map_height + top + (60 if frame else 0)
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}"'
-        + (f' width="{width * 2}" height="{height * 2}"' if frame else "")
-        + (f' id="{element_id}"' if element_id else "")
-        + ' class="world-map" font-family="sans-serif">'
-    ]
-    if frame:
-        out.append(f'<rect width="{width}" height="{height}" fill="#fff"/>')
-        out.append(
-            f'<text x="10" y="26" font-size="20" font-weight="bold" fill="#0a2b41">{escape(frame[0])}</text>'
-        )
-        out += [
-            f'<text x="10" y="{26 + 22 * i}" font-size="14" fill="#17212f">{escape(line)}</text>'
-            for i, line in enumerate(frame[1:], start=1)
-        ]
-        out.append(f'<g transform="translate(0 {top})">')
+    out, top = drawing.begin(
+        width, map_height, "world-map", frame=frame, element_id=element_id, legend_height=60
+    )
     out.append('<g stroke="#fff" stroke-width=".5" stroke-linejoin="round">')
     later = []
     for shape in shapes.shapes:
@@ -252,11 +237,7 @@ def svg(world: WorldMap, *, links: bool = True, frame: list[str] | None = None, 
                 out.append(f'<circle fill="{fill}" stroke="#17212f" {attributes}/>')
     out += later
     out.append("</g>")
-    if frame:
-        out.append("</g>")
-        out.append(_legend_svg(world, map_height + top + 14))
-    out.append("</svg>")
-    return "".join(out)
+    return drawing.end(out, frame=frame, legend=lambda: _legend_svg(world, map_height + top + 14))
 
 
 def _linked(figure: CountryFigure, attributes: str, element: str) -> str:
