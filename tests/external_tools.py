@@ -1,4 +1,4 @@
-"""Checks that need tools from outside Python (Chromium, Java with the Nu Html Checker, GNU gettext).
+"""Checks that need tools from outside Python (Chromium, Java with the Nu Html Checker, GNU gettext, nginx).
 
 On a developer's machine without them these checks are skipped with the reason. CI sets
 REQUIRE_ALL_CHECKS=1, which turns every such skip into a failure: there, a check that did not run is a check
@@ -7,6 +7,12 @@ that failed.
 
 import os
 import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -39,3 +45,38 @@ def xgettext() -> str:
     if command is None:
         unavailable("checking the translations for new strings needs GNU gettext (apt-get install gettext)")
     return command
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def running_nginx(configure: Callable[[str, int], str], purpose: str) -> Iterator[int]:
+    """nginx (the system's package) on a free port with the configuration `configure(folder, port)` writes,
+    run from a temporary folder, until the block ends; yields the port. Skips for `purpose` without nginx."""
+    nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+    if nginx is None:
+        unavailable(f"{purpose} needs nginx (apt-get install nginx)")
+    port = free_port()
+    with tempfile.TemporaryDirectory() as folder:
+        conf = Path(folder) / "nginx.conf"
+        conf.write_text(configure(folder, port))
+        # Run as root (CI), nginx's workers are another user, who must reach what is under the folder.
+        Path(folder).chmod(0o755)
+        process = subprocess.Popen([nginx, "-c", str(conf), "-p", folder], stderr=subprocess.PIPE)
+        try:
+            for _ in range(100):
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+                    break
+                except OSError:
+                    time.sleep(0.05)
+            else:
+                pytest.fail(f"nginx did not start: {process.stderr.read().decode()}")
+            yield port
+        finally:
+            process.terminate()
+            process.wait(timeout=10)

@@ -2,12 +2,13 @@
 It can be stopped and started again on the same port, as a mail server that goes down and comes back."""
 
 import email
-import socket
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.policy import default
 
 from aiosmtpd.controller import Controller
+
+from tests.external_tools import free_port
 
 
 @dataclass
@@ -52,12 +53,6 @@ class Inbox:
 
     def message_ids(self) -> list[str]:
         return [str(mail.message["Message-ID"]) for mail in self.received]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class SMTPServer:

@@ -5,19 +5,13 @@ ignored, whether it comes through the proxy or straight to the site."""
 
 import http.client
 import re
-import shutil
-import socket
-import subprocess
-import tempfile
-import time
 from http.cookies import SimpleCookie
-from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 import pytest
 
 from inventory.models import KnowledgeProduct
-from tests.external_tools import unavailable
+from tests.external_tools import running_nginx
 from tests.factories import ProductTypeFactory, ThemeFactory, curator
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -46,40 +40,19 @@ http {{
 """
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def proxy(live_server, settings):
     """nginx on a free port in front of the live server; the site trusts it (127.0.0.1) as its proxy."""
-    nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
-    if nginx is None:
-        unavailable("the reverse-proxy test needs nginx (apt-get install nginx)")
     settings.TRUSTED_PROXIES = ["127.0.0.1"]
     settings.SUBMISSION_RATE_LIMIT = "2/h"
     settings.ALLOWED_HOSTS = ["*"]
     upstream = urlsplit(live_server.url).port
-    port = free_port()
-    with tempfile.TemporaryDirectory() as folder:
-        conf = Path(folder) / "nginx.conf"
-        conf.write_text(NGINX_CONF.format(folder=folder, port=port, upstream=upstream))
-        process = subprocess.Popen([nginx, "-c", str(conf), "-p", folder], stderr=subprocess.PIPE)
-        try:
-            for _ in range(100):
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
-                    break
-                except OSError:
-                    time.sleep(0.05)
-            else:
-                pytest.fail(f"nginx did not start: {process.stderr.read().decode()}")
-            yield port
-        finally:
-            process.terminate()
-            process.wait(timeout=10)
+
+    def configure(folder: str, port: int) -> str:
+        return NGINX_CONF.format(folder=folder, port=port, upstream=upstream)
+
+    with running_nginx(configure, "the reverse-proxy test") as port:
+        yield port
 
 
 class Visitor:

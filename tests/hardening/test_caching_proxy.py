@@ -3,40 +3,25 @@ live server as `make serve-cached` starts it): anonymous visitors' public pages 
 the admin and signed-in visitors always reach the site, and a change shows once the page's time is up."""
 
 import http.client
-import shutil
-import socket
-import subprocess
-import tempfile
 import time
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
 
-from tests.external_tools import unavailable
+from tests.external_tools import running_nginx
 from tests.factories import ProductFactory
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def proxy(live_server, settings):
     """nginx with deploy/nginx.conf on a free port in front of the live server."""
-    nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
-    if nginx is None:
-        unavailable("the caching-proxy test needs nginx (apt-get install nginx)")
     settings.ALLOWED_HOSTS = ["*"]
     settings.PUBLIC_CACHE_SECONDS, settings.PUBLIC_CACHE_STALE_SECONDS = 2, 1
-    port = free_port()
-    with tempfile.TemporaryDirectory() as folder:
-        conf = Path(folder) / "nginx.conf"
+
+    def configure(folder: str, port: int) -> str:
         template = (settings.BASE_DIR / "deploy" / "nginx.conf").read_text()
         for name, value in {
             "@LISTEN@": f"127.0.0.1:{port}",
@@ -45,23 +30,10 @@ def proxy(live_server, settings):
             "@CACHE_DIR@": f"{folder}/cache",
         }.items():
             template = template.replace(name, value)
-        conf.write_text(template)
-        # Run as root (CI), nginx's workers are another user, who must reach the cache under the folder.
-        Path(folder).chmod(0o755)
-        process = subprocess.Popen([nginx, "-c", str(conf), "-p", folder], stderr=subprocess.PIPE)
-        try:
-            for _ in range(100):
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
-                    break
-                except OSError:
-                    time.sleep(0.05)
-            else:
-                pytest.fail(f"nginx did not start: {process.stderr.read().decode()}")
-            yield port
-        finally:
-            process.terminate()
-            process.wait(timeout=10)
+        return template
+
+    with running_nginx(configure, "the caching-proxy test") as port:
+        yield port
 
 
 def get(port: int, path: str, cookie: str = "") -> tuple[int, str, str]:
