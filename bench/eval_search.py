@@ -19,62 +19,23 @@ database runs in a child process, as settings are read once per process.
 
 import json
 import os
-import subprocess
 import sys
 import tomllib
 from pathlib import Path
 
+from evaluations import run_on_each_database
+
 BASE_DIR = Path(__file__).resolve().parent.parent
+
 EVALUATION_SET = BASE_DIR / "bench" / "evaluation" / "search_queries.toml"
 FIRST = 10
-
-
-def env_list(name: str, default: str) -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
 # --- the parent: databases, child processes, the report ---------------------------------------------------
 
 
 def main() -> None:
-    runs = []
-    for database in env_list("EVAL_DATABASES", "sqlite,postgresql"):
-        print(f"== {database}: a fresh database with the demo data ...", flush=True)
-        runs.append(run_child(database, fresh_database(database)))
-    print()
-    print(report(runs))
-
-
-def fresh_database(database: str) -> str:
-    if database == "sqlite":
-        path = BASE_DIR / "bench" / "eval-search.sqlite3"
-        for leftover in path.parent.glob(f"{path.name}*"):
-            leftover.unlink()
-        return f"sqlite:///{path}"
-    if database == "postgresql":
-        import psycopg
-
-        server = os.environ.get("EVAL_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432").rstrip("/")
-        with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
-            connection.execute('DROP DATABASE IF EXISTS "eval_search"')
-            connection.execute('CREATE DATABASE "eval_search"')
-        return f"{server}/eval_search"
-    raise SystemExit(f"EVAL_DATABASES: unknown database {database!r} (sqlite, postgresql)")
-
-
-def run_child(database: str, database_url: str) -> dict:
-    result_file = BASE_DIR / "bench" / f".eval-search-{os.getpid()}.json"
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "DEBUG": "1",
-        "DJANGO_LOG_LEVEL": "ERROR",
-        "EVAL_CHILD_RESULT": str(result_file),
-    }
-    subprocess.run([sys.executable, __file__], env=env, cwd=BASE_DIR, check=True)
-    result = json.loads(result_file.read_text())
-    result_file.unlink()
-    return {"database": database, **result}
+    print(report(run_on_each_database(__file__, "eval_search")))
 
 
 def share(part: int, whole: int) -> str:
