@@ -15,6 +15,7 @@ from pypdf import PdfReader, PdfWriter
 from inventory import extraction
 from inventory.documents import MAX_TEXT_CHARS, record_text
 from inventory.models import DocumentText
+from tests.documents import pdf_pages
 from tests.factories import ProductFactory
 
 pytestmark = pytest.mark.django_db
@@ -24,24 +25,7 @@ Problem = DocumentText.Problem
 def pdf(text: str | None) -> bytes:
     """A one-page PDF showing `text` in Helvetica (None: a page with no text, as a scan has)."""
     stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode() if text is not None else b""
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out, offsets = io.BytesIO(), []
-    out.write(b"%PDF-1.4\n")
-    for number, body in enumerate(objects, start=1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n%s\nendobj\n" % (number, body))
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    out.writelines(b"%010d 00000 n \n" % offset for offset in offsets)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
-    return out.getvalue()
+    return pdf_pages([stream])
 
 
 def encrypted_pdf(text: str) -> bytes:
