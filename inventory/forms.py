@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from core.kept_uploads import KeepsUploads
 from core.submissions import PublicForm
 from inventory.models import FIRST_YEAR, Country, Language, Partnership, ProductType, Region, Theme
-from inventory.uploads import DOCUMENT_ACCEPT, validate_document
+from inventory.uploads import document_field
 
 NO_NUL = ProhibitNullCharactersValidator()
 EMAIL_MESSAGES = {
@@ -232,14 +232,7 @@ class NominationForm(KeepsUploads, PublicForm):
         help_text=_("Where people can find it online. Give a link, a file, or both."),
         error_messages={"invalid": _("Check the link: it looks like https://example.org/report.")},
     )
-    file = forms.FileField(
-        label=_("Or upload the file"),
-        required=False,
-        max_length=200,
-        allow_empty_file=False,
-        validators=[validate_document],
-        widget=forms.FileInput(attrs={"accept": DOCUMENT_ACCEPT}),
-    )
+    file = document_field(_("Or upload the file"))
     product_type = ModelChoiceField(
         label=_("Type of product"),
         queryset=ProductType.objects.all(),

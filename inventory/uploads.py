@@ -4,6 +4,7 @@ their name, so a renamed executable or script never reaches the media folder as 
 import zipfile
 from pathlib import PurePath
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
@@ -98,3 +99,17 @@ def validate_document(file: File) -> None:
             % {"extension": extension},
             code="file_content",
         )
+
+
+def document_field(label, **options) -> forms.FileField:
+    """An optional upload of one document on a public form: checked by `validate_document`, the file picker
+    offering the accepted kinds."""
+    return forms.FileField(
+        label=label,
+        required=False,
+        max_length=200,
+        allow_empty_file=False,
+        validators=[validate_document],
+        widget=forms.FileInput(attrs={"accept": DOCUMENT_ACCEPT}),
+        **options,
+    )

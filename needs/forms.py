@@ -12,7 +12,7 @@ from inventory.forms import (
     countries_field,
 )
 from inventory.models import Region
-from inventory.uploads import DOCUMENT_ACCEPT, validate_document
+from inventory.uploads import document_field
 from needs.models import KnowledgeNeed, LearningFormat
 
 
@@ -60,13 +60,8 @@ class NeedForm(KeepsUploads, PublicForm):
         help_text=_("What do you want to learn, and why now? What have you tried already?"),
         error_messages={"required": _("Tell us in your own words what you need to learn.")},
     )
-    attachment = forms.FileField(
-        label=_("A document that says more"),
-        required=False,
-        max_length=200,
-        allow_empty_file=False,
-        validators=[validate_document],
-        widget=forms.FileInput(attrs={"accept": DOCUMENT_ACCEPT}),
+    attachment = document_field(
+        _("A document that says more"),
         help_text=_("Terms of reference, a note or a report: PDF, Word, Excel, PowerPoint or OpenDocument."),
     )
     themes = ThemeChoiceField(label=_("Themes"), required=False)
