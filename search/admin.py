@@ -10,7 +10,7 @@ from django.db.models.expressions import RawSQL
 
 from inventory.admin.products import KnowledgeProductAdmin
 from inventory.models import KnowledgeProduct
-from search.fulltext import matches_by_rank, search_products
+from search.fulltext import pg_matching_ids, search_products
 
 
 class SearchedProductAdmin(KnowledgeProductAdmin):
@@ -28,7 +28,7 @@ class SearchedProductAdmin(KnowledgeProductAdmin):
         if connection.vendor == "postgresql":
             # The matches read once, not in each of the list's queries (its page, its count): a broad word
             # matches most of 100,000 products, and each reading of their vectors cost about 0.3 s.
-            found = [pk for group in matches_by_rank(text) for pk in group]
+            found = pg_matching_ids(text)
             among = RawSQL(
                 f'"{KnowledgeProduct._meta.db_table}"."id" IN (SELECT unnest(%s::bigint[]))',
                 [found],
