@@ -48,15 +48,22 @@ _scopes: dict[str, Callable[[str], bool]] = {}
 
 @dataclass
 class Changes:
-    """What a transaction changed, by model label ("inventory.knowledgeproduct"): the rows saved or deleted,
-    and the rows whose links changed (both ends of a many-to-many change, what a saved link row points to)."""
+    """What a transaction changed, by model label ("inventory.knowledgeproduct"): the rows saved or deleted
+    (and of those, the rows created), and the rows whose links changed (both ends of a many-to-many change,
+    what a saved link row points to)."""
 
     saved: dict[str, set] = field(default_factory=dict)
     linked: dict[str, set] = field(default_factory=dict)
+    created: dict[str, set] = field(default_factory=dict)
 
     def touched(self, label: str) -> set:
         """The rows of `label` saved, deleted or linked anew."""
         return self.saved.get(label, set()) | self.linked.get(label, set())
+
+    def existing(self, label: str) -> set:
+        """The rows of `label` saved or deleted that were there before the transaction (what others had
+        read of them may have changed: a name renamed)."""
+        return self.saved.get(label, set()) - self.created.get(label, set())
 
     def add(self, kind: dict, label: str, pks: Iterable) -> None:
         kind.setdefault(label, set()).update(pk for pk in pks if pk is not None)
@@ -111,15 +118,15 @@ def _label(model) -> str:
     return model._meta.concrete_model._meta.label_lower
 
 
-def _saved(sender, instance, using=DEFAULT_DB_ALIAS, **kwargs):
-    _record_row(instance, using)
+def _saved(sender, instance, created=False, using=DEFAULT_DB_ALIAS, **kwargs):
+    _record_row(instance, using, created=created)
 
 
 def _deleted(sender, instance, using=DEFAULT_DB_ALIAS, **kwargs):
     _record_row(instance, using)
 
 
-def _record_row(instance: models.Model, using: str) -> None:
+def _record_row(instance: models.Model, using: str, created: bool = False) -> None:
     """The row itself, and the watched rows it points to (a product's tag link names the product)."""
     linked: dict[str, list] = {}
     for field_ in instance._meta.concrete_fields:
@@ -128,7 +135,13 @@ def _record_row(instance: models.Model, using: str) -> None:
         watched = field_.many_to_one and _label(field_.related_model) in _watched
         if watched and (target := getattr(instance, field_.attname)) is not None:
             linked.setdefault(_label(field_.related_model), []).append(target)
-    _record(using, saved={_label(type(instance)): [instance.pk]}, linked=linked)
+    label = _label(type(instance))
+    _record(
+        using,
+        saved={label: [instance.pk]},
+        linked=linked,
+        created={label: [instance.pk]} if created else None,
+    )
 
 
 def _links_changed(sender, instance, action, model, pk_set, using=DEFAULT_DB_ALIAS, **kwargs):
@@ -144,7 +157,9 @@ def _migrated(sender, using=DEFAULT_DB_ALIAS, **kwargs):
 # --- the open transaction ---------------------------------------------------------------------------------
 
 
-def _record(using: str, saved: dict | None = None, linked: dict | None = None) -> None:
+def _record(
+    using: str, saved: dict | None = None, linked: dict | None = None, created: dict | None = None
+) -> None:
     """Add to the open transaction's record of changes, made (with its commit hook) at the first change.
     Outside a transaction the change is committed already, and the hook runs at once."""
     connection = connections[using]
@@ -153,7 +168,8 @@ def _record(using: str, saved: dict | None = None, linked: dict | None = None) -
     if first:
         pending = _Pending(hook=lambda: _publish(connection))
         connection.public_data_changes = pending
-    for kind, rows in ((pending.changes.saved, saved), (pending.changes.linked, linked)):
+    changes = pending.changes
+    for kind, rows in ((changes.saved, saved), (changes.linked, linked), (changes.created, created)):
         for label, pks in (rows or {}).items():
             pending.changes.add(kind, label, pks)
     pending.count += 1

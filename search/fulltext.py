@@ -227,12 +227,14 @@ def follow_changes(changes: Changes) -> None:
         return
     products = set(changes.touched("inventory.knowledgeproduct"))
     products |= set(changes.touched("inventory.documenttext"))
-    if renamed := changes.saved.get("taggit.tag"):
+    # A name created in the transaction was in no document before it: the products linked to it then are
+    # among those touched (or written in bulk, with update_search_vectors).
+    if renamed := changes.existing("taggit.tag"):
         products |= set(
             TaggedProduct.objects.filter(tag__in=renamed).values_list("content_object_id", flat=True)
         )
     for model, field in NAMED_BY:
-        if renamed := changes.saved.get(f"inventory.{model}"):
+        if renamed := changes.existing(f"inventory.{model}"):
             products |= set(
                 KnowledgeProduct.objects.filter(**{f"{field}__in": renamed}).values_list("pk", flat=True)
             )

@@ -258,6 +258,42 @@ class TestCommittedChanges:
         assert not TaggedProduct.objects.exists()
         assert client.get(f"{BROWSE}?q=aquifers").context["page"].paginator.count == 0
 
+    @pytest.mark.skipif(not uses_full_text_search(), reason="stored search documents")
+    def test_a_name_created_rewrites_no_document_and_one_renamed_rewrites_those_that_carry_it(
+        self, monkeypatch
+    ):
+        from search import fulltext
+
+        tagged = ProductFactory(tags=["drought"])
+        other = ProductFactory()
+        written = []
+        monkeypatch.setattr(fulltext, "update_search_vectors", lambda pks=None: written.append(set(pks)))
+        # As the data generator and a bulk load do: names added, products linked to them in bulk (no signals),
+        # and the documents written by update_search_vectors, once, not again when the names commit.
+        with transaction.atomic():
+            theme = ThemeFactory(name="Pastoralism")
+            links = KnowledgeProduct.themes.through
+            links.objects.bulk_create([links(knowledgeproduct_id=other.pk, theme_id=theme.pk)])
+            Tag.objects.create(name="grazing")
+        assert written == []
+        with transaction.atomic():
+            theme = ThemeFactory(name="Herding")
+            tagged.themes.add(theme)  # linked in the same transaction: the product is touched
+            tag = Tag.objects.get(name="drought")
+            tag.name = "dry spells"
+            tag.save()
+        assert written == [{tagged.pk}]
+        heard = []
+        freshness.on_change(heard.append)
+        try:
+            with transaction.atomic():
+                theme.name = "Herders"
+                theme.save()
+        finally:
+            freshness._listeners.remove(heard.append)
+        assert heard[0].existing("inventory.theme") == {theme.pk}
+        assert written[-1] == {tagged.pk}
+
     def test_once_committed_another_process_computes_the_new_figures(self, client):
         ProductFactory(countries=["KE"])
         assert client.get(f"{BROWSE}?country=KE").context["page"].paginator.count == 1
