@@ -23,6 +23,7 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 
@@ -84,15 +85,19 @@ def uses_full_text_search() -> bool:
 @dataclass
 class Document:
     title: str = ""
-    summary: str = ""
+    summary: str = ""  # the summary and why the product is valuable, then every name it is known by
     description: str = ""
     document: str = ""
     configs: tuple[str, ...] = (SEARCH_CONFIG,)
+    # The summary, why it is valuable, and what the product is about (its type, themes and tags), without
+    # the names of those who made it or of places: what ranks (see HEAD).
+    head_summary: str = ""
 
 
 def documents(product_ids: list[int]) -> dict[int, Document]:
     """The search documents of these products, from a query per kind of link (none joined)."""
-    names: dict[int, list[str]] = defaultdict(list)
+    topics: dict[int, list[str]] = defaultdict(list)  # the type, themes and tags
+    names: dict[int, list[str]] = defaultdict(list)  # partnerships, organisations, places
     languages: dict[int, list[str]] = defaultdict(list)
     found = {}
     rows = KnowledgeProduct.objects.filter(pk__in=product_ids).values_list(
@@ -100,10 +105,10 @@ def documents(product_ids: list[int]) -> dict[int, Document]:
     )
     for pk, title, summary, why_valuable, description, type_name in rows:
         found[pk] = Document(title=title, summary=f"{summary}\n{why_valuable}", description=description)
-        names[pk].append(type_name)
+        topics[pk].append(type_name)
     through = KnowledgeProduct.themes.through.objects.filter(knowledgeproduct_id__in=product_ids)
     for pk, name in through.values_list("knowledgeproduct_id", "theme__name"):
-        names[pk].append(name)
+        topics[pk].append(name)
     through = KnowledgeProduct.partnerships.through.objects.filter(knowledgeproduct_id__in=product_ids)
     for pk, name, acronym in through.values_list(
         "knowledgeproduct_id", "partnership__name", "partnership__acronym"
@@ -120,13 +125,21 @@ def documents(product_ids: list[int]) -> dict[int, Document]:
         languages[pk].append(code)
     tagged = TaggedProduct.objects.filter(content_object_id__in=product_ids)
     for pk, name in tagged.values_list("content_object_id", "tag__name"):
-        names[pk].append(name)
+        topics[pk].append(name)
     texts = DocumentText.objects.filter(product_id__in=product_ids).values_list("product_id", "text")
     for pk, text in texts:
         if pk in found:
             found[pk].document = text[:INDEXED_DOCUMENT_CHARS]
     for pk, document in found.items():
-        document.summary += "\n" + "\n".join(name for name in dict.fromkeys(names[pk]) if name)
+        document.head_summary = "\n".join(
+            [document.summary, *(name for name in dict.fromkeys(topics[pk]) if name)]
+        )
+        document.summary = "\n".join(
+            [
+                document.head_summary,
+                *(name for name in dict.fromkeys(names[pk]) if name and name not in topics[pk]),
+            ]
+        )
         configs = [LANGUAGE_CONFIGS[code] for code in languages[pk] if code in LANGUAGE_CONFIGS]
         document.configs = tuple(dict.fromkeys([SEARCH_CONFIG, *sorted(configs)]))
     return found
@@ -178,24 +191,40 @@ def update_search_vectors(product_ids: Iterable[int] | None = None) -> int:
     return written
 
 
+# What ranks a product's matches (SearchDocument.head): the record's own words in English, with its type,
+# themes and tags, without the names of its partnerships, organisations and places, its other languages'
+# stemming or its document's words. Ranking reads the vector of every match, and a broad search has tens of
+# thousands: at 100,000 products ranking by the whole vector took twice as long. A product found only by such
+# a name, in another language or in its document ranks with the least relevant, newest first (all products
+# from Kenya are as much from Kenya). search/migrations/0003 writes the same from the products' rows.
+HEAD = (
+    f"setweight(to_tsvector('{SEARCH_CONFIG}'::regconfig, part.title), 'A') || "
+    f"setweight(to_tsvector('{SEARCH_CONFIG}'::regconfig, part.head_summary), 'B') || "
+    f"setweight(to_tsvector('{SEARCH_CONFIG}'::regconfig, part.description), 'C')"
+)
+
+
 def _write_vectors(found: dict[int, Document]) -> None:
-    """PostgreSQL: one statement per set of languages, each product's parts weighted and stemmed in each."""
+    """PostgreSQL: one statement per set of languages, each product's parts weighted and stemmed in each,
+    and the head that ranks it."""
     by_configs: dict[tuple[str, ...], list[Document]] = defaultdict(list)
     for document in found.values():
         by_configs[document.configs].append(document)
     table = SearchDocument._meta.db_table
+    columns = [*PARTS, "head_summary"]
     for configs, group in by_configs.items():
         # The configurations come from LANGUAGE_CONFIGS, never from the data.
         vector = " || ".join(_weighted(config, name) for config in configs for name in PARTS)
         sql = (
-            f"INSERT INTO {table} (product_id, vector) SELECT part.id, {vector} FROM (SELECT %s::bigint, "
-            + ", ".join("unaccent(%s)" for _ in PARTS)
-            + f") AS part(id, {', '.join(PARTS)}) "
-            "ON CONFLICT (product_id) DO UPDATE SET vector = EXCLUDED.vector"
+            f"INSERT INTO {table} (product_id, vector, head) SELECT part.id, {vector}, {HEAD} FROM (SELECT "
+            "%s::bigint, "
+            + ", ".join("unaccent(%s)" for _ in columns)
+            + f") AS part(id, {', '.join(columns)}) "
+            "ON CONFLICT (product_id) DO UPDATE SET vector = EXCLUDED.vector, head = EXCLUDED.head"
         )
         pks = {id(document): pk for pk, document in found.items()}
         with connection.cursor() as cursor:
-            cursor.executemany(sql, [[pks[id(d)], *(getattr(d, name) for name in PARTS)] for d in group])
+            cursor.executemany(sql, [[pks[id(d)], *(getattr(d, name) for name in columns)] for d in group])
 
 
 def _weighted(config: str, part: str) -> str:
@@ -438,7 +467,7 @@ def search_products(products: QuerySet, text: str) -> QuerySet:
     if connection.vendor == "postgresql":
         query, ranking = pg_queries(text)
         return products.filter(search_document__vector=query).annotate(
-            rank=relevance_expression(F("search_document__vector"), ranking)
+            rank=relevance_expression(F("search_document__head"), ranking)
         )
     query = _with_expansions_fts(text)
     if not query:
@@ -456,11 +485,28 @@ def search_products(products: QuerySet, text: str) -> QuerySet:
     )
 
 
-def pg_matching_ids(text: str) -> list[int]:
-    """PostgreSQL: the ids of the products (published or not) having all the words, unranked, for a list
-    kept in its own order (the curators' list): ranking is a third of a broad search's time."""
+def pg_matching(text: str) -> QuerySet:
+    """PostgreSQL: the ids of the products (published or not) having all the words, unranked, as a
+    subquery, for a list kept in its own order (the curators'): ranking is a third of a broad search's time,
+    and tens of thousands of ids sent back to the database as a list cost more than finding them again.
+    Run its queries `through_the_index()`."""
     query, _ranking = pg_queries(text)
-    return list(SearchDocument.objects.filter(vector=query).values_list("product_id", flat=True))
+    return SearchDocument.objects.filter(vector=query).values("product_id")
+
+
+@contextmanager
+def through_the_index():
+    """PostgreSQL: a transaction (and a cursor) in which the search documents' matches are read through the
+    GIN index. For a broad word the planner would rather read every row and test its vector, which costs
+    far more than it reckons (the vectors are large, some stored apart); the index's bitmap gives the
+    matching rows without their vectors being read (a search of words, unlike a quoted phrase, needs no
+    second look). At 100,000 products a word in three products of four took 130 ms the planner's way, 40 ms
+    through the index. The other tables of such a query are read by their indexes too (a list's page and
+    count are, by its order's index and the primary key)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        yield cursor
+        cursor.execute("SET LOCAL enable_seqscan TO DEFAULT")
 
 
 def matches_by_rank(text: str, *, any_word: bool = False) -> list[list[int]]:
@@ -483,11 +529,11 @@ def _pg_matches(text: str) -> list[list[int]]:
     query, ranking = pg_queries(text)
     found = (
         SearchDocument.objects.filter(vector=query)
-        .annotate(rank=relevance_expression(F("vector"), ranking))
+        .annotate(rank=relevance_expression(F("head"), ranking))
         .values_list("product_id", "rank")
     )
     sql, params = found.query.sql_with_params()
-    with connection.cursor() as cursor:
+    with through_the_index() as cursor:
         # Grouped by hashing, the groups (a few hundred) ordered here: ordered in the query, the database
         # sorted every match to group them (a tenth of a broad search's time).
         cursor.execute(

@@ -244,3 +244,54 @@ class TestDocumentWordsWithoutPositions:
         assert positioned == 0
         assert search("cooperatives") == ["Pastoralist cooperatives", "Annual report"]
         assert search('"annual report"') == ["Annual report"]  # the record's phrase, positions kept
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's ranking vectors")
+class TestRankedByTheRecordsOwnWords:
+    """A search finds a product by every name it carries, and ranks it by its own words (the head): the
+    names of the organisations and places that made a product are no measure of what it is about."""
+
+    @pytest.fixture
+    def products(self):
+        from tests.factories import OrganisationFactory
+
+        by_name = ProductFactory(
+            title="Annual review",
+            summary="What the year brought.",
+            organisations=[OrganisationFactory(name="Pastoralist Voices Network")],
+            published_at="2026-01-01T00:00:00Z",
+        )
+        about = ProductFactory(
+            title="Mobile schools",
+            summary="How pastoralist families keep children learning.",
+            published_at="2020-01-01T00:00:00Z",
+        )
+        tagged = ProductFactory(
+            title="Grazing maps", tags=["pastoralist herders"], published_at="2019-01-01T00:00:00Z"
+        )
+        update_search_vectors()
+        return by_name, about, tagged
+
+    def heads(self) -> dict[int, str]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT product_id, head::text FROM inventory_searchdocument")
+            return dict(cursor.fetchall())
+
+    def test_a_product_found_by_an_organisations_name_ranks_below_one_about_the_word(self, products):
+        # The newest, found only by its organisation's name, comes after the older ones about pastoralism.
+        assert search("pastoralist") == ["Mobile schools", "Grazing maps", "Annual review"]
+        assert search("pastoralist", sort="newest")[0] == "Annual review"
+
+    def test_documents_written_before_get_the_head_that_writing_them_again_gives(self, products):
+        import importlib
+
+        migration = importlib.import_module("search.migrations.0003_ranking_heads")
+        written = self.heads()
+        assert all(written.values())
+        assert "'pastoralist':" in written[products[2].pk] and "'voic'" not in written[products[0].pk]
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE inventory_searchdocument SET head = NULL")
+        with connection.schema_editor() as editor:
+            migration.fill_heads(None, editor)
+        assert self.heads() == written
+        assert search("pastoralist") == ["Mobile schools", "Grazing maps", "Annual review"]
