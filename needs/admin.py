@@ -3,7 +3,7 @@ from pathlib import PurePosixPath
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from core.admin import CuratorAdmin, ExportAdmin, ReviewableAdmin, WorkflowAdmin, WorkflowForm, posted_id
 from core.spreadsheets import readable_export_resource
 from core.translations import translations_form
-from inventory.admin.filters import ThemeTreeFilter
+from inventory.admin.filters import CountedByCondition, ThemeTreeFilter
 from inventory.downloads import download_content_type
 from inventory.models import KnowledgeProduct, Partnership
 from needs import mails, services
@@ -36,7 +36,7 @@ URGENCY_IN_SHORT = {
 ADMIN_SUGGESTIONS = 8
 
 
-class SuggestionsFilter(admin.SimpleListFilter):
+class SuggestionsFilter(CountedByCondition, admin.SimpleListFilter):
     """Needs for which the ranker found published products that may answer them (kept by a job: see
     needs.matching.keep_suggestions), and those it found none for: a gap."""
 
@@ -46,12 +46,11 @@ class SuggestionsFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         return [("some", gettext_lazy("Some")), ("none", gettext_lazy("None found"))]
 
-    def queryset(self, request, queryset):
-        if self.value() == "some":
-            return queryset.filter(suggestion_count__gt=0)
-        if self.value() == "none":
-            return queryset.filter(suggestion_count=0, suggested_at__isnull=False)
-        return queryset
+    def condition(self, value):
+        return {
+            "some": Q(suggestion_count__gt=0),
+            "none": Q(suggestion_count=0, suggested_at__isnull=False),
+        }.get(value)
 
 
 @admin.register(LearningFormat)

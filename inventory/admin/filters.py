@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.db.models import Max, Min, Q
+from django.db.models import Count, Max, Min, Q
 from django.utils.translation import gettext_lazy as _
 
 from inventory.models import Theme
@@ -19,7 +19,29 @@ class ThemeTreeFilter(admin.RelatedFieldListFilter):
         ]
 
 
-class LinkOrFileFilter(admin.SimpleListFilter):
+class CountedByCondition:
+    """For a SimpleListFilter whose values are each a condition on the list's own rows (`condition(value)`):
+    the value's rows, and its count when the curator asks for counts ("Show counts"). Django counts a
+    SimpleListFilter's value by a subquery of the whole table each (at 100,000 products the year filter's
+    thirty took 329 ms, the link filter's three 242 ms); one scan counts them all."""
+
+    def condition(self, value: str) -> Q | None:
+        raise NotImplementedError
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        condition = None if value is None else self.condition(value)
+        return queryset if condition is None else queryset.filter(condition)
+
+    def get_facet_counts(self, pk_attname, filtered_qs):
+        counts = {}
+        for i, (value, _label) in enumerate(self.lookup_choices):
+            if (condition := self.condition(str(value))) is not None:
+                counts[f"{i}__c"] = Count(pk_attname, filter=condition)
+        return counts
+
+
+class LinkOrFileFilter(CountedByCondition, admin.SimpleListFilter):
     """Products with neither a link nor a file, nothing for a visitor to open, or with a link or file the last
     check found broken (inventory.links). The work queue counts both."""
 
@@ -29,18 +51,12 @@ class LinkOrFileFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         return [("missing", _("Neither")), ("present", _("A link or a file")), ("broken", _("Broken"))]
 
-    def queryset(self, request, queryset):
+    def condition(self, value):
         neither = Q(url="") & Q(file="")
-        if self.value() == "missing":
-            return queryset.filter(neither)
-        if self.value() == "present":
-            return queryset.exclude(neither)
-        if self.value() == "broken":
-            return queryset.filter(link_check__problem__gt="")
-        return queryset
+        return {"missing": neither, "present": ~neither, "broken": Q(link_check__problem__gt="")}.get(value)
 
 
-class YearFilter(admin.SimpleListFilter):
+class YearFilter(CountedByCondition, admin.SimpleListFilter):
     """A product's year, every year from the earliest to the latest: read from the year's index (two rows),
     where the field's own filter asked for the distinct years of every product (a scan of the whole table
     at each showing of the list)."""
@@ -54,10 +70,7 @@ class YearFilter(admin.SimpleListFilter):
             return []
         return [(str(year), str(year)) for year in range(span["last"], span["first"] - 1, -1)]
 
-    def queryset(self, request, queryset):
-        value = self.value()
-        if value is None:
-            return queryset
+    def condition(self, value):
         if not value.isdigit():
             raise IncorrectLookupParameters(_("A year is a number, such as 2019."))
-        return queryset.filter(year=int(value))
+        return Q(year=int(value))

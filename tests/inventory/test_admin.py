@@ -178,6 +178,34 @@ class TestCurator:
         bad = curator_client.get(url, {"year": "twenty"})
         assert bad.status_code == 302 and bad["Location"].endswith("?e=1")  # the admin's "bad filter" notice
 
+    def test_show_counts_counts_each_year_and_link_state_within_the_other_filters(self, curator_client):
+        ProductFactory(title="Old guide", year=2016, url="https://example.org/old")
+        ProductFactory(title="Old draft", year=2016, url="", status=KnowledgeProduct.Status.DRAFT)
+        ProductFactory(title="New guide", year=2018, url="https://example.org/new")
+        url = reverse(f"{PRODUCT_ADMIN}_changelist")
+
+        def counts(params: dict, title: str) -> dict[str, str]:
+            response = curator_client.get(url, {"_facets": "True", **params})
+            cl = response.context["cl"]
+            [spec] = [spec for spec in cl.filter_specs if spec.title == title]
+            return {choice["display"].rsplit(" (", 1)[0]: choice["display"] for choice in spec.choices(cl)}
+
+        assert counts({}, "year") == {
+            "All": "All",
+            "2018": "2018 (1)",
+            "2017": "2017 (0)",
+            "2016": "2016 (2)",
+        }
+        assert counts({"link_or_file": "missing"}, "year")["2016"] == "2016 (1)"  # the other filters hold
+        assert counts({"year": "2016"}, "link or file") == {
+            "All": "All",
+            "Neither": "Neither (1)",
+            "A link or a file": "A link or a file (1)",
+            "Broken": "Broken (0)",
+        }
+        response = curator_client.get(url, {"year": "2016", "link_or_file": "present"})
+        assert list(response.context["cl"].result_list.values_list("title", flat=True)) == ["Old guide"]
+
     def test_products_created_lately_are_one_click_away(self, curator_client):
         from datetime import timedelta
 

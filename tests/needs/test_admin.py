@@ -135,6 +135,19 @@ class TestTheList:
         need.refresh_from_db()
         assert need.status == Status.MATCHED
 
+    def test_needs_with_and_without_suggestions_are_filtered_and_counted(self, curator_client):
+        from django.utils import timezone
+
+        KnowledgeNeedFactory(title="Answered", suggestion_count=3, suggested_at=timezone.now())
+        KnowledgeNeedFactory(title="A gap", suggestion_count=0, suggested_at=timezone.now())
+        KnowledgeNeedFactory(title="Not ranked yet", suggestion_count=0, suggested_at=None)
+        assert listed(curator_client.get(CHANGELIST, {"suggestions": "some"})) == {"Answered"}
+        assert listed(curator_client.get(CHANGELIST, {"suggestions": "none"})) == {"A gap"}
+        response = curator_client.get(CHANGELIST, {"_facets": "True"})
+        cl = response.context["cl"]
+        [spec] = [spec for spec in cl.filter_specs if spec.title == "suggested products"]
+        assert [choice["display"] for choice in spec.choices(cl)] == ["All", "Some (1)", "None found (1)"]
+
 
 class TestActions:
     def test_actions_move_needs_along_the_workflow(self, curator_client):
