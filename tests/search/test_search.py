@@ -295,3 +295,15 @@ class TestRankedByTheRecordsOwnWords:
             migration.fill_heads(None, editor)
         assert self.heads() == written
         assert search("pastoralist") == ["Mobile schools", "Grazing maps", "Annual review"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner setting")
+def test_matches_read_through_the_index_leave_the_transactions_other_queries_planned_as_usual():
+    from search.fulltext import matches_by_rank
+
+    water = ProductFactory(title="Water toolkit")
+    update_search_vectors()
+    with connection.cursor() as cursor:
+        assert matches_by_rank("water") == [[water.pk]]  # within the test's transaction, as in a request's
+        cursor.execute("SHOW enable_seqscan")
+        assert cursor.fetchone()[0] == "on"
