@@ -171,7 +171,7 @@ def _record(
     changes = pending.changes
     for kind, rows in ((changes.saved, saved), (changes.linked, linked), (changes.created, created)):
         for label, pks in (rows or {}).items():
-            pending.changes.add(kind, label, pks)
+            changes.add(kind, label, pks)
     pending.count += 1
     if first:
         transaction.on_commit(pending.hook, using=using)
