@@ -69,6 +69,11 @@ PAGES = [
     ("admin_filtered", "admin: products, filtered"),
     ("admin_search", "admin: products, search"),
     ("admin_needs", "admin: needs"),
+    ("admin_counts", "admin: products, counts"),
+    ("admin_filtered_counts", "admin: products, filtered, counts"),
+    ("admin_search_counts", "admin: products, search, counts"),
+    ("admin_needs_counts", "admin: needs, counts"),
+    ("admin_other", "admin: other lists, counts"),
 ]
 # Budgets at 100,000 products on PostgreSQL (p95, milliseconds).
 BUDGETS_MS = {
@@ -91,6 +96,11 @@ BUDGETS_MS = {
     "admin_filtered": 300,
     "admin_search": 300,
     "admin_needs": 300,
+    "admin_counts": 300,
+    "admin_filtered_counts": 300,
+    "admin_search_counts": 300,
+    "admin_needs_counts": 300,
+    "admin_other": 300,
     "matching": 100,  # needs.matching.suggest_products, not a page
 }
 API_PATHS = ["/api/products/", "/api/v1/products/", "/api/"]
@@ -619,6 +629,30 @@ def page_urls(client) -> dict[str, list[str]]:
         ],
         "admin_search": [f"/admin/inventory/knowledgeproduct/?q={w.replace(' ', '+')}" for w in words],
         "admin_needs": ["/admin/needs/knowledgeneed/", "/admin/needs/knowledgeneed/?status__exact=new"],
+        # The same with "Show counts", and the other lists curators work in.
+        "admin_counts": ["/admin/inventory/knowledgeproduct/?_facets=True"],
+        "admin_filtered_counts": [
+            f"/admin/inventory/knowledgeproduct/?_facets=True&status__exact={status}&themes__id__exact={theme}"
+            for status in ("published", "draft")
+            for theme in Theme.objects.filter(slug__in=themes).values_list("pk", flat=True)
+        ],
+        "admin_search_counts": [
+            f"/admin/inventory/knowledgeproduct/?_facets=True&q={w.replace(' ', '+')}" for w in words
+        ],
+        "admin_needs_counts": [
+            "/admin/needs/knowledgeneed/?_facets=True",
+            "/admin/needs/knowledgeneed/?_facets=True&status__exact=new",
+        ],
+        "admin_other": [
+            f"/admin/{path}/?_facets=True"
+            for path in (
+                "inventory/nomination",
+                "inventory/organisation",
+                "inventory/partnership",
+                "needs/learningactivity",
+                "inventory/collection",
+            )
+        ],
     }
     # Only what answers: a page not built yet is "not available", the API at the first path that exists.
     for key in list(urls):

@@ -31,6 +31,7 @@ from import_export.admin import ExportActionMixin, ImportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from core import outbox
+from core.admin_counts import CountedChangeList
 from core.models import OutboxMail
 from core.spreadsheets import SHEET_FORMATS, SafeCSV, SafeXLSX
 
@@ -39,6 +40,9 @@ _TEMPLATE_FORMATS = {"csv": SafeCSV, "xlsx": SafeXLSX}
 
 class ExportAdmin(ExportActionMixin, admin.ModelAdmin):
     formats = SHEET_FORMATS
+
+    def get_changelist(self, request, **kwargs):
+        return CountedChangeList  # "Show counts" in a few queries (core.admin_counts)
 
     def url_name(self, view: str) -> str:
         """The name of one of this admin's views, e.g. "inventory_knowledgeproduct_import"."""

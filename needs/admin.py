@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.admin import CuratorAdmin, ExportAdmin, ReviewableAdmin, WorkflowAdmin, WorkflowForm, posted_id
+from core.admin_counts import LinkedRowsFilter
 from core.spreadsheets import readable_export_resource
 from core.translations import translations_form
 from inventory.admin.filters import CountedByCondition, ThemeTreeFilter
@@ -136,7 +137,7 @@ class KnowledgeNeedAdmin(WorkflowAdmin, ReviewableAdmin, CuratorAdmin):
         "status",
         "urgency",
         ("themes", ThemeTreeFilter),
-        "learning_formats",
+        ("learning_formats", LinkedRowsFilter),
         "partnership__programme",
         ("partnership", PartnershipListFilter),
         "consent_to_publish",

@@ -5,10 +5,11 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.db.models import Count, Max, Min, Q
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_counts import LinkedRowsFilter
 from inventory.models import Theme
 
 
-class ThemeTreeFilter(admin.RelatedFieldListFilter):
+class ThemeTreeFilter(LinkedRowsFilter):
     """Themes in tree order, as everywhere else: each core theme followed by its sub-themes, marked with a
     dash. Use as `("themes", ThemeTreeFilter)`."""
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from taggit.models import Tag
 
 from core.admin import CuratorAdmin, ReviewableAdmin, WorkflowAdmin, WorkflowForm, posted_id
+from core.admin_counts import LinkedRowsFilter
 from inventory import completeness, links, mails, services
 from inventory.admin.filters import LinkOrFileFilter, ThemeTreeFilter, YearFilter
 from inventory.models import (
@@ -108,7 +109,7 @@ class KnowledgeProductAdmin(WorkflowAdmin, ReviewableAdmin, CuratorAdmin):
         "featured",
         "product_type",
         ("themes", ThemeTreeFilter),
-        "partnerships__programme",
+        ("partnerships__programme", LinkedRowsFilter),
         LinkOrFileFilter,
         YearFilter,
         ("created_at", admin.DateFieldListFilter),
@@ -440,7 +441,7 @@ class NominationAdmin(KnowledgeProductAdmin):
         "has_file",
         "nominated",
     ]
-    list_filter = ["product_type", ("themes", ThemeTreeFilter), "partnerships__programme"]
+    list_filter = ["product_type", ("themes", ThemeTreeFilter), ("partnerships__programme", LinkedRowsFilter)]
     search_fields = ["title", "summary", "why_valuable", "nominator_name", "nominator_organisation"]
     date_hierarchy = None
     actions = ["publish", "return_to_draft"]
