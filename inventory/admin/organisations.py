@@ -1,7 +1,8 @@
 """Organisations and partnerships: import, export and history."""
 
 from django.contrib import admin
-from django.db.models import Count
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
 from core.admin import CuratorAdmin
 from inventory.models import Membership, Organisation, Partnership
@@ -39,7 +40,15 @@ class OrganisationAdmin(CuratorAdmin):
     resource_classes = [OrganisationResource]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(product_count=Count("products", distinct=True))
+        # Counted for the rows of the page only (a subquery each): a join and grouping counted every
+        # organisation's products at each showing of the list and of its filter counts.
+        links = Organisation.products.through.objects.filter(organisation=OuterRef("pk"))
+        counted = links.order_by().values("organisation").annotate(count=Count("*")).values("count")
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(product_count=Coalesce(Subquery(counted, output_field=IntegerField()), 0))
+        )
 
     @admin.display(description="products", ordering="product_count")
     def product_count(self, obj):

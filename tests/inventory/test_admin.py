@@ -224,6 +224,22 @@ class TestCurator:
         response = curator_client.get(reverse(f"{PRODUCT_ADMIN}_changelist") + past_week["query_string"])
         assert list(response.context["cl"].result_list.values_list("title", flat=True)) == ["New guide"]
 
+    def test_the_organisations_list_shows_and_sorts_by_each_ones_number_of_products(self, curator_client):
+        busy, quiet = OrganisationFactory(name="Busy network"), OrganisationFactory(name="Quiet forum")
+        OrganisationFactory(name="Newcomer")
+        ProductFactory(organisations=[busy, quiet])
+        ProductFactory(organisations=[busy], status=Status.DRAFT)
+        url = reverse("admin:inventory_organisation_changelist")
+        listed = curator_client.get(url).context["cl"].result_list
+        assert {o.name: o.product_count for o in listed} == {
+            "Busy network": 2,
+            "Quiet forum": 1,
+            "Newcomer": 0,
+        }
+        # "products" is the list's fifth column; sorted on it, most first
+        by_count = curator_client.get(url, {"o": "-5"}).context["cl"].result_list
+        assert [o.name for o in by_count] == ["Busy network", "Quiet forum", "Newcomer"]
+
     def test_autocomplete_finds_organisations_for_the_product_form(self, curator_client):
         OrganisationFactory(name="Sahel Women Network")
         response = curator_client.get(
