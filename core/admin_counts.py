@@ -10,18 +10,26 @@ a product twice when two of its partnerships belong to the same programme. Here:
 - the filters not in use share one aggregate over the list as shown (a value's count is a condition on the
   row's own columns: status, year, type);
 - a many-to-many relation is counted from its link table alone, grouped by value, plus the number of rows
-  linked to any (the rest count for "empty"); a filter in use counts the list without its own choice.
+  linked to any (the rest count for "empty"); a filter in use counts the list without its own choice;
+- a narrowed list (filtered, searched) is read once, its ids kept in a temporary table that the counts read.
 
 Each count is the number of rows the list shows when the curator clicks that value
 (tests/core/test_admin_counts.py).
 """
+
+import itertools
+from contextlib import contextmanager, nullcontext
 
 from django.contrib.admin import FieldListFilter, RelatedFieldListFilter
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import build_q_object_from_lookup_parameters, lookup_spawns_duplicates
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db import connection
+from django.db.models import Count, F
+from django.db.models.expressions import RawSQL
+
+_tables = itertools.count()
 
 
 class LinkedRowsFilter(RelatedFieldListFilter):
@@ -72,35 +80,72 @@ class CountedChangeList(ChangeList):
             self._facet_counts = self._count_facets()
         return self._facet_counts
 
+    def reading_the_list(self):
+        """Where the list's rows are read for the counts (a subclass reads a search through its index)."""
+        return nullcontext()
+
     def _count_facets(self) -> list[dict[str, int]]:
         given = self.get_filters_params()
-        pk_name = self.lookup_opts.pk.attname
         counts: list[dict[str, int]] = [{} for _spec in self.filter_specs]
-        together = []  # (position, spec) counted in one aggregate over the list as shown
+        # The filters in use each count the list without their own choice, as Django's do; the others share
+        # the list as shown.
+        lists: dict[tuple, list[int]] = {}
         for position, spec in enumerate(self.filter_specs):
             chosen = any(parameter in given for parameter in spec.expected_parameters())
-            # A filter in use counts within the list without its own choice, as Django's do.
+            lists.setdefault(tuple(spec.expected_parameters()) if chosen else (), []).append(position)
+        for excluded, positions in lists.items():
             listed = (
-                self.get_queryset(self._request, exclude_parameters=spec.expected_parameters())
-                if chosen
+                self.get_queryset(self._request, exclude_parameters=list(excluded))
+                if excluded
                 else self.queryset
             )
+            # The list as shown has counted its rows already (result_count).
+            known = None if excluded else self.result_count
+            specs = [(position, self.filter_specs[position]) for position in positions]
+            with self._rows_of(listed) as (rows, restricted):
+                self._count(rows, restricted, known, specs, counts)
+        return counts
+
+    @contextmanager
+    def _rows_of(self, listed):
+        """The list's rows as a plain queryset of the model for the counts' queries, and whether it is
+        narrowed. A narrowed list (filtered, searched) is read once, its ids kept in a temporary table:
+        each count would otherwise find its rows again (a broad search took hundreds of milliseconds each)."""
+        rows = self.model._default_manager.all()
+        if not (listed.query.where or self.root_queryset.query.where):
+            yield rows, False
+            return
+        table = f"counted_rows_{next(_tables)}"
+        sql, params = listed.order_by().values(listed_id=F("pk")).query.sql_with_params()
+        with connection.cursor() as cursor:
+            with self.reading_the_list():
+                cursor.execute(f"CREATE TEMPORARY TABLE {table} AS {sql}", params)
+            if connection.vendor == "postgresql":
+                cursor.execute(f"ANALYZE {table}")
+            try:
+                yield rows.filter(pk__in=RawSQL(f"SELECT listed_id FROM {table}", [])), True  # noqa: S611
+            finally:
+                cursor.execute(f"DROP TABLE {table}")
+
+    def _count(self, rows, restricted: bool, known: int | None, specs: list, counts: list[dict[str, int]]):
+        together = {}
+        number = [known]
+
+        def number_of_rows() -> int:
+            if number[0] is None:
+                number[0] = rows.count()
+            return number[0]
+
+        for position, spec in specs:
             if isinstance(spec, RelatedFieldListFilter) and not self._column_of_this_table(spec):
-                counts[position] = self._count_related(spec, listed, None if chosen else self.result_count)
-            elif chosen:
-                counts[position] = listed.aggregate(**spec.get_facet_counts(pk_name, listed))
+                counts[position] = self._count_related(spec, rows, restricted, number_of_rows)
             else:
-                together.append((position, spec))
+                for key, aggregate in spec.get_facet_counts(self.lookup_opts.pk.attname, rows).items():
+                    together[f"{position}:{key}"] = aggregate
         if together:
-            aggregates = {
-                f"{position}:{key}": aggregate
-                for position, spec in together
-                for key, aggregate in spec.get_facet_counts(pk_name, self.queryset).items()
-            }
-            for name, value in self.queryset.aggregate(**aggregates).items():
+            for name, value in rows.aggregate(**together).items():
                 position, key = name.split(":", 1)
                 counts[int(position)][key] = value
-        return counts
 
     def _column_of_this_table(self, spec: RelatedFieldListFilter) -> bool:
         """A foreign key of the list's own table with few values (a product's type): counted in the shared
@@ -108,21 +153,18 @@ class CountedChangeList(ChangeList):
         return "__" not in spec.field_path and spec.field.many_to_one and len(spec.lookup_choices) <= 50
 
     def _count_related(
-        self, spec: RelatedFieldListFilter, listed, listed_count: int | None
+        self, spec: RelatedFieldListFilter, rows, restricted: bool, number_of_rows
     ) -> dict[str, int]:
         """One grouping by the related value; a value no row has counts 0, the rows with none count for the
-        "empty" choice. `listed_count`: the number of rows listed, if known."""
-        restricted = bool(listed.query.where or self.root_queryset.query.where)
-        listed_ids = listed.order_by().values("pk")
+        "empty" choice (`number_of_rows()` of the list, less those linked to any value)."""
         first, _, rest = spec.field_path.partition("__")
         field = self.lookup_opts.get_field(first)
         if field.many_to_many and not field.auto_created and self._never_null(field.related_model, rest):
-            grouped, linked = self._count_through_the_links(field, rest, listed_ids if restricted else None)
-            empty = (listed.count() if listed_count is None else listed_count) - linked
+            grouped, linked = self._count_through_the_links(
+                field, rest, rows.values("pk") if restricted else None
+            )
+            empty = number_of_rows() - linked
         else:
-            rows = self.model._default_manager.all()
-            if restricted:
-                rows = rows.filter(pk__in=listed_ids)
             duplicates = lookup_spawns_duplicates(self.lookup_opts, spec.field_path)
             grouped = dict(
                 rows.order_by()

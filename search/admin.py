@@ -43,16 +43,21 @@ class SearchedProductAdmin(KnowledgeProductAdmin):
 
 class SearchedChangeList(CountedChangeList):
     def get_results(self, request):
-        """A search's page, count and filter counts read the matches through the full-text index (see
+        """A search's page and count read the matches through the full-text index (see
         search.fulltext.through_the_index); the page's products are read there too."""
-        if not (self.query.strip() and connection.vendor == "postgresql"):
+        if not self._searched_on_postgresql():
             return super().get_results(request)
         with through_the_index():
             super().get_results(request)
             len(self.result_list)  # evaluated here: the queryset keeps its products for the page
-            if self.add_facets:
-                self.facet_counts()
         return None
+
+    def reading_the_list(self):
+        # The filters' counts read the matches once, through the index too.
+        return through_the_index() if self._searched_on_postgresql() else super().reading_the_list()
+
+    def _searched_on_postgresql(self) -> bool:
+        return bool(self.query.strip()) and connection.vendor == "postgresql"
 
 
 admin.site.unregister(KnowledgeProduct)

@@ -109,4 +109,6 @@ def test_show_counts_reads_the_filters_once_and_a_query_per_related_filter(curat
     assert len(counted) - len(plain) == 5
     with CaptureQueriesContext(connection) as filtered:
         curator_client.get(url, {"_facets": "True", "status__exact": "published"})
-    assert len(filtered) - len(plain) == 6  # the status filter in use counts apart, without its own choice
+    # The narrowed list's ids read once into a table of their own (made, analysed on PostgreSQL, dropped) for
+    # the same five; and the status filter in use counts apart, over the list without its own choice.
+    assert len(filtered) - len(plain) == 3 + (connection.vendor == "postgresql") + 5
