@@ -70,6 +70,20 @@ def test_on_a_phone_every_page_fits_the_screen_loads_only_from_the_site_and_size
     assert not problems, "\n".join(problems)
 
 
+def test_a_products_citation_wraps_its_address_on_a_phone(new_page, settings):
+    # The "Cite as" reference ends with the product's address, which breaks only at its hyphens: with the
+    # site's own host and a long first word in the slug, it must still wrap rather than widen the page.
+    settings.SITE_URL = "https://knowledge-map.partos.example.org"
+    product = ProductFactory(
+        title="Participatory budgeting", slug="participatory-budgeting-in-kisumu", organisations=[]
+    )
+    page = new_page(viewport=PHONE)
+    page.goto(product.get_absolute_url())
+    assert "https://knowledge-map.partos.example.org/products/participatory-" in page.content()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], page.evaluate(STICKING_OUT, PHONE["width"])
+
+
 def test_the_browse_filters_fold_behind_one_control_on_a_phone(new_page):
     ProductFactory(themes=[ThemeFactory()])
     phone = new_page(viewport=PHONE)

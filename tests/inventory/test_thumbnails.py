@@ -120,3 +120,14 @@ def test_publishing_a_product_with_a_pdf_makes_its_thumbnail(django_capture_on_c
         draft.save()
     draft.refresh_from_db()
     assert draft.thumbnail.name.startswith("thumbnails/")
+
+
+def test_the_cards_show_the_thumbnail_and_other_products_their_types_picture(
+    client, django_capture_on_commit_callbacks
+):
+    product = made_with_file(django_capture_on_commit_callbacks, "toolkit.pdf", a_pdf())
+    ProductFactory(product_type=ProductTypeFactory(name="Video or podcast"))
+    page = client.get("/products/").content.decode()
+    thumbnail = reverse("inventory:product-thumbnail", args=[product.slug])
+    assert f'<img class="card-image" src="{thumbnail}"' in page
+    assert '<img class="card-image" src="/static/img/types/video' in page

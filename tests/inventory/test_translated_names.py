@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from core.translations import translations_form
-from inventory.models import Theme
+from inventory.models import Collection, CollectionItem, Theme
 from needs.models import LearningFormat
 from tests.factories import (
     LearningActivityFactory,
@@ -137,6 +137,31 @@ class TestPublicPages:
         activity.learning_format.save()
         page = client.get(f"/nl{activity.get_absolute_url()}").content.decode()
         assert "Uitwisseling" in page and "Gendergelijkheid" in page
+
+    def test_a_theme_page_and_its_collections_name_the_themes_and_formats_in_the_pages_language(
+        self, client, product, gender
+    ):
+        ThemeFactory(
+            name="Women's rights",
+            slug="womens-rights",
+            parent=gender,
+            translations={"nl": {"name": "Vrouwenrechten"}},
+        )
+        activity = LearningActivityFactory(themes=[gender])
+        activity.learning_format.translations = {"nl": {"name": "Uitwisseling"}}
+        activity.learning_format.save()
+        collection = Collection.objects.create(
+            title="Start here", introduction="Read these first.", theme=gender, is_public=True
+        )
+        CollectionItem.objects.create(collection=collection, product=product, position=0)
+        theme_page = client.get("/nl/themes/gender-equality/").content.decode()
+        for dutch in ("Gendergelijkheid", "Over gelijkheid.", "Vrouwenrechten", "Uitwisseling"):
+            assert dutch in theme_page, dutch
+        assert "Gender equality" not in theme_page and "Women's rights" not in theme_page
+        for path in ("/nl/themes/womens-rights/", f"/nl/collections/{collection.slug}/", "/nl/collections/"):
+            page = client.get(path).content.decode()
+            assert "Gendergelijkheid" in page and "Gender equality" not in page, path
+        assert "Gender equality" in client.get("/themes/gender-equality/").content.decode()
 
 
 def test_a_curator_translates_a_theme_in_the_admin(curator_client, gender):

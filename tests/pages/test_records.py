@@ -20,6 +20,7 @@ from tests.factories import (
     language,
 )
 from tests.hardening.test_openapi_strict import validator_for
+from tests.pages.test_structured_data import json_ld
 
 pytestmark = pytest.mark.django_db
 DRAFT = KnowledgeProduct.Status.DRAFT
@@ -307,3 +308,12 @@ def test_the_collection_list_and_the_open_data_page_make_fixed_queries(
         assert "List 5" in page(client, "/collections/")
     with django_assert_num_queries(0):
         page(client, "/open-data/")
+
+
+def test_the_json_ld_names_the_licence_by_its_deed_and_none_without_one(client):
+    licensed = ProductFactory(licence="cc-by-sa-4.0")
+    _text, data = json_ld(client.get(licensed.get_absolute_url()))
+    assert data["license"] == "https://creativecommons.org/licenses/by-sa/4.0/"
+    for terms in ("all-rights-reserved", "unknown"):
+        _text, data = json_ld(client.get(ProductFactory(licence=terms).get_absolute_url()))
+        assert "license" not in data, terms
