@@ -102,7 +102,9 @@ def new_page(browser, live_server, transactional_db, django_db_serialized_rollba
     def open_page(**options):
         options = {"viewport": DESKTOP, "locale": "en-GB", **options}
         context = browser.new_context(base_url=live_server.url, **options)
-        context.set_default_timeout(10_000)
+        # Generous: the first request after the demo is loaded computes the figures every page shares, and
+        # on a 2-core machine running another suite beside this one a page took over 10 s to load.
+        context.set_default_timeout(30_000)
         contexts.append(context)
         return context.new_page()
 
