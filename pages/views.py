@@ -179,10 +179,15 @@ def _record(product: KnowledgeProduct, languages: list[Language]) -> dict:
         "image": product_image(product),
         # A shared link shows the document's first page; without one, the site's own picture.
         "share_image": product_image(product) if product.thumbnail and product.is_public else "",
-        "citation": citation_text(csl_item(product, timezone.localdate(), languages))
-        if product.is_public
-        else "",
+        "citation": _citation(product, languages) if product.is_public else None,
     }
+
+
+def _citation(product: KnowledgeProduct, languages: list[Language]) -> tuple[str, str, str]:
+    """The reference in three parts, the product's address in the middle: on a phone the address may break
+    anywhere (it is longer than the screen is wide), the words around it only between words."""
+    item = csl_item(product, timezone.localdate(), languages)
+    return citation_text(item).partition(item["URL"])
 
 
 def _product_with_relations():

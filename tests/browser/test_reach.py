@@ -27,7 +27,10 @@ SPLIT_WORDS = """() => {
   const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const parent = node.parentElement;
-    if (!parent || !parent.offsetParent || getComputedStyle(parent).hyphens === "auto") continue;
+    if (!parent || !parent.offsetParent) continue;
+    // Hyphenated text, and an address the page lets break anywhere (it may be wider than the screen).
+    const style = getComputedStyle(parent);
+    if (style.hyphens === "auto" || style.overflowWrap === "anywhere") continue;
     for (const match of node.textContent.matchAll(/[\\p{L}\\p{N}]{2,}/gu)) {
       const range = document.createRange();
       range.setStart(node, match.index);
