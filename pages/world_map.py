@@ -219,13 +219,17 @@ def svg(world: WorldMap, *, links: bool = True, frame: list[str] | None = None, 
     )
     out.append('<g stroke="#fff" stroke-width=".5" stroke-linejoin="round">')
     later = []
+    # The countries that are not links, one path per shade: a path each made the page heavier than a phone's
+    # budget allows (each country's outline starts with an absolute move, so they join as they are).
+    unlinked: dict[str, list[str]] = {}
     for shape in shapes.shapes:
         figure = world.countries.get(shape.code)
         if figure is None or not (links and figure.url):
             fill = SHADE_FILLS[figure.shade - 1] if figure and figure.shade else NONE_FILL
-            out.append(f'<path fill="{fill}" d="{shape.path}"/>')
+            unlinked.setdefault(fill, []).append(shape.path)
         else:
             later.append(_linked(figure, f'd="{shape.path}"', "path"))
+    out += [f'<path fill="{fill}" d="{"".join(paths)}"/>' for fill, paths in unlinked.items()]
     for code, point in shapes.points.items():
         figure = world.countries.get(code)
         if figure is not None and (figure.products or figure.needs):
