@@ -69,7 +69,7 @@ PAGES = [
     ("admin_filtered", "admin: products, filtered"),
     ("admin_search", "admin: products, search"),
     ("admin_needs", "admin: needs"),
-    ("admin_counts", "admin: products, counts"),
+    ("admin_products_counts", "admin: products, counts"),
     ("admin_filtered_counts", "admin: products, filtered, counts"),
     ("admin_search_counts", "admin: products, search, counts"),
     ("admin_needs_counts", "admin: needs, counts"),
@@ -96,7 +96,7 @@ BUDGETS_MS = {
     "admin_filtered": 300,
     "admin_search": 300,
     "admin_needs": 300,
-    "admin_counts": 300,
+    "admin_products_counts": 300,
     "admin_filtered_counts": 300,
     "admin_search_counts": 300,
     "admin_needs_counts": 300,
@@ -629,20 +629,7 @@ def page_urls(client) -> dict[str, list[str]]:
         ],
         "admin_search": [f"/admin/inventory/knowledgeproduct/?q={w.replace(' ', '+')}" for w in words],
         "admin_needs": ["/admin/needs/knowledgeneed/", "/admin/needs/knowledgeneed/?status__exact=new"],
-        # The same with "Show counts", and the other lists curators work in.
-        "admin_counts": ["/admin/inventory/knowledgeproduct/?_facets=True"],
-        "admin_filtered_counts": [
-            f"/admin/inventory/knowledgeproduct/?_facets=True&status__exact={status}&themes__id__exact={theme}"
-            for status in ("published", "draft")
-            for theme in Theme.objects.filter(slug__in=themes).values_list("pk", flat=True)
-        ],
-        "admin_search_counts": [
-            f"/admin/inventory/knowledgeproduct/?_facets=True&q={w.replace(' ', '+')}" for w in words
-        ],
-        "admin_needs_counts": [
-            "/admin/needs/knowledgeneed/?_facets=True",
-            "/admin/needs/knowledgeneed/?_facets=True&status__exact=new",
-        ],
+        # The other lists curators work in, with "Show counts" (the lists above get their own rows with it).
         "admin_other": [
             f"/admin/{path}/?_facets=True"
             for path in (
@@ -654,6 +641,8 @@ def page_urls(client) -> dict[str, list[str]]:
             )
         ],
     }
+    for plain in ("admin_products", "admin_filtered", "admin_search", "admin_needs"):
+        urls[f"{plain}_counts"] = [f"{url}{'&' if '?' in url else '?'}_facets=True" for url in urls[plain]]
     # Only what answers: a page not built yet is "not available", the API at the first path that exists.
     for key in list(urls):
         if key.startswith("admin_"):

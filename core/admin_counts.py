@@ -17,6 +17,7 @@ Each count is the number of rows the list shows when the curator clicks that val
 (tests/core/test_admin_counts.py).
 """
 
+import functools
 import itertools
 from contextlib import contextmanager, nullcontext
 
@@ -63,16 +64,12 @@ class CountedChangeList(ChangeList):
                     for spec in specs
                     if isinstance(spec, FieldListFilter)
                 )
+            for position, spec in enumerate(specs):
+                # Each of Django's filters asks for its counts with get_facet_queryset(changelist).
+                spec.get_facet_queryset = lambda changelist, position=position: self.facet_counts()[position]
+            self._request = request  # for the lists the counts read without a filter's own choice
             self._built_filters = specs, has_filters, remaining, duplicates, active
         return self._built_filters
-
-    def get_queryset(self, request, exclude_parameters=None):
-        self._request = request
-        queryset = super().get_queryset(request, exclude_parameters)
-        for position, spec in enumerate(self.filter_specs):
-            # Each of Django's filters asks for its counts with get_facet_queryset(changelist).
-            spec.get_facet_queryset = lambda changelist, position=position: self.facet_counts()[position]
-        return queryset
 
     def facet_counts(self) -> list[dict[str, int]]:
         """Per filter (in `filter_specs` order), the counts its `choices()` reads: Django's keys, values."""
@@ -112,7 +109,7 @@ class CountedChangeList(ChangeList):
         narrowed. A narrowed list (filtered, searched) is read once, its ids kept in a temporary table:
         each count would otherwise find its rows again (a broad search took hundreds of milliseconds each)."""
         rows = self.model._default_manager.all()
-        if not (listed.query.where or self.root_queryset.query.where):
+        if not listed.query.where:  # the admin's own queryset's conditions are the list's too
             yield rows, False
             return
         table = f"counted_rows_{next(_tables)}"
@@ -129,13 +126,7 @@ class CountedChangeList(ChangeList):
 
     def _count(self, rows, restricted: bool, known: int | None, specs: list, counts: list[dict[str, int]]):
         together = {}
-        number = [known]
-
-        def number_of_rows() -> int:
-            if number[0] is None:
-                number[0] = rows.count()
-            return number[0]
-
+        number_of_rows = functools.cache(rows.count) if known is None else lambda: known
         for position, spec in specs:
             if isinstance(spec, RelatedFieldListFilter) and not self._column_of_this_table(spec):
                 counts[position] = self._count_related(spec, rows, restricted, number_of_rows)
