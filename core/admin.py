@@ -19,6 +19,7 @@ from typing import ClassVar
 import tablib
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,6 +27,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from import_export.admin import ExportActionMixin, ImportMixin
 from simple_history.admin import SimpleHistoryAdmin
@@ -36,6 +38,8 @@ from core.models import OutboxMail
 from core.spreadsheets import SHEET_FORMATS, SafeCSV, SafeXLSX
 
 _TEMPLATE_FORMATS = {"csv": SafeCSV, "xlsx": SafeXLSX}
+# Django's own words for a list's checkbox, which Django's catalogue translates.
+ACTION_CHECKBOX_LABEL = "Select this object for an action - {}"
 
 
 class ExportAdmin(ExportActionMixin, admin.ModelAdmin):
@@ -43,6 +47,17 @@ class ExportAdmin(ExportActionMixin, admin.ModelAdmin):
 
     def get_changelist(self, request, **kwargs):
         return CountedChangeList  # "Show counts" in a few queries (core.admin_counts)
+
+    def action_checkbox(self, obj):
+        """Django's checkbox for the list's actions, the same tag written directly: drawn through the form
+        widgets' templates, a list's hundred checkboxes took a third of its time."""
+        label = format_html(_(ACTION_CHECKBOX_LABEL), str(obj))
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            obj.pk,
+            label,
+        )
 
     def url_name(self, view: str) -> str:
         """The name of one of this admin's views, e.g. "inventory_knowledgeproduct_import"."""

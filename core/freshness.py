@@ -101,6 +101,12 @@ def connect() -> None:
     post_migrate.connect(_migrated, sender=catalogue, dispatch_uid="freshness-migrated")
 
 
+def watches(label: str) -> bool:
+    """Whether a committed change to the rows of the model `label` ("inventory.knowledgeproduct") moves the
+    data version: what is computed from that model alone may be kept per version."""
+    return label in _watched
+
+
 def on_change(listener: Callable[[Changes], None]) -> Callable[[Changes], None]:
     """Call `listener(changes)` after each commit that changed public data, before the version moves."""
     _listeners.append(listener)

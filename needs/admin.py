@@ -3,7 +3,7 @@ from pathlib import PurePosixPath
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.admin import CuratorAdmin, ExportAdmin, ReviewableAdmin, WorkflowAdmin, WorkflowForm, posted_id
-from core.admin_counts import LinkedRowsFilter
+from core.admin_counts import LinkedRowsFilter, counted_per_row
 from core.spreadsheets import readable_export_resource
 from core.translations import translations_form
 from inventory.admin.filters import CountedByCondition, ThemeTreeFilter
@@ -64,7 +64,15 @@ class LearningFormatAdmin(ExportAdmin):
     form = translations_form(LearningFormat)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(need_count=Count("needs"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                need_count=counted_per_row(
+                    KnowledgeNeed.learning_formats.through.objects.all(), "learningformat"
+                )
+            )
+        )
 
     @admin.display(description="needs", ordering="need_count")
     def need_count(self, obj):
@@ -194,7 +202,8 @@ class KnowledgeNeedAdmin(WorkflowAdmin, ReviewableAdmin, CuratorAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(matched_count=Count("matched_products", distinct=True))
+        links = KnowledgeNeed.matched_products.through.objects.all()
+        return super().get_queryset(request).annotate(matched_count=counted_per_row(links, "knowledgeneed"))
 
     def has_export_permission(self, request):
         # Reviewers read the needs one by one; taking the contacts away in a sheet is the curators' work.
@@ -496,7 +505,8 @@ class LearningActivityAdmin(CuratorAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(need_count=Count("needs", distinct=True))
+        links = LearningActivity.needs.through.objects.all()
+        return super().get_queryset(request).annotate(need_count=counted_per_row(links, "learningactivity"))
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

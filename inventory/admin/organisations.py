@@ -1,10 +1,9 @@
 """Organisations and partnerships: import, export and history."""
 
 from django.contrib import admin
-from django.db.models import Count, IntegerField, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 
 from core.admin import CuratorAdmin
+from core.admin_counts import counted_per_row
 from inventory.models import Membership, Organisation, Partnership
 from inventory.resources import OrganisationResource, PartnershipResource
 
@@ -40,15 +39,8 @@ class OrganisationAdmin(CuratorAdmin):
     resource_classes = [OrganisationResource]
 
     def get_queryset(self, request):
-        # Counted for the rows of the page only (a subquery each): a join and grouping counted every
-        # organisation's products at each showing of the list and of its filter counts.
-        links = Organisation.products.through.objects.filter(organisation=OuterRef("pk"))
-        counted = links.order_by().values("organisation").annotate(count=Count("*")).values("count")
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(product_count=Coalesce(Subquery(counted, output_field=IntegerField()), 0))
-        )
+        links = Organisation.products.through.objects.all()
+        return super().get_queryset(request).annotate(product_count=counted_per_row(links, "organisation"))
 
     @admin.display(description="products", ordering="product_count")
     def product_count(self, obj):
@@ -67,7 +59,10 @@ class PartnershipAdmin(CuratorAdmin):
     resource_classes = [PartnershipResource]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(member_count=Count("memberships", distinct=True))
+        memberships = Membership.objects.all()
+        return (
+            super().get_queryset(request).annotate(member_count=counted_per_row(memberships, "partnership"))
+        )
 
     @admin.display(description="members", ordering="member_count")
     def member_count(self, obj):

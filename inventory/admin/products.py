@@ -221,11 +221,15 @@ class KnowledgeProductAdmin(WorkflowAdmin, ReviewableAdmin, CuratorAdmin):
         return ngettext("%(count)d word read.", "%(count)d words read.", words) % {"count": words} + note
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request).prefetch_related("tags")
+        queryset = super().get_queryset(request)
         if self.is_reviewer_only(request):
             # Reviewers see the nominations waiting for them, nothing else.
             return queryset.awaiting_review()
         return queryset
+
+    def get_export_queryset(self, request):
+        # The tags, for the spreadsheet's column (the list itself shows none).
+        return super().get_export_queryset(request).prefetch_related("tags")
 
     def has_export_permission(self, request):
         return self.has_change_permission(request)
