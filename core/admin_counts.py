@@ -65,6 +65,26 @@ class LinkedRowsFilter(RelatedFieldListFilter):
             raise IncorrectLookupParameters(error) from error
 
 
+class CountedByCondition:
+    """For a SimpleListFilter whose values are each a condition on the list's own rows: the filter defines
+    `condition(value) -> Q | None` (None for a value it does not know), and this gives the value's rows and
+    its count when the curator asks for counts ("Show counts"). Django counts a SimpleListFilter's value by a
+    subquery of the whole table each (at 100,000 products the year filter's thirty took 329 ms, the link
+    filter's three 242 ms); one scan counts them all."""
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        condition = None if value is None else self.condition(value)
+        return queryset if condition is None else queryset.filter(condition)
+
+    def get_facet_counts(self, pk_attname, filtered_qs):
+        counts = {}
+        for i, (value, _label) in enumerate(self.lookup_choices):
+            if (condition := self.condition(str(value))) is not None:
+                counts[f"{i}__c"] = Count(pk_attname, filter=condition)
+        return counts
+
+
 def counted_per_row(related: QuerySet, pointing: str) -> Coalesce:
     """An annotation: for each row of a list, the number of rows of `related` (a link table, or a table
     with a foreign key) whose field `pointing` points to it, counted by a subquery. A list's page reads it
@@ -141,11 +161,68 @@ class CountedChangeList(ChangeList):
     def _rows_without(self, excluded: tuple) -> BitMap:
         """The ids of the rows of the list without the filters whose parameters are `excluded`."""
         found = self.searched_rows() if self.query.strip() else None
+        if (chosen := self._chosen_rows(excluded)) is not None:
+            return chosen & found if found is not None else chosen
         if found is not None:
             return found & self._rows_of(self._unsearched(excluded))
         if not excluded:
             return self._rows_of(self.queryset)
         return self._rows_of(self.get_queryset(self._request, exclude_parameters=list(excluded)))
+
+    def _chosen_rows(self, excluded: tuple) -> BitMap | None:
+        """The rows the filters in use keep (but those of parameters `excluded`), from the index alone, when
+        the list has no other condition (besides a search) and the index knows each filter's choice; None
+        when it cannot tell."""
+        given = self.get_filters_params()
+        used = [
+            spec
+            for spec in self.filter_specs
+            if any(parameter in given for parameter in spec.expected_parameters())
+        ]
+        remaining = self._built_filters[2]  # lookups no filter takes (and the date hierarchy's)
+        if self.root_queryset.query.where or remaining:
+            return None
+        rows = self._counted_rows().rows
+        for spec in used:
+            if tuple(spec.expected_parameters()) == excluded:
+                continue
+            if (kept := self._kept_by(spec)) is None:
+                return None
+            rows = rows & kept
+        return rows
+
+    def _kept_by(self, spec) -> BitMap | None:
+        """The rows filter `spec`'s choice keeps, as the index holds them; None when it does not."""
+        index = self._counted_rows()
+        if isinstance(spec, RelatedFieldListFilter) and not self._column_of_this_table(spec):
+            linked = index.related.get(_Path(self.model, spec.field_path))
+            chosen = spec.used_parameters.get(spec.lookup_kwarg)
+            empty = spec.used_parameters.get(spec.lookup_kwarg_isnull)
+            if linked is None or bool(chosen) == bool(empty):
+                return None
+            if empty:
+                if empty != ["True"]:
+                    return None
+                return linked.empty if linked.empty is not None else index.rows - linked.linked
+            if len(chosen) != 1:
+                return None
+            try:
+                return linked.sets.get(spec.field.target_field.to_python(chosen[0]), BitMap())
+            except ValidationError:
+                return None
+        if isinstance(spec, CountedByCondition):
+            if (chosen := spec.condition(spec.value())) is None:
+                return None
+            condition = _Condition(chosen)
+        elif isinstance(spec, FieldListFilter):
+            condition = _Condition(build_q_object_from_lookup_parameters(spec.used_parameters))
+        else:
+            return None
+        equal = condition.equal_to(self.lookup_opts)
+        if equal is not None and equal[0] in index.columns:
+            column, value = equal
+            return index.columns[column].get(value, BitMap())
+        return index.conditions.get(condition)
 
     def _unsearched(self, excluded: tuple):
         """The list without its search (and without the filters of parameters `excluded`)."""
@@ -320,6 +397,8 @@ class CountedRows:
     rows: BitMap
     conditions: dict[_Condition, BitMap] = field(default_factory=dict)
     related: dict[_Path, _Linked] = field(default_factory=dict)
+    # the rows having each value of the columns read: {column: {value: rows}}
+    columns: dict[str, dict[object, BitMap]] = field(default_factory=dict)
 
 
 _kept: dict[tuple, CountedRows] = {}
@@ -391,10 +470,14 @@ def _read(model, conditions: frozenset, paths: frozenset) -> CountedRows:
             if met:
                 meeting[n].append(pk)
     read = CountedRows(BitMap(pks))
+    read.columns = {
+        column: {value: BitMap(members) for value, members in by_value[n].items()}
+        for n, column in enumerate(columns)
+    }
     for condition, found in equal.items():
         if found is not None:
             column, value = found
-            read.conditions[condition] = BitMap(by_value[columns.index(column)].get(value, ()))
+            read.conditions[condition] = read.columns[column].get(value, BitMap())
     for condition, members in zip(evaluated, meeting, strict=True):
         read.conditions[condition] = BitMap(members)
     for path in paths:

@@ -15,10 +15,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.admin import CuratorAdmin, ExportAdmin, ReviewableAdmin, WorkflowAdmin, WorkflowForm, posted_id
-from core.admin_counts import LinkedRowsFilter, counted_per_row
+from core.admin_counts import CountedByCondition, LinkedRowsFilter, counted_per_row
 from core.spreadsheets import readable_export_resource
 from core.translations import translations_form
-from inventory.admin.filters import CountedByCondition, ThemeTreeFilter
+from inventory.admin.filters import ThemeTreeFilter
 from inventory.downloads import download_content_type
 from inventory.models import KnowledgeProduct, Partnership
 from needs import mails, services
