@@ -401,6 +401,8 @@ class CountedRows:
     columns: dict[str, dict[object, BitMap]] = field(default_factory=dict)
 
 
+# The sets kept in a process, for this many lists at most (a list's date filter asks for other rows each day).
+KEPT_LISTS = 16
 _kept: dict[tuple, CountedRows] = {}
 _kept_lock = threading.Lock()
 
@@ -428,8 +430,8 @@ def counted_rows(model, wanted: list[dict[str, tuple]]) -> CountedRows:
             return found
     built = _read(model, conditions, paths)
     with _kept_lock:
-        for old in [old for old in _kept if old[0] != version]:
-            del _kept[old]
+        for old in [old for old in _kept if old[0] != version] + list(_kept)[: 1 - KEPT_LISTS]:
+            _kept.pop(old, None)
         _kept[key] = built
     return built
 

@@ -82,9 +82,8 @@ class SearchedChangeList(CountedChangeList):
         if found is None:
             found = self._read_matches(text)
             with _searches_lock:
-                for old in [old for old in _searches if old[0] != key[0]][:] + list(_searches)[
-                    :-SEARCHES_KEPT
-                ]:
+                stale = [old for old in _searches if old[0] != key[0]]
+                for old in stale + list(_searches)[: 1 - SEARCHES_KEPT]:
                     _searches.pop(old, None)
                 _searches[key] = found
         return found
