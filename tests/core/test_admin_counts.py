@@ -9,11 +9,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import freshness
-from inventory.models import KnowledgeProduct, LinkCheck
-from needs.models import KnowledgeNeed
+from inventory.models import KnowledgeProduct, LinkCheck, Partnership
+from needs.admin import KnowledgeNeedAdmin
+from needs.models import KnowledgeNeed, LearningFormat
 from search.fulltext import update_search_vectors
 from tests.factories import (
     KnowledgeNeedFactory,
+    LearningActivityFactory,
+    MembershipFactory,
     PartnershipFactory,
     ProductFactory,
     ProgrammeFactory,
@@ -140,3 +143,51 @@ def test_the_counts_follow_every_change_at_once(curator_client, catalogue, setti
     assert "Water (4)" in after["themes"] and "Broken (1)" in after["link or file"]
     assert after["status"] != before["status"]
     assert assert_each_count_is_what_its_choice_lists(curator_client, reverse(PRODUCTS), {}) > 20
+
+
+def numbers_per_row(client, url: str, column: str, order: str | None = None) -> list[tuple[str, int]]:
+    """Each row's name and number as the list shows them, sorted by that number when `order` is given."""
+    changelist = client.get(url, {"o": order} if order else {}).context["cl"]
+    return [(str(row), getattr(row, column)) for row in changelist.result_list]
+
+
+def test_each_lists_numbers_are_each_rows_own_and_sort_the_list(curator_client, catalogue):
+    """Needs: their matched products; activities and learning formats: their needs; partnerships: their
+    members (each counted by a subquery for the page's rows)."""
+    land, water = (
+        KnowledgeNeed.objects.get(title="Land titles"),
+        KnowledgeNeed.objects.get(title="Water tariffs"),
+    )
+    land.matched_products.set(KnowledgeProduct.objects.filter(title__startswith="Land"))
+    needs = reverse(NEEDS)
+    column = KnowledgeNeedAdmin.list_display.index("matched_count") + 1  # the checkbox is column 0
+    shown = numbers_per_row(curator_client, needs, "matched_count", f"-{column}")
+    assert shown[0] == (str(land), 2) and sorted(number for _name, number in shown) == [0, 0, 2]
+    webinar = LearningFormat.objects.first()
+    water.learning_formats.set([webinar])
+    land.learning_formats.set([webinar])
+    activity = LearningActivityFactory(needs=[land, water])
+    LearningActivityFactory(needs=[water])
+    activities = numbers_per_row(
+        curator_client, reverse("admin:needs_learningactivity_changelist"), "need_count"
+    )
+    assert (str(activity), 2) in activities and sorted(number for _name, number in activities) == [1, 2]
+    formats = numbers_per_row(curator_client, reverse("admin:needs_learningformat_changelist"), "need_count")
+    assert (str(webinar), 2) in formats and all(
+        number == 0 for name, number in formats if name != str(webinar)
+    )
+    alliance = Partnership.objects.filter(needs=land).get()
+    MembershipFactory.create_batch(3, partnership=alliance)
+    partnerships = numbers_per_row(
+        curator_client, reverse("admin:inventory_partnership_changelist"), "member_count"
+    )
+    assert (str(alliance), 3) in partnerships and sum(number for _name, number in partnerships) == 3
+
+
+def test_a_searchs_count_follows_a_change_at_once(curator_client, catalogue):
+    url = reverse(PRODUCTS)
+    assert curator_client.get(url, {"q": "water"}).context["cl"].result_count == 3
+    ProductFactory(title="Water kiosks", status=KnowledgeProduct.Status.DRAFT)
+    update_search_vectors()
+    assert curator_client.get(url, {"q": "water"}).context["cl"].result_count == 4
+    assert curator_client.get(url, {"q": "water", "_facets": "True"}).context["cl"].result_count == 4
