@@ -64,15 +64,8 @@ class LearningFormatAdmin(ExportAdmin):
     form = translations_form(LearningFormat)
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                need_count=counted_per_row(
-                    KnowledgeNeed.learning_formats.through.objects.all(), "learningformat"
-                )
-            )
-        )
+        links = KnowledgeNeed.learning_formats.through.objects.all()
+        return super().get_queryset(request).annotate(need_count=counted_per_row(links, "learningformat"))
 
     @admin.display(description="needs", ordering="need_count")
     def need_count(self, obj):

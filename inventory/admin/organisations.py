@@ -59,10 +59,8 @@ class PartnershipAdmin(CuratorAdmin):
     resource_classes = [PartnershipResource]
 
     def get_queryset(self, request):
-        memberships = Membership.objects.all()
-        return (
-            super().get_queryset(request).annotate(member_count=counted_per_row(memberships, "partnership"))
-        )
+        members = counted_per_row(Membership.objects.all(), "partnership")
+        return super().get_queryset(request).annotate(member_count=members)
 
     @admin.display(description="members", ordering="member_count")
     def member_count(self, obj):
