@@ -21,6 +21,7 @@ Each count is the number of rows the list shows when the curator clicks that val
 (tests/core/test_admin_counts.py).
 """
 
+import hashlib
 import threading
 import types
 from collections import defaultdict
@@ -409,8 +410,9 @@ _kept_lock = threading.Lock()
 
 def counted_rows(model, wanted: list[dict[str, tuple]]) -> CountedRows:
     """The rows behind the counts `wanted` (CountedChangeList._what_to_count), read once per data version
-    (core.freshness) and kept in this process's memory while it holds: a list's counts are then sizes of
-    intersections, whatever its filters. A table whose changes do not move the data version is read anew."""
+    (core.freshness), shared through the cache and kept in this process's memory while the version holds: a
+    list's counts are then sizes of intersections, whatever its filters. A table whose changes do not move
+    the data version is read anew."""
     opts = model._meta
     conditions = frozenset(
         what
@@ -428,12 +430,33 @@ def counted_rows(model, wanted: list[dict[str, tuple]]) -> CountedRows:
     with _kept_lock:
         if (found := _kept.get(key)) is not None:
             return found
-    built = _read(model, conditions, paths)
+    # One process reads them, the others load them from the shared cache (never an earlier version's).
+    built, current = freshness.cached_at(
+        _shared_name(key), lambda: _read(model, conditions, paths), version=version
+    )
+    if not current:
+        built = _read(model, conditions, paths)
     with _kept_lock:
         for old in [old for old in _kept if old[0] != version] + list(_kept)[: 1 - KEPT_LISTS]:
             _kept.pop(old, None)
         _kept[key] = built
     return built
+
+
+def forget() -> None:
+    """Drop this process's copies (as a process that has read none)."""
+    with _kept_lock:
+        _kept.clear()
+
+
+def _shared_name(key: tuple) -> str:
+    """The name the shared cache keeps a list's sets under: the same in every process for the same table,
+    conditions and relations (a hash of their text, which does not vary between processes as a set's order
+    does)."""
+    _version, label, conditions, paths = key
+    described = [label, *sorted(repr(condition.q) for condition in conditions)]
+    described += sorted(f"{path.model._meta.label_lower}:{path.path}" for path in paths)
+    return "admin-counts:" + hashlib.sha256("\n".join(described).encode()).hexdigest()[:32]
 
 
 def _tables_read(model, paths) -> set[str]:

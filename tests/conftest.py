@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
 
+from core import admin_counts
 from search import facets, relevance
 from search import index as facet_index
 from tests.factories import (
@@ -131,6 +132,7 @@ def isolated_cache(settings):
     }
     facet_index.forget()
     facets.forget_searches()
+    admin_counts.forget()
     relevance.forget()
     yield
     cache.clear()

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from core import freshness
+from core import admin_counts, freshness
 from inventory.models import KnowledgeProduct, LinkCheck, Partnership
 from needs.admin import KnowledgeNeedAdmin
 from needs.models import KnowledgeNeed, LearningFormat
@@ -128,6 +128,16 @@ def test_show_counts_reads_the_table_once_per_data_version(curator_client, catal
         curator_client.get(url, {"_facets": "True", **narrowed})
     # A list narrowed by its filters is an intersection of the kept sets too: no query reads its rows.
     assert len(filtered) == len(plain_narrowed) - 2 + 1
+
+
+def test_another_process_loads_the_sets_another_has_read(curator_client, catalogue):
+    params = {"_facets": "True", "status__exact": "published"}
+    first = counts_of(curator_client, params)  # this process reads the sets, and shares them
+    admin_counts.forget()  # another process, with nothing in its memory
+    with CaptureQueriesContext(connection) as loaded:
+        assert counts_of(curator_client, params) == first
+    read = [query["sql"] for query in loaded.captured_queries]
+    assert not [sql for sql in read if "counted_" in sql or '"inventory_knowledgeproduct_themes"' in sql]
 
 
 def test_the_counts_follow_every_change_at_once(curator_client, catalogue, settings):
