@@ -22,7 +22,6 @@ Each count is the number of rows the list shows when the curator clicks that val
 """
 
 import hashlib
-import threading
 import types
 from collections import defaultdict
 from contextlib import nullcontext
@@ -261,16 +260,16 @@ class CountedChangeList(ChangeList):
         for the rows meeting a condition, ("related", (_Path, value)) for the rows linked to a value of a
         relation, or to none (None)."""
         wanted: list[dict[str, tuple]] = []
+        every_row = self.model._default_manager.all()
         for spec in self.filter_specs:
             if isinstance(spec, RelatedFieldListFilter) and not self._column_of_this_table(spec):
                 path = _Path(self.model, spec.field_path)
-                keys = {f"{pk}__c": ("related", path.valued(pk)) for pk, _name in spec.lookup_choices}
+                keys = {f"{pk}__c": ("related", (path, pk)) for pk, _name in spec.lookup_choices}
                 if spec.include_empty_choice:
-                    keys["__c"] = ("related", path.valued(None))
+                    keys["__c"] = ("related", (path, None))
                 wanted.append(keys)
                 continue
             keys = {}
-            every_row = self.model._default_manager.all()
             for name, aggregate in spec.get_facet_counts(self.lookup_opts.pk.attname, every_row).items():
                 if not isinstance(aggregate, Count) or aggregate.filter is None:
                     raise TypeError(f"{spec!r}: a count is Count(pk, filter=condition), not {aggregate!r}")
@@ -368,9 +367,6 @@ class _Path:
     model: type
     path: str
 
-    def valued(self, value) -> tuple["_Path", object]:
-        return self, value
-
 
 @dataclass
 class _Linked:
@@ -403,9 +399,7 @@ class CountedRows:
 
 
 # The sets kept in a process, for this many lists at most (a list's date filter asks for other rows each day).
-KEPT_LISTS = 16
-_kept: dict[tuple, CountedRows] = {}
-_kept_lock = threading.Lock()
+_kept = freshness.KeptPerVersion(most=16)
 
 
 def counted_rows(model, wanted: list[dict[str, tuple]]) -> CountedRows:
@@ -426,34 +420,27 @@ def counted_rows(model, wanted: list[dict[str, tuple]]) -> CountedRows:
     ):
         return _read(model, conditions, paths)
     version = freshness.current_version()
-    key = (version, opts.concrete_model._meta.label_lower, conditions, paths)
-    with _kept_lock:
-        if (found := _kept.get(key)) is not None:
-            return found
-    # One process reads them, the others load them from the shared cache (never an earlier version's).
-    built, current = freshness.cached_at(
-        _shared_name(key), lambda: _read(model, conditions, paths), version=version
-    )
-    if not current:
-        built = _read(model, conditions, paths)
-    with _kept_lock:
-        for old in [old for old in _kept if old[0] != version] + list(_kept)[: 1 - KEPT_LISTS]:
-            _kept.pop(old, None)
-        _kept[key] = built
-    return built
+    key = (opts.concrete_model._meta.label_lower, conditions, paths)
+
+    def shared() -> CountedRows:
+        # One process reads them, the others load them from the shared cache (never an earlier version's).
+        read = lambda: _read(model, conditions, paths)  # noqa: E731
+        built, current = freshness.cached_at(_shared_name(key), read, version=version)
+        return built if current else read()
+
+    return _kept.get(version, key, shared)
 
 
 def forget() -> None:
     """Drop this process's copies (as a process that has read none)."""
-    with _kept_lock:
-        _kept.clear()
+    _kept.clear()
 
 
 def _shared_name(key: tuple) -> str:
     """The name the shared cache keeps a list's sets under: the same in every process for the same table,
     conditions and relations (a hash of their text, which does not vary between processes as a set's order
     does)."""
-    _version, label, conditions, paths = key
+    label, conditions, paths = key
     described = [label, *sorted(repr(condition.q) for condition in conditions)]
     described += sorted(f"{path.model._meta.label_lower}:{path.path}" for path in paths)
     return "admin-counts:" + hashlib.sha256("\n".join(described).encode()).hexdigest()[:32]

@@ -13,8 +13,10 @@ a suffix of its own, so that a request or a test reading in the same transaction
 """
 
 import logging
+import threading
 import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -99,6 +101,37 @@ def connect() -> None:
     # Once per `migrate` (the signal comes once per app with models): the catalogue's.
     catalogue = apps.get_app_config("inventory")
     post_migrate.connect(_migrated, sender=catalogue, dispatch_uid="freshness-migrated")
+
+
+class KeptPerVersion:
+    """Values computed from the data, kept in this process's memory for one data version, the `most` asked
+    for lately: when the version moves, every one of them goes."""
+
+    def __init__(self, most: int):
+        self.most = most
+        self._version: str | None = None
+        self._values: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, version: str, key, compute: Callable[[], T]) -> T:
+        """The value of `key` at `version`: kept, or `compute()`d and kept."""
+        with self._lock:
+            if self._version == version and key in self._values:
+                self._values.move_to_end(key)
+                return self._values[key]
+        value = compute()
+        with self._lock:
+            if self._version != version:
+                self._values.clear()
+                self._version = version
+            self._values[key] = value
+            while len(self._values) > self.most:
+                self._values.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
 
 
 def watches(label: str) -> bool:

@@ -3,8 +3,6 @@ registered again here with the search package's full-text search, which the cata
 A substring scan of every text field took 3.8 s at 100,000 products; the search documents answer in
 milliseconds, and the list's own filters and order apply as before."""
 
-import threading
-
 from django.conf import settings
 from django.contrib import admin
 from django.db import connection
@@ -52,10 +50,8 @@ class SearchedProductAdmin(KnowledgeProductAdmin):
         return SearchedChangeList
 
 
-# The searches of the curators' list kept, the latest, per data version: {(version, text): products}
-SEARCHES_KEPT = 32
-_searches: dict[tuple[str, str], BitMap] = {}
-_searches_lock = threading.Lock()
+# The searches of the curators' list kept, the latest, per data version.
+_searches = freshness.KeptPerVersion(most=32)
 
 
 class SearchedChangeList(CountedChangeList):
@@ -76,17 +72,7 @@ class SearchedChangeList(CountedChangeList):
         text = self.query.strip()
         if not getattr(settings, "CACHE_PUBLIC_AGGREGATES", True):
             return self._read_matches(text)
-        key = (freshness.current_version(), text)
-        with _searches_lock:
-            found = _searches.get(key)
-        if found is None:
-            found = self._read_matches(text)
-            with _searches_lock:
-                stale = [old for old in _searches if old[0] != key[0]]
-                for old in stale + list(_searches)[: 1 - SEARCHES_KEPT]:
-                    _searches.pop(old, None)
-                _searches[key] = found
-        return found
+        return _searches.get(freshness.current_version(), text, lambda: self._read_matches(text))
 
     def _read_matches(self, text: str) -> BitMap:
         found, nominated = self.model_admin.matching(text)
