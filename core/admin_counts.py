@@ -31,7 +31,6 @@ from django.conf import settings
 from django.contrib.admin import FieldListFilter, RelatedFieldListFilter
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import build_q_object_from_lookup_parameters, lookup_spawns_duplicates
-from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import (
     BooleanField,
@@ -47,6 +46,7 @@ from django.db.models.functions import Coalesce
 from pyroaring import BitMap
 
 from core import freshness
+from core.admin_rows import ChangeListRows
 
 
 class LinkedRowsFilter(RelatedFieldListFilter):
@@ -94,7 +94,7 @@ def counted_per_row(related: QuerySet, pointing: str) -> Coalesce:
     return Coalesce(Subquery(counted.annotate(count=Count("*")).values("count"), IntegerField()), 0)
 
 
-class CountedChangeList(ChangeList):
+class CountedChangeList(ChangeListRows):
     """A ChangeList whose filters take their counts from `facet_counts()`; see the module's text."""
 
     def get_filters(self, request):

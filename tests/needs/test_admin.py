@@ -95,6 +95,16 @@ class TestTheList:
             response = curator_client.get(CHANGELIST)
         assert response.status_code == 200
 
+    def test_each_row_opens_its_need_with_the_lists_filters_to_return_to(self, curator_client):
+        urgent = KnowledgeNeedFactory(title="Urgent need", status=Status.NEW, urgency="high")
+        KnowledgeNeedFactory(title="Calm need", status=Status.NEW, urgency="low")
+        page = curator_client.get(CHANGELIST, {"status__exact": "new", "urgency__exact": "high"})
+        change = reverse("admin:needs_knowledgeneed_change", args=[urgent.pk])
+        link = f"{change}?_changelist_filters=status__exact%3Dnew%26urgency__exact%3Dhigh"
+        assert f'<a href="{link}">Urgent need</a>' in page.content.decode()
+        assert "Calm need" not in page.content.decode()
+        # Django's change page sends the curator back to the list these filters name once the need is saved.
+
     def test_the_change_form_matches_products_by_autocomplete(self, curator_client):
         need = KnowledgeNeedFactory()
         html = curator_client.get(
