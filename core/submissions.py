@@ -1,17 +1,21 @@
 """What every public form shares: the honeypot, the rate limit, the size guard, the thank-you link and the
 private follow link."""
 
+import functools
 import logging
 import secrets
 
 from django import forms
 from django.conf import settings
 from django.core import signing
+from django.forms.widgets import ChoiceWidget
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_ratelimit.core import get_usage
 
+from core import freshness
 from core.clients import client_address
 
 logger = logging.getLogger(__name__)
@@ -40,6 +44,8 @@ class PublicForm(forms.Form):
         for field in self.fields.values():
             if field.error_messages.get("required") == generic:
                 field.error_messages["required"] = _("Fill in “%(label)s”.") % {"label": field.label}
+            if isinstance(field.widget, ChoiceWidget):
+                field.widget.__class__ = _kept_rendering(type(field.widget))
 
     def clean_website(self):
         if self.cleaned_data["website"]:
@@ -52,6 +58,41 @@ class PublicForm(forms.Form):
     @property
     def caught_by_honeypot(self) -> bool:
         return self.has_error("website", code="honeypot")
+
+
+# The choices of the public forms drawn lately (the countries, the themes, the partnerships …), per version.
+_drawn_choices = freshness.KeptPerVersion(most=64)
+
+
+class KeptRendering:
+    """A choice widget whose HTML is kept per data version for the same choices, name, value, attributes and
+    language: Django draws each of a form's 250 countries and 400 partnerships through a template of its
+    own, two thirds of the needs form's time, for the same HTML every visitor gets. Choices read from a
+    model the data version does not follow are drawn each time."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        drawn = functools.partial(super().render, name, value, attrs, renderer)
+        if not getattr(settings, "CACHE_PUBLIC_AGGREGATES", True):
+            return drawn()
+        model = getattr(getattr(self.choices, "queryset", None), "model", None)
+        if model is not None:
+            if not freshness.watches(model._meta.label_lower):
+                return drawn()
+            choices = (type(self.choices), str(self.choices.queryset.query))
+        else:
+            choices = repr([(choice, str(label)) for choice, label in self.choices])
+        values = tuple(map(str, value)) if isinstance(value, list | tuple) else str(value)
+        key = (type(self), choices, name, values, _frozen(self.attrs), _frozen(attrs), get_language())
+        return _drawn_choices.get(freshness.current_version(), key, drawn)
+
+
+def _frozen(attrs: dict | None) -> tuple:
+    return tuple(sorted((name, str(value)) for name, value in (attrs or {}).items()))
+
+
+@functools.cache
+def _kept_rendering(widget_class: type) -> type:
+    return type(widget_class.__name__, (KeptRendering, widget_class), {"__module__": widget_class.__module__})
 
 
 def submission_rate_limited(request: HttpRequest, form: str) -> tuple[bool, int]:

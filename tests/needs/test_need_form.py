@@ -57,6 +57,37 @@ class TestTheForm:
         assert response.status_code == 200
 
 
+class TestItsChoicesAreDrawnOncePerDataVersion:
+    """The countries, themes, partnerships and formats are drawn once per data version and language, then
+    served as drawn, for every visitor; a change to the data or a ticked box draws them anew."""
+
+    @staticmethod
+    def drawn_options(response) -> list[str]:
+        return [t.name for t in response.templates if t.name and "option" in t.name]
+
+    def test_a_second_visitor_gets_the_same_page_without_drawing_an_option_again(self, client):
+        first = client.get(URL)
+        again = client.get(URL)
+        assert len(self.drawn_options(first)) > 250  # a template per country, theme, partnership …
+        assert self.drawn_options(again) == []
+        token = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+        assert token.sub("", again.content.decode()) == token.sub("", first.content.decode())
+
+    def test_a_theme_added_since_is_offered_at_once(self, client, django_capture_on_commit_callbacks):
+        assert "Seed systems" not in client.get(URL).content.decode()
+        with django_capture_on_commit_callbacks(execute=True):
+            ThemeFactory(name="Seed systems")
+        assert "Seed systems" in client.get(URL).content.decode()
+
+    def test_boxes_ticked_before_an_error_stay_ticked_and_a_new_form_starts_blank(self, client, need_form):
+        kenya = re.compile(r'<input[^>]*value="KE"[^>]*>')
+        refused = client.post("/nl/needs/new/", need_form(contact_email="not an address"))
+        assert refused.status_code == 400 and "checked" in kenya.search(refused.content.decode()).group()
+        blank = client.get("/nl/needs/new/").content.decode()
+        assert "checked" not in kenya.search(blank).group()
+        assert "Kenia" in blank and "Kenya" in client.get(URL).content.decode()  # each language its own
+
+
 class TestAGoodSubmission:
     def test_it_saves_the_need_and_redirects_to_the_thank_you_page(self, client, need_form):
         response = client.post(URL, need_form())
