@@ -292,6 +292,15 @@ def scoped_version(name: str) -> str:
     return shared
 
 
+def version_of(label: str) -> tuple[str | None, str]:
+    """The first registered part of the data that holds the model `label`, with its version; else (None,
+    the whole data's version). What is computed from that model alone may be kept per that version."""
+    for name, applies in _scopes.items():
+        if applies(label):
+            return name, scoped_version(name)
+    return None, current_version()
+
+
 def _scope_key(name: str) -> str:
     return f"{VERSION_KEY}:{name}"
 

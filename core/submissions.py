@@ -60,30 +60,35 @@ class PublicForm(forms.Form):
         return self.has_error("website", code="honeypot")
 
 
-# The choices of the public forms drawn lately (the countries, the themes, the partnerships …), per version.
-_drawn_choices = freshness.KeptPerVersion(most=64)
+# The choices of the public forms drawn lately (the countries, the themes, the partnerships …), per version
+# of the part of the data they come from (core.freshness.version_of).
+_drawn_choices: dict[str | None, freshness.KeptPerVersion] = {}
 
 
 class KeptRendering:
     """A choice widget whose HTML is kept per data version for the same choices, name, value, attributes and
     language: Django draws each of a form's 250 countries and 400 partnerships through a template of its
-    own, two thirds of the needs form's time, for the same HTML every visitor gets. Choices read from a
-    model the data version does not follow are drawn each time."""
+    own, two thirds of the needs form's time, for the same HTML every visitor gets. The version is that of
+    the catalogue for its countries, themes and partnerships, so that a need submitted leaves them be.
+    Choices from code (a few urgencies) or from a model the data version does not follow are drawn each
+    time."""
 
     def render(self, name, value, attrs=None, renderer=None):
         drawn = functools.partial(super().render, name, value, attrs, renderer)
-        if not getattr(settings, "CACHE_PUBLIC_AGGREGATES", True):
-            return drawn()
         model = getattr(getattr(self.choices, "queryset", None), "model", None)
-        if model is not None:
-            if not freshness.watches(model._meta.label_lower):
-                return drawn()
-            choices = (type(self.choices), str(self.choices.queryset.query))
-        else:
-            choices = repr([(choice, str(label)) for choice, label in self.choices])
+        label = model._meta.label_lower if model is not None else None
+        if (
+            not label
+            or not freshness.watches(label)
+            or not getattr(settings, "CACHE_PUBLIC_AGGREGATES", True)
+        ):
+            return drawn()
         values = tuple(map(str, value)) if isinstance(value, list | tuple) else str(value)
+        choices = (type(self.choices), str(self.choices.queryset.query))
         key = (type(self), choices, name, values, _frozen(self.attrs), _frozen(attrs), get_language())
-        return _drawn_choices.get(freshness.current_version(), key, drawn)
+        scope, version = freshness.version_of(label)
+        kept = _drawn_choices.setdefault(scope, freshness.KeptPerVersion(most=32))
+        return kept.get(version, key, drawn)
 
 
 def _frozen(attrs: dict | None) -> tuple:
