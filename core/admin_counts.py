@@ -398,8 +398,9 @@ class CountedRows:
     columns: dict[str, dict[object, BitMap]] = field(default_factory=dict)
 
 
-# The sets kept in a process, for this many lists at most (a list's date filter asks for other rows each day).
-_kept = freshness.KeptPerVersion(most=16)
+# The sets kept in a process, per part of the data they are read from (freshness.version_of), for this many
+# lists at most (a list's date filter asks for other rows each day).
+_kept: dict[str | None, freshness.KeptPerVersion] = {}
 
 
 def counted_rows(model, wanted: list[dict[str, tuple]]) -> CountedRows:
@@ -415,11 +416,12 @@ def counted_rows(model, wanted: list[dict[str, tuple]]) -> CountedRows:
         if kind == "condition" and what.own_columns(opts)
     )
     paths = frozenset(what[0] for keys in wanted for kind, what in keys.values() if kind == "related")
-    if not getattr(settings, "CACHE_PUBLIC_AGGREGATES", True) or not all(
-        freshness.watches(label) for label in _tables_read(model, paths)
-    ):
+    tables = _tables_read(model, paths)
+    if not getattr(settings, "CACHE_PUBLIC_AGGREGATES", True) or not all(map(freshness.watches, tables)):
         return _read(model, conditions, paths)
-    version = freshness.current_version()
+    # The products' sets follow the catalogue's version: a need submitted does not make them read again.
+    linked = {path.model._meta.get_field(path.path.split("__")[0]).related_model for path in paths}
+    scope, version = freshness.version_of(*tables, *(m._meta.label_lower for m in linked))
     key = (opts.concrete_model._meta.label_lower, conditions, paths)
 
     def shared() -> CountedRows:
@@ -428,7 +430,7 @@ def counted_rows(model, wanted: list[dict[str, tuple]]) -> CountedRows:
         built, current = freshness.cached_at(_shared_name(key), read, version=version)
         return built if current else read()
 
-    return _kept.get(version, key, shared)
+    return _kept.setdefault(scope, freshness.KeptPerVersion(most=16)).get(version, key, shared)
 
 
 def forget() -> None:

@@ -292,11 +292,12 @@ def scoped_version(name: str) -> str:
     return shared
 
 
-def version_of(label: str) -> tuple[str | None, str]:
-    """The first registered part of the data that holds the model `label`, with its version; else (None,
-    the whole data's version). What is computed from that model alone may be kept per that version."""
+def version_of(*labels: str) -> tuple[str | None, str]:
+    """The first registered part of the data that holds every model of `labels`, with its version; else
+    (None, the whole data's version). What is computed from those models alone may be kept per that
+    version: a need submitted then leaves what was computed from the catalogue be."""
     for name, applies in _scopes.items():
-        if applies(label):
+        if all(applies(label) for label in labels):
             return name, scoped_version(name)
     return None, current_version()
 

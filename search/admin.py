@@ -66,13 +66,14 @@ class SearchedChangeList(CountedChangeList):
         return None
 
     def searched_rows(self) -> BitMap:
-        """A search's products, kept per data version for the searches asked lately: a curator searching
-        and then choosing filters, or paging, asks the same words again (a broad word's 77,000 products took
-        over 100 ms to read, at each showing, for the list's count)."""
+        """A search's products, kept per version of the catalogue for the searches asked lately: a curator
+        searching and then choosing filters, or paging, asks the same words again (a broad word's 77,000
+        products took over 100 ms to read, at each showing, for the list's count)."""
         text = self.query.strip()
         if not getattr(settings, "CACHE_PUBLIC_AGGREGATES", True):
             return self._read_matches(text)
-        return _searches.get(freshness.current_version(), text, lambda: self._read_matches(text))
+        _scope, version = freshness.version_of(self.model._meta.label_lower)  # the catalogue's
+        return _searches.get(version, text, lambda: self._read_matches(text))
 
     def _read_matches(self, text: str) -> BitMap:
         found, nominated = self.model_admin.matching(text)

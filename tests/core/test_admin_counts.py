@@ -201,3 +201,38 @@ def test_a_searchs_count_follows_a_change_at_once(curator_client, catalogue):
     update_search_vectors()
     assert curator_client.get(url, {"q": "water"}).context["cl"].result_count == 4
     assert curator_client.get(url, {"q": "water", "_facets": "True"}).context["cl"].result_count == 4
+
+
+@pytest.mark.django_db(transaction=True)  # each change committed, as in production
+def test_a_need_submitted_leaves_the_products_sets_and_searches_be(curator_client, catalogue):
+    """The products list's sets and searches follow the catalogue's version: the public's needs, submitted
+    all day, do not make the next curator's list read them again. The needs list's follow every change."""
+    products, needs = reverse(PRODUCTS), reverse(NEEDS)
+    for url in (products, needs):
+        curator_client.get(url, {"_facets": "True", "q": "water"} if url == products else {"_facets": "True"})
+    KnowledgeNeedFactory(title="Seed banks", themes=[catalogue["land"]])  # as the needs form saves one
+
+    def reads(url, params) -> list[str]:
+        with CaptureQueriesContext(connection) as read:
+            curator_client.get(url, params)
+        # The sets' scan ("counted_…"), and the search's matches alone (not the page's rows): from
+        # PostgreSQL's vectors, or the products' ids in SQLite's FTS5 table.
+        sql = [q["sql"] for q in read.captured_queries]
+        return [
+            text
+            for text in sql
+            if "counted_" in text
+            or text.startswith('SELECT "inventory_searchdocument"."product_id"')
+            or (
+                text.startswith('SELECT "inventory_knowledgeproduct"."id" AS "pk"')
+                and "rowid FROM search" in text
+            )
+        ]
+
+    assert reads(products, {"_facets": "True", "q": "water"}) == []
+    assert reads(needs, {"_facets": "True"}) != []  # its own table changed: read again
+    assert "Seed banks" in curator_client.get(needs).content.decode()
+    ProductFactory(title="Water tariffs explained", themes=[catalogue["water"]])
+    update_search_vectors()
+    assert reads(products, {"_facets": "True", "q": "water"}) != []
+    assert "Water (4)" in counts_of(curator_client)["themes"]
