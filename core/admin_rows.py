@@ -7,9 +7,12 @@ address once per row. At 100,000 needs, a filtered list of a hundred rows spent 
 way Django does for a change page: the `_changelist_filters` that bring the curator back to this list.
 """
 
-from django.contrib.admin.utils import quote
+from urllib.parse import quote
+
+from django.contrib.admin.utils import quote as admin_quote
 from django.contrib.admin.views.main import ChangeList
 from django.urls import reverse
+from django.utils.http import RFC3986_SUBDELIMS
 
 ROW_PLACEHOLDER = "__row__"
 
@@ -32,4 +35,6 @@ class ChangeListRows(ChangeList):
             query = f"?{self.row_filters}" if self.row_filters else ""
             self._row_url = (before, after + query)
         before, after = self._row_url
-        return f"{before}{quote(getattr(result, self.pk_attname))}{after}"
+        # As reverse() writes it: the admin's quoting, then the address's.
+        row = quote(str(admin_quote(getattr(result, self.pk_attname))), safe=RFC3986_SUBDELIMS + "/~:@")
+        return f"{before}{row}{after}"
