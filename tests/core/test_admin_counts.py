@@ -203,7 +203,7 @@ def test_a_searchs_count_follows_a_change_at_once(curator_client, catalogue):
     assert curator_client.get(url, {"q": "water", "_facets": "True"}).context["cl"].result_count == 4
 
 
-@pytest.mark.django_db(transaction=True)  # each change committed, as in production
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # each change committed
 def test_a_need_submitted_leaves_the_products_sets_and_searches_be(curator_client, catalogue):
     """The products list's sets and searches follow the catalogue's version: the public's needs, submitted
     all day, do not make the next curator's list read them again. The needs list's follow every change."""

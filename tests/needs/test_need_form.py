@@ -74,7 +74,7 @@ class TestItsChoicesAreDrawnOncePerDataVersion:
         token = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
         assert token.sub("", again.content.decode()) == token.sub("", first.content.decode())
 
-    @pytest.mark.django_db(transaction=True)  # each change committed, as in production
+    @pytest.mark.django_db(transaction=True, serialized_rollback=True)  # each change committed
     def test_a_need_submitted_leaves_the_countries_drawn(self, client, need_form):
         client.get(URL)
         assert client.post(URL, need_form()).status_code == 302
