@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from core.admin import CuratorAdmin, ExportAdmin, ReviewableAdmin, WorkflowAdmin, WorkflowForm, posted_id
 from core.admin_counts import CountedByCondition, LinkedRowsFilter, counted_per_row
+from core.admin_filters import SelectWhenMany
 from core.spreadsheets import readable_export_resource
 from core.translations import translations_form
 from inventory.admin.filters import ThemeTreeFilter
@@ -72,16 +73,18 @@ class LearningFormatAdmin(ExportAdmin):
         return obj.need_count
 
 
-class PartnershipListFilter(admin.RelatedOnlyFieldListFilter):
+class PartnershipListFilter(SelectWhenMany, admin.RelatedOnlyFieldListFilter):
     """The partnerships the needs come from, each named with its programme: read in one query, where the
-    stock filter reads each partnership's programme on its own."""
+    stock filter reads each partnership's programme on its own; a drop-down when there are many."""
 
     def field_choices(self, field, request, model_admin):
-        used = model_admin.get_queryset(request).values("partnership")
-        partnerships = Partnership.objects.filter(pk__in=used).select_related("programme")
+        used = model_admin.get_queryset(request).order_by().values("partnership")
+        partnerships = Partnership.objects.filter(pk__in=used)
         if ordering := self.field_admin_ordering(field, request, model_admin):
             partnerships = partnerships.order_by(*ordering)
-        return [(partnership.pk, str(partnership)) for partnership in partnerships]
+        # Named as Partnership.__str__ names them, from the two names alone (not 400 rows and programmes).
+        named = partnerships.values_list("pk", "name", "programme__name")
+        return [(pk, f"{name} ({programme})" if programme else name) for pk, name, programme in named]
 
 
 class KnowledgeNeedAdminForm(WorkflowForm):

@@ -1,5 +1,7 @@
 """Curators work through the needs in the admin: filters, search, status actions, matching."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -104,6 +106,40 @@ class TestTheList:
         assert f'<a href="{link}">Urgent need</a>' in page.content.decode()
         assert "Calm need" not in page.content.decode()
         # Django's change page sends the curator back to the list these filters name once the need is saved.
+
+    def test_many_partnerships_are_a_drop_down_that_keeps_the_other_filters(self, curator_client):
+        programme = ProgrammeFactory(name="Power of Voices", start_year=2021, end_year=2025)
+        partnerships = [PartnershipFactory(name=f"Alliance {n:02}", programme=programme) for n in range(35)]
+        for partnership in partnerships:
+            KnowledgeNeedFactory(title=f"Need of {partnership.name}", partnership=partnership, urgency="high")
+        KnowledgeNeedFactory(
+            title="Typed in", partnership=None, partnership_name="Not listed", urgency="high"
+        )
+        page = curator_client.get(CHANGELIST, {"urgency__exact": "high", "_facets": "True", "p": "1"})
+        html = page.content.decode()
+        # One form: the other filters (not the page) carried, a labelled drop-down of every partnership with
+        # its programme and count, a button; no link per partnership.
+        form = re.search(r'<li class="select-filter"><form method="get">(.*?)</form>', html, re.S).group(1)
+        assert '<input type="hidden" name="urgency__exact" value="high">' in form
+        assert '<input type="hidden" name="_facets" value="True">' in form
+        assert 'name="p"' not in form
+        assert '<label for="filter-partnership" class="visually-hidden">Partnership</label>' in form
+        first = partnerships[0]
+        assert f'<option value="{first.pk}">Alliance 00 (Power of Voices) (1)</option>' in form
+        assert form.count("<option ") == 35 and '<button type="submit" class="button">Filter</button>' in form
+        assert f"partnership__id__exact={first.pk}" not in html
+        # Choosing sends the form: the list of that partnership's needs, the choice shown as chosen.
+        chosen = curator_client.get(
+            CHANGELIST, {"urgency__exact": "high", "partnership__id__exact": first.pk}
+        )
+        assert listed(chosen) == {"Need of Alliance 00"}
+        assert (
+            f'<option value="{first.pk}" selected>Alliance 00 (Power of Voices)</option>'
+            in chosen.content.decode()
+        )
+        # "All" and the needs of no listed partnership stay links.
+        empty = curator_client.get(CHANGELIST + "?partnership__isnull=True")
+        assert listed(empty) == {"Typed in"}
 
     def test_the_change_form_matches_products_by_autocomplete(self, curator_client):
         need = KnowledgeNeedFactory()
