@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 
 # Up to this many values a filter keeps Django's links.
 MANY = 30
-# Django's own words, which Django's catalogue translates.
-ALL, FILTER = "All", "Filter"
+# Django's own words, which Django's catalogue translates (kept out of this project's catalogue).
+ALL, FILTER, BY_TITLE = "All", "Filter", " By %(filter_title)s "
 
 
 class SelectWhenMany:
@@ -61,6 +61,7 @@ class SelectWhenMany:
                 "options": options,
                 "hidden": hidden,
                 "button": _(FILTER),
+                "summary": _(BY_TITLE) % {"filter_title": self.title},
             },
         }
         if self.include_empty_choice:

@@ -120,6 +120,7 @@ class TestTheList:
         # One form: the other filters (not the page) carried, a labelled drop-down of every partnership with
         # its programme and count, a button; no link per partnership.
         form = re.search(r'<li class="select-filter"><form method="get">(.*?)</form>', html, re.S).group(1)
+        assert re.search(r"<summary>\s*By partnership\s*</summary>", html)
         assert '<input type="hidden" name="urgency__exact" value="high">' in form
         assert '<input type="hidden" name="_facets" value="True">' in form
         assert 'name="p"' not in form
