@@ -20,7 +20,8 @@ ALL, FILTER, BY_TITLE = "All", "Filter", " By %(filter_title)s "
 
 
 class SelectWhenMany:
-    """Mix into a RelatedFieldListFilter (before it): `("partnership", SelectWhenManyFilter)`."""
+    """Mixed into a related filter, before it: `class PartnershipListFilter(SelectWhenMany,
+    admin.RelatedOnlyFieldListFilter)`, listed as `("partnership", PartnershipListFilter)`."""
 
     select_template = "admin/select_filter.html"
 
