@@ -398,9 +398,8 @@ class CountedRows:
     columns: dict[str, dict[object, BitMap]] = field(default_factory=dict)
 
 
-# The sets kept in a process, per part of the data they are read from (freshness.version_of), for this many
-# lists at most (a list's date filter asks for other rows each day).
-_kept: dict[str | None, freshness.KeptPerVersion] = {}
+# The sets kept in a process, for this many lists at most (a list's date filter asks for other rows each day).
+_kept = freshness.KeptPerVersion(most=16)
 
 
 def counted_rows(model, wanted: list[dict[str, tuple]]) -> CountedRows:
@@ -419,18 +418,19 @@ def counted_rows(model, wanted: list[dict[str, tuple]]) -> CountedRows:
     tables = _tables_read(model, paths)
     if not getattr(settings, "CACHE_PUBLIC_AGGREGATES", True) or not all(map(freshness.watches, tables)):
         return _read(model, conditions, paths)
-    # The products' sets follow the catalogue's version: a need submitted does not make them read again.
+    # Kept per version of the part of the data holding the table and what its relations link to: the
+    # products' sets follow the catalogue's, and a need submitted does not make them read again.
     linked = {path.model._meta.get_field(path.path.split("__")[0]).related_model for path in paths}
-    scope, version = freshness.version_of(*tables, *(m._meta.label_lower for m in linked))
+    labels = tables | {linked_model._meta.label_lower for linked_model in linked}
     key = (opts.concrete_model._meta.label_lower, conditions, paths)
 
-    def shared() -> CountedRows:
+    def shared(version: str) -> CountedRows:
         # One process reads them, the others load them from the shared cache (never an earlier version's).
         read = lambda: _read(model, conditions, paths)  # noqa: E731
         built, current = freshness.cached_at(_shared_name(key), read, version=version)
         return built if current else read()
 
-    return _kept.setdefault(scope, freshness.KeptPerVersion(most=16)).get(version, key, shared)
+    return _kept.get(labels, key, shared)
 
 
 def forget() -> None:

@@ -104,34 +104,38 @@ def connect() -> None:
 
 
 class KeptPerVersion:
-    """Values computed from the data, kept in this process's memory for one data version, the `most` asked
-    for lately: when the version moves, every one of them goes."""
+    """Values computed from some models' rows, kept in this process's memory for the version of the part of
+    the data that holds those models (`version_of`: the catalogue's for a product list, so that a need
+    submitted leaves it be), the `most` asked for lately in each part: when a part's version moves, its
+    values go."""
 
     def __init__(self, most: int):
         self.most = most
-        self._version: str | None = None
-        self._values: OrderedDict = OrderedDict()
+        self._parts: dict[str | None, tuple[str, OrderedDict]] = {}
         self._lock = threading.Lock()
 
-    def get(self, version: str, key, compute: Callable[[], T]) -> T:
-        """The value of `key` at `version`: kept, or `compute()`d and kept."""
+    def get(self, labels: Iterable[str], key, compute: Callable[[str], T]) -> T:
+        """The value of `key`, computed from the models `labels`: kept, or `compute(version)`d and kept."""
+        part, version = version_of(*labels)
         with self._lock:
-            if self._version == version and key in self._values:
-                self._values.move_to_end(key)
-                return self._values[key]
-        value = compute()
+            kept_version, values = self._parts.get(part, (None, None))
+            if kept_version == version and key in values:
+                values.move_to_end(key)
+                return values[key]
+        value = compute(version)
         with self._lock:
-            if self._version != version:
-                self._values.clear()
-                self._version = version
-            self._values[key] = value
-            while len(self._values) > self.most:
-                self._values.popitem(last=False)
+            kept_version, values = self._parts.get(part, (None, None))
+            if kept_version != version:
+                values = OrderedDict()
+                self._parts[part] = (version, values)
+            values[key] = value
+            while len(values) > self.most:
+                values.popitem(last=False)
         return value
 
     def clear(self) -> None:
         with self._lock:
-            self._values.clear()
+            self._parts.clear()
 
 
 def watches(label: str) -> bool:

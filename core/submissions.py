@@ -60,9 +60,8 @@ class PublicForm(forms.Form):
         return self.has_error("website", code="honeypot")
 
 
-# The choices of the public forms drawn lately (the countries, the themes, the partnerships …), per version
-# of the part of the data they come from (core.freshness.version_of).
-_drawn_choices: dict[str | None, freshness.KeptPerVersion] = {}
+# The choices of the public forms drawn lately (the countries, the themes, the partnerships …).
+_drawn_choices = freshness.KeptPerVersion(most=32)
 
 
 class KeptRendering:
@@ -86,9 +85,7 @@ class KeptRendering:
         values = tuple(map(str, value)) if isinstance(value, list | tuple) else str(value)
         choices = (type(self.choices), str(self.choices.queryset.query))
         key = (type(self), choices, name, values, _frozen(self.attrs), _frozen(attrs), get_language())
-        scope, version = freshness.version_of(label)
-        kept = _drawn_choices.setdefault(scope, freshness.KeptPerVersion(most=32))
-        return kept.get(version, key, drawn)
+        return _drawn_choices.get([label], key, lambda _version: drawn())
 
 
 def _frozen(attrs: dict | None) -> tuple:

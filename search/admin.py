@@ -50,7 +50,7 @@ class SearchedProductAdmin(KnowledgeProductAdmin):
         return SearchedChangeList
 
 
-# The searches of the curators' list kept, the latest, per data version.
+# The searches of the curators' list kept, the latest, per version of the catalogue.
 _searches = freshness.KeptPerVersion(most=32)
 
 
@@ -72,8 +72,7 @@ class SearchedChangeList(CountedChangeList):
         text = self.query.strip()
         if not getattr(settings, "CACHE_PUBLIC_AGGREGATES", True):
             return self._read_matches(text)
-        _scope, version = freshness.version_of(self.model._meta.label_lower)  # the catalogue's
-        return _searches.get(version, text, lambda: self._read_matches(text))
+        return _searches.get([self.model._meta.label_lower], text, lambda _version: self._read_matches(text))
 
     def _read_matches(self, text: str) -> BitMap:
         found, nominated = self.model_admin.matching(text)
