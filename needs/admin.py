@@ -452,7 +452,9 @@ class KnowledgeNeedAdmin(WorkflowAdmin, ReviewableAdmin, CuratorAdmin):
         description="Start a learning activity from the selected needs", permissions=["add_activity"]
     )
     def start_learning_activity(self, request, queryset):
-        needs = queryset.order_by("created_at").prefetch_related("themes", "learning_formats")
+        needs = queryset.order_by("created_at").prefetch_related(
+            "themes", "learning_formats", "matched_products"
+        )
         try:
             activity = services.activity_start_from_needs(needs=needs)
         except ValidationError as error:

@@ -168,8 +168,9 @@ def _record_decision(need, product, decision, rank, score, decided_by) -> Sugges
 
 @transaction.atomic
 def activity_start_from_needs(*, needs: Iterable[KnowledgeNeed]) -> LearningActivity:
-    """A planned learning activity answering `needs`: their themes, the format most of them prefer, a
-    working title to change. Without a start date it stays off the public site until a curator gives one."""
+    """A planned learning activity answering `needs`: their themes, the products curators matched to them,
+    the format most of them prefer, a working title to change. Without a start date it stays off the public
+    site until a curator gives one."""
     needs = list(needs)
     if not needs:
         raise ValidationError("Choose at least one need to start a learning activity from.")
@@ -187,6 +188,7 @@ def activity_start_from_needs(*, needs: Iterable[KnowledgeNeed]) -> LearningActi
     activity.save()
     activity.themes.set(themes)
     activity.needs.set(needs)
+    activity.products.set({product for need in needs for product in need.matched_products.all()})
     return activity
 
 

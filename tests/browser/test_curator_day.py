@@ -136,6 +136,13 @@ def test_a_curators_day(new_page, day):
     suggestions = page.locator(".suggested-products")
     expect(suggestions).to_contain_text("Budget tracking guide")
     expect(suggestions).to_contain_text("Score cards for district budgets")  # Published a minute ago.
+    # Each with why it is suggested.
+    guide = suggestions.get_by_role("row", name=re.compile("Budget tracking guide"))
+    expect(guide.locator(".suggestion-reasons li").first).to_be_visible()
+    # One dismissed: never suggested for this need again.
+    suggestions.get_by_role("button", name="Dismiss “Budget hearings toolkit”").click()
+    expect(page.locator(".messagelist")).to_contain_text("dismissed “Budget hearings toolkit”")
+    expect(page.locator(".suggested-products")).not_to_contain_text("Budget hearings toolkit")
     page.get_by_label("Curator notes").fill("Two guides answer it; ask the partnership which helped.")
     suggestions.get_by_role("button", name="Match “Budget tracking guide”").click()
     expect(page.locator(".messagelist")).to_contain_text("matched “Budget tracking guide”")
@@ -157,6 +164,8 @@ def test_a_curators_day(new_page, day):
     expect(page.locator(".messagelist")).to_contain_text("Started the planned activity")
     activity = LearningActivity.objects.get()
     assert list(activity.needs.all()) == [need]
+    # It carries the product matched to the need.
+    assert [p.title for p in activity.products.all()] == ["Budget tracking guide"]
 
 
 VISIBLE = """() => {

@@ -50,6 +50,20 @@ class TestStartingAnActivityFromNeeds:
         page = curator_client.get(response["Location"]).content.decode()
         assert "Started the planned activity" in page
 
+    def test_it_carries_the_products_matched_to_the_needs(self, curator_client):
+        guide, toolkit, other = (
+            ProductFactory(title=t) for t in ("Budget guide", "Hearings toolkit", "Other")
+        )
+        needs = [
+            KnowledgeNeedFactory(status=Status.MATCHED, matched_products=[guide, toolkit]),
+            KnowledgeNeedFactory(status=Status.MATCHED, matched_products=[guide]),
+            KnowledgeNeedFactory(),
+        ]
+        KnowledgeNeedFactory(status=Status.MATCHED, matched_products=[other])  # not selected
+        act(curator_client, NEEDS, "start_learning_activity", needs)
+        activity = LearningActivity.objects.get()
+        assert {product.title for product in activity.products.all()} == {"Budget guide", "Hearings toolkit"}
+
     def test_from_one_need_it_takes_the_need_s_title(self, curator_client):
         need = KnowledgeNeedFactory(title="Budget tracking by farmers")
         act(curator_client, NEEDS, "start_learning_activity", [need])
