@@ -7,7 +7,14 @@ from django.urls import reverse
 
 from inventory.models import KnowledgeProduct
 from needs.models import KnowledgeNeed, SuggestionDecision
-from tests.factories import KnowledgeNeedFactory, ProductFactory, ThemeFactory, UserFactory, curator
+from tests.factories import (
+    KnowledgeNeedFactory,
+    PartnershipFactory,
+    ProductFactory,
+    ThemeFactory,
+    UserFactory,
+    curator,
+)
 
 pytestmark = pytest.mark.django_db
 Status = KnowledgeNeed.Status
@@ -239,6 +246,16 @@ def test_each_suggestion_shows_why_it_is_suggested(curator_client, need_and_prod
     page = curator_client.get(change_page(need)).content.decode()
     assert "words found: “budget tracking” (title)" in page
     assert "themes shared: Local budgets" in page
+
+
+def test_each_suggestion_shows_its_type_year_and_partnership(curator_client, need_and_products):
+    need, best, _ = need_and_products
+    KnowledgeProduct.objects.filter(pk=best.pk).update(year=2019)
+    best.partnerships.set([PartnershipFactory(name="Open Budgets Alliance")])
+    page = curator_client.get(change_page(need)).content.decode()
+    row = page[page.index(">Budget tracking guide</a>") :].split("</tr>")[0]
+    assert f"<td>{best.product_type.name}</td>" in row
+    assert "<td>2019</td>" in row and "<td>Open Budgets Alliance</td>" in row
 
 
 def test_a_match_is_stored_with_the_suggestions_rank_and_score(curator_client, need_and_products):
