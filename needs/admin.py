@@ -10,6 +10,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -36,6 +37,8 @@ URGENCY_IN_SHORT = {
 }
 # Suggested products shown on a need's page, each with a button to match it.
 ADMIN_SUGGESTIONS = 8
+# Each suggestion's summary, cut to this many characters under its title.
+SUMMARY_CHARS = 200
 
 
 class SuggestionsFilter(CountedByCondition, admin.SimpleListFilter):
@@ -281,12 +284,15 @@ class KnowledgeNeedAdmin(WorkflowAdmin, ReviewableAdmin, CuratorAdmin):
         need = self.get_object(request, unquote(object_id))
         if need is not None:
             matched = set(need.matched_products.values_list("pk", flat=True))
+            suggestions = suggest_products(need, limit=ADMIN_SUGGESTIONS)
+            for product in suggestions:
+                product.marked_title = product.reasons.marked(product.title)
+                product.marked_summary = product.reasons.marked(
+                    Truncator(product.summary).chars(SUMMARY_CHARS)
+                )
             extra_context = {
                 **(extra_context or {}),
-                "suggestions": [
-                    (product, product.pk in matched)
-                    for product in suggest_products(need, limit=ADMIN_SUGGESTIONS)
-                ],
+                "suggestions": [(product, product.pk in matched) for product in suggestions],
                 "can_match": self.has_change_permission(request, need),
             }
         return super().change_view(request, object_id, form_url, extra_context)

@@ -7,12 +7,15 @@ rise (how alike: the share of this need's terms that the other need has, over th
 suggestion carries its reasons, all public facts: the themes it shares, the need's words it contains and
 where, and how many similar needs curators matched it to (never which)."""
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
 from django.db import transaction
 from django.utils import timezone
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_tasks import task
@@ -62,6 +65,20 @@ class Reasons:
                 % {"count": self.similar_needs}
             )
         return said
+
+    def marked(self, text: str) -> SafeString:
+        """`text` (a product's title or summary) as safe HTML, the need's words found in it marked, so that a
+        curator sees at a glance why the product came up. A word matches at the start of a word of the text
+        ("budget" in "budgets"), whatever the case."""
+        found = sorted({word for word, _fields in self.words}, key=len, reverse=True)
+        if not found:
+            return escape(text)
+        pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, found)) + ")", re.IGNORECASE)
+        parts, last = [], 0
+        for match in pattern.finditer(text):
+            parts += [escape(text[last : match.start()]), format_html("<mark>{}</mark>", match.group())]
+            last = match.end()
+        return mark_safe("".join([*parts, escape(text[last:])]))
 
     def brief(self) -> str:
         """One line for the submitter: the three weightiest words found and the themes shared."""

@@ -121,7 +121,8 @@ def test_staff_who_may_only_view_needs_see_no_buttons_and_cannot_match(client, n
     viewer.user_permissions.add(Permission.objects.get(codename="view_knowledgeneed"))
     client.force_login(viewer)
     page = client.get(change_page(need)).content.decode()
-    assert "Budget tracking guide" in page and 'name="_match_product"' not in page
+    # The suggestion listed (its title, with the need's words marked), without a button.
+    assert "<mark>Budget tracking</mark> guide" in page and 'name="_match_product"' not in page
     assert client.post(match_url(need), {"product": best.pk}).status_code == 403
 
 
@@ -253,9 +254,17 @@ def test_each_suggestion_shows_its_type_year_and_partnership(curator_client, nee
     KnowledgeProduct.objects.filter(pk=best.pk).update(year=2019)
     best.partnerships.set([PartnershipFactory(name="Open Budgets Alliance")])
     page = curator_client.get(change_page(need)).content.decode()
-    row = page[page.index(">Budget tracking guide</a>") :].split("</tr>")[0]
+    row = page[page.index("<mark>Budget tracking</mark> guide</a>") :].split("</tr>")[0]
     assert f"<td>{best.product_type.name}</td>" in row
     assert "<td>2019</td>" in row and "<td>Open Budgets Alliance</td>" in row
+
+
+def test_the_needs_words_are_marked_in_each_suggestions_title_and_summary(curator_client, need_and_products):
+    need, _, _ = need_and_products
+    page = curator_client.get(change_page(need)).content.decode()
+    assert '"><mark>Budget tracking</mark> guide</a>' in page
+    assert '<div class="help"><mark>District</mark> budgets.</div>' in page
+    assert "<mark>Score</mark>" not in page  # a word of the product's only, not the need's
 
 
 def test_a_match_is_stored_with_the_suggestions_rank_and_score(curator_client, need_and_products):
