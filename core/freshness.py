@@ -18,6 +18,8 @@ import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -243,6 +245,8 @@ def _publish(connection) -> None:
         if _touches(changes, applies):
             _cache_call(cache.set, _scope_key(name), _new_version(), None)
     _cache_call(cache.set, VERSION_KEY, _new_version(), None)
+    if (read := _versions_read.get()) is not None:
+        read.clear()
 
 
 # --- the version and the values kept per version ----------------------------------------------------------
@@ -250,7 +254,35 @@ def _publish(connection) -> None:
 
 def current_version() -> str:
     """The data version the cached values are computed at (one cache read)."""
-    return _local(_shared_version(_cache_call(cache.get, VERSION_KEY)))
+    return _local(_shared_version(_read_version(VERSION_KEY)))
+
+
+# The versions read in the current request (versions_read_once), by cache key; None outside one.
+_versions_read: ContextVar[dict | None] = ContextVar("versions_read", default=None)
+
+
+@contextmanager
+def versions_read_once():
+    """Within it (a request that reads), the data's versions, the whole's and each part's, are read from the
+    cache in one go at the first asking and kept: a page asks for its part's version (its ETag) and the
+    whole's (the facet index), and each asking was a round trip to the cache. A change committed within it
+    reads them again."""
+    token = _versions_read.set({})
+    try:
+        yield
+    finally:
+        _versions_read.reset(token)
+
+
+def _read_version(key: str) -> str | None:
+    read = _versions_read.get()
+    if read is None:
+        return _cache_call(cache.get, key)
+    if not read:
+        keys = [VERSION_KEY, *(_scope_key(name) for name in _scopes)]
+        read.update(_cache_call(cache.get_many, keys, default={}))
+        read[None] = True  # read, whichever keys the cache had
+    return read.get(key)
 
 
 def _shared_version(found: str | None, key: str = VERSION_KEY) -> str:
@@ -289,7 +321,7 @@ def scoped_version(name: str) -> str:
     """The current version of a registered part of the data (one cache read), as `current_version()`: the
     connection that changed that part in its open transaction sees a version of its own."""
     key = _scope_key(name)
-    shared = _shared_version(_cache_call(cache.get, key), key)
+    shared = _shared_version(_read_version(key), key)
     pending = _pending(connections[DEFAULT_DB_ALIAS])
     if pending is not None and _touches(pending.changes, _scopes[name]):
         return f"{shared}.{pending.token}.{pending.count}"

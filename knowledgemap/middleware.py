@@ -11,7 +11,7 @@ from django.middleware.locale import LocaleMiddleware
 from django.utils.cache import cc_delim_re, get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 
-from core import http_cache
+from core import freshness, http_cache
 from knowledgemap.errors import database_unavailable, is_database_unavailable
 
 access_log = logging.getLogger("knowledgemap.access")
@@ -111,7 +111,11 @@ class PublicCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        response = self.get_response(request)
+        if request.method in ("GET", "HEAD"):
+            with freshness.versions_read_once():
+                response = self.get_response(request)
+        else:
+            response = self.get_response(request)
         found = getattr(request, "public_validators", None)
         if found is not None and response.status_code in (200, 304) and _shareable(request, response):
             response["ETag"] = found.etag

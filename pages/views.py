@@ -3,9 +3,11 @@
 Only published products are ever shown or counted here: every product query starts from `published()`.
 """
 
+import functools
+
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Count, OuterRef, Prefetch
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,9 +15,11 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.formats import localize
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
+from taggit.models import Tag
 
 from core.freshness import cached
 from core.http_cache import public_page
+from core.linked_rows import InRow
 from core.site import absolute
 from inventory.models import (
     Country,
@@ -191,18 +195,44 @@ def _citation(product: KnowledgeProduct, languages: list[Language]) -> tuple[str
 
 
 def _product_with_relations():
-    return KnowledgeProduct.objects.select_related("product_type").prefetch_related(
-        "tags",
-        Prefetch("documents", ProductDocument.objects.select_related("language")),
-        Prefetch("organisations", Organisation.objects.select_related("country")),
-        Prefetch("partnerships", Partnership.objects.select_related("programme")),
-        Prefetch(
+    """The product with what its page shows of its relations, read in its own row: one query."""
+    return KnowledgeProduct.objects.select_related("product_type").with_linked(*_page_links())
+
+
+@functools.cache
+def _page_links() -> tuple[InRow, ...]:
+    product = OuterRef("pk")
+    return (
+        InRow(
+            "tags", Tag.objects.filter(inventory_taggedproduct_items__content_object=product).order_by("name")
+        ),
+        InRow(
+            "documents",
+            ProductDocument.objects.filter(product=product).order_by("position", "pk"),
+            related=("language",),
+        ),
+        InRow(
+            "organisations",
+            Organisation.objects.filter(products=product).order_by("name", "pk"),
+            related=("country",),
+            skip=PRIVATE_ORGANISATION_FIELDS,
+        ),
+        InRow(
+            "partnerships",
+            Partnership.objects.filter(products=product).order_by("name", "pk"),
+            related=("programme",),
+        ),
+        InRow(
             "involvements",
-            Involvement.objects.select_related("stakeholder__organisation").order_by(
-                "stakeholder__name", "role"
-            ),
+            Involvement.objects.filter(product=product).order_by("stakeholder__name", "role", "pk"),
+            related=("stakeholder", "stakeholder__organisation"),
         ),
     )
+
+
+# What a product page never shows of its organisations: their private address for questions and their long
+# description (the organisation's own page has it).
+PRIVATE_ORGANISATION_FIELDS = frozenset({"questions_email", "answers_questions", "description"})
 
 
 @require_safe

@@ -221,12 +221,12 @@ class TestAnActivity:
             organisations=[OrganisationFactory()],
         )
         # 1 the activity with its format, 2 its themes, 3 organisations with countries, 4 products with
-        # types, 5 the products' partnerships, 6 their countries, 7 the needs (titles only).
-        with django_assert_num_queries(7):
+        # their types, partnerships and countries (read in their rows), 5 the needs (titles only).
+        with django_assert_num_queries(5):
             client.get(detail(activity))
         activity.themes.add(*[ThemeFactory() for _ in range(10)])
         activity.needs.add(*[KnowledgeNeedFactory(consent_to_publish=i % 2) for i in range(10)])
         activity.products.add(*[ProductFactory() for _ in range(10)])
         activity.organisations.add(*[OrganisationFactory() for _ in range(10)])
-        with django_assert_num_queries(7):
+        with django_assert_num_queries(5):
             client.get(detail(activity))
