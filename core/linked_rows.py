@@ -83,7 +83,7 @@ class InRow:
                 link.keep(record, getattr(record, PREFIX + link.name))
 
     def expression(self) -> JSONRows:
-        columns = {key: F(path) for key, path in self._columns}
+        columns = {key: F(key) for part in self._parts for key in part.keys}
         return JSONRows(self.queryset.values(**{ROW: JSONObject(**columns)}))
 
     def sql(self, model: type[models.Model], connection) -> RawSQL:
@@ -105,7 +105,8 @@ class InRow:
     def keep(self, record: models.Model, rows) -> None:
         if isinstance(rows, str):
             rows = json.loads(rows)
-        objects = [self._build(row) for row in rows]
+        db = self.queryset.db
+        objects = [self._build(row, db) for row in rows]
         cached = QuerySet(model=self.queryset.model)
         cached._result_cache = objects
         cached._prefetch_done = True
@@ -116,43 +117,57 @@ class InRow:
     # --- the columns, and the objects built from them -------------------------------------------------------
 
     @cached_property
-    def _models(self) -> list[tuple[str, type[models.Model], list[models.Field]]]:
-        """(path, model, its fields read) for the related model and each foreign key read with it."""
-        found = []
-        for path in ("", *self.related):
+    def _parts(self) -> list["_Part"]:
+        """The related model and each foreign key read with it, the deepest first, so that each object is
+        built after the ones it points to."""
+        parts = []
+        for path in sorted(("", *self.related), key=lambda path: -path.count("__") - bool(path)):
             model = self.queryset.model
             for name in path.split("__") if path else ():
                 model = model._meta.get_field(name).related_model
             skip = self.skip if not path else frozenset()
             fields = [f for f in model._meta.concrete_fields if f.name not in skip]
-            found.append((path, model, fields))
-        return found
+            prefix = f"{path}__" if path else ""
+            children = [
+                (other[len(prefix) :], other)
+                for other in self.related
+                if other.startswith(prefix) and other != path and "__" not in other[len(prefix) :]
+            ]
+            parts.append(_Part(path, model, fields, [prefix + f.attname for f in fields], children))
+        return parts
+
+    def _build(self, row: dict, db: str) -> models.Model:
+        built: dict[str, models.Model | None] = {}
+        for part in self._parts:
+            if part.path and row.get(part.pk_key) is None:
+                built[part.path] = None  # a foreign key left empty
+                continue
+            values = [_value(f, row.get(key)) for f, key in zip(part.fields, part.keys, strict=True)]
+            obj = part.model.from_db(db, part.attnames, values)
+            for name, path in part.children:
+                setattr(obj, name, built[path])
+            built[part.path] = obj
+        return built[""]
+
+
+@dataclass(frozen=True)
+class _Part:
+    """The related model, or one read with it through foreign keys (`path`), as its row's JSON carries it:
+    its fields under `keys`, and the foreign keys read with it, (attribute, path), in `children`."""
+
+    path: str
+    model: type[models.Model]
+    fields: list[models.Field]
+    keys: list[str]
+    children: list[tuple[str, str]]
 
     @cached_property
-    def _columns(self) -> list[tuple[str, str]]:
-        """(key in the JSON object, the lookup it reads)."""
-        columns = []
-        for path, _model, fields in self._models:
-            for f in fields:
-                lookup = f"{path}__{f.attname}" if path else f.attname
-                columns.append((lookup, lookup))
-        return columns
+    def attnames(self) -> list[str]:
+        return [f.attname for f in self.fields]
 
-    def _build(self, row: dict) -> models.Model:
-        built: dict[str, models.Model | None] = {}
-        # The deepest first, so that each object is given the ones it points to.
-        for path, model, fields in sorted(self._models, key=lambda item: -len(item[0])):
-            prefix = f"{path}__" if path else ""
-            values = [_value(f, row.get(prefix + f.attname)) for f in fields]
-            if path and values[[f.primary_key for f in fields].index(True)] is None:
-                built[path] = None  # a foreign key left empty
-                continue
-            obj = model.from_db(self.queryset.db, [f.attname for f in fields], values)
-            for other, value in built.items():
-                if other.startswith(prefix) and "__" not in other[len(prefix) :]:
-                    setattr(obj, other[len(prefix) :], value)
-            built[path] = obj
-        return built[""]
+    @cached_property
+    def pk_key(self) -> str:
+        return next(key for f, key in zip(self.fields, self.keys, strict=True) if f.primary_key)
 
 
 def _value(f: models.Field, value):
