@@ -385,7 +385,7 @@ def cached_at(
     own memory: the value, and whether it is this version's (False: `previous`, or the previous version's
     from the cache, served while another process computes this one). Shared by the languages."""
     key = _key(name, per_language=False)
-    return _value(key, version, _cache_call(cache.get, key), compute, previous, timeout)
+    return _value(key, version, _cache_call(cache.get, key), compute, previous, timeout, labelled=True)
 
 
 def peek(name: str, *, version: str) -> tuple[object | None, bool]:
@@ -397,11 +397,23 @@ def peek(name: str, *, version: str) -> tuple[object | None, bool]:
     return entry[1], entry[0] == version
 
 
+def kept_version(name: str) -> str | None:
+    """The version of what the shared cache holds under `name` (as `cached_at` keeps it), read from a label
+    kept beside it, without the value: at a million products the relevance index is hundreds of MiB, and
+    reading it only to find it is not yet the version awaited cost as much memory again. None when the
+    cache holds no label (nothing kept yet, or kept before labels were)."""
+    return _cache_call(cache.get, _label_key(_key(name, per_language=False)))
+
+
+def _label_key(key: str) -> str:
+    return f"{key}:version"
+
+
 def _key(name: str, per_language: bool) -> str:
     return f"public-data:{translation.get_language() if per_language else 'all'}:{name}"
 
 
-def _value(key, version, entry, compute, previous, timeout) -> tuple:
+def _value(key, version, entry, compute, previous, timeout, labelled=False) -> tuple:
     if entry is not None and entry[0] == version:
         return entry[1], True
     lock = f"{key}:computing:{version}"
@@ -409,6 +421,8 @@ def _value(key, version, entry, compute, previous, timeout) -> tuple:
         try:
             value = compute()
             _cache_call(cache.set, key, (version, value), timeout)
+            if labelled:  # after the value: a label never names a version whose value is not there yet
+                _cache_call(cache.set, _label_key(key), version, timeout)
             return value, True
         finally:
             _cache_call(cache.delete, lock)

@@ -44,7 +44,7 @@ from inventory.models import KnowledgeProduct, Theme
 
 logger = logging.getLogger(__name__)
 # Part of the cache key: a change to what the index holds must raise it.
-FORMAT = 5
+FORMAT = 6
 CACHE_NAME = f"relevance-index:{FORMAT}"
 THESAURUS = Path(__file__).with_name("thesaurus.txt")
 T = TypeVar("T")
@@ -560,7 +560,14 @@ class ProductIndex:
     rows_by_theme: dict[int, np.ndarray]  # the rows of each theme's products, in order
     theme_parents: dict[int, int | None]
     theme_names: dict[int, str]
-    row_of: dict[int, int]
+
+    def row_of(self, product_id: int) -> int | None:
+        """The product's row, or None when the index does not hold it: looked up in the keys, which are in
+        order, rather than kept in a dict of a million entries at a million products (a hundred MiB in
+        every process that holds the index, and as many objects for the collector to walk)."""
+        keys = self.text.keys
+        row = int(np.searchsorted(keys, product_id))
+        return row if row < len(keys) and keys[row] == product_id else None
 
 
 def catalogue_phrases() -> Phrases:
@@ -604,7 +611,6 @@ def build() -> ProductIndex:
         rows_by_theme=_rows_by_theme(product_themes, keys),
         theme_parents={pk: parent for pk, (parent, _) in themes.items()},
         theme_names={pk: name for pk, (_, name) in themes.items()},
-        row_of={pk: row for row, pk in enumerate(keys)},
     )
 
 
@@ -622,7 +628,7 @@ _lock = (
 )  # Re-entered: a value computed here may read another (the answered needs read the index).
 # While a job builds a new version's value, a process serves its earlier one and looks in the shared cache
 # for the new one at most every RECHECK_SECONDS ({name: (version awaited, when to look again)}): a look
-# reads the whole value (tens of MiB at 100,000 products), which no request should pay each time.
+# reads the value's label (core.freshness.kept_version), and the value only once it is the one awaited.
 _awaited: dict[str, tuple[str, float]] = {}
 RECHECK_SECONDS = 5.0
 
@@ -654,24 +660,56 @@ def kept(
             return memo[1]
         previous = memo[1] if memo is not None else None
         if later is not None:
-            shared, is_current = freshness.peek(name, version=version)
-            if not is_current and (previous is not None or shared is not None):
-                later(version)
-                # A worker that runs jobs at once (the tests', a site without one) has computed it already.
-                shared, is_current = freshness.peek(name, version=version)
-            if is_current:
-                _memos[name] = (version, shared)
-                _awaited.pop(name, None)
-                return shared
-            if previous is not None or shared is not None:
-                earlier = previous if previous is not None else shared
-                _memos[name] = (memo[0] if memo is not None else "", earlier)
-                _awaited[name] = (version, time.monotonic() + RECHECK_SECONDS)
-                return earlier
+            found = _shared_for_later(name, version, previous, later)
+            if found is not None:
+                return found
         value, is_current = freshness.cached_at(name, compute, version=version, previous=previous)
         if is_current:
             _memos[name] = (version, value)
         return value
+
+
+def _shared_for_later(name: str, version: str, previous: T | None, later: Callable[[str], None]) -> T | None:
+    """`kept` with `later`: the shared cache's value of `version`, or an earlier one while a job computes
+    that (queued here); None when neither this process nor the cache has any (the caller computes it).
+    The shared value's version is read from its label first, so that the value, large at scale, is read
+    once and only when it serves: not to learn that it is still the old one, nor again every
+    RECHECK_SECONDS while the job runs."""
+    memo = _memos.get(name)
+    shared_version = freshness.kept_version(name)
+    if shared_version is None and previous is None:
+        # No label: nothing kept yet, or the label is gone (a full cache culls entries); the value says.
+        shared, is_current = freshness.peek(name, version=version)
+        if shared is None:
+            return None
+        if not is_current:
+            later(version)
+            shared, is_current = freshness.peek(name, version=version)
+        return _serve(name, version, shared, is_current, memo)
+    if shared_version != version:
+        later(version)
+        # A worker that runs jobs at once (the tests', a site without one) has computed it already.
+        shared_version = freshness.kept_version(name)
+    if shared_version == version or previous is None:
+        _memos.pop(name, None)  # an earlier copy goes as soon as the requests using it are done
+        shared, is_current = freshness.peek(name, version=version)
+        if shared is not None:
+            return _serve(name, version, shared, is_current, memo)
+    if previous is None:
+        return None
+    return _serve(name, version, previous, False, memo)
+
+
+def _serve(name: str, version: str, value: T, is_current: bool, memo: tuple | None) -> T:
+    """Keep `value` as this process's copy: `version`'s, or an earlier one served while `version`'s is
+    computed elsewhere (looked for again after RECHECK_SECONDS)."""
+    if is_current:
+        _memos[name] = (version, value)
+        _awaited.pop(name, None)
+    else:
+        _memos[name] = (memo[0] if memo is not None else "", value)
+        _awaited[name] = (version, time.monotonic() + RECHECK_SECONDS)
+    return value
 
 
 # The index depends on the catalogue alone (products, their themes and tags, the themes' names): the apps
@@ -719,7 +757,7 @@ def build_job() -> str:
     """Build the index of the catalogue as it is now, unless a process has already."""
     version = freshness.scoped_version(SCOPE)
     _awaited.pop(CACHE_NAME, None)  # this process (a worker running jobs at once) looks again at once
-    if freshness.peek(CACHE_NAME, version=version)[1]:
+    if freshness.kept_version(CACHE_NAME) == version:
         return "already built"
     freshness.cached_at(CACHE_NAME, build, version=version)
     return "built"
@@ -756,7 +794,7 @@ def theme_closeness(product_themes: Iterable[int], need_themes: Iterable[int], p
 
 def themes_of(index: ProductIndex, product_id: int) -> list[int]:
     """The themes of a product in the index."""
-    row = index.row_of.get(product_id)
+    row = index.row_of(product_id)
     return [
         theme
         for theme, rows in index.rows_by_theme.items()
@@ -803,12 +841,12 @@ def rank(
         score = score + THEME_PRIOR * closeness
     boost = np.zeros_like(score)
     for product_id, value in (boosts or {}).items():
-        row = index.row_of.get(product_id)
+        row = index.row_of(product_id)
         if row is not None:
             boost[row] = value
     score = score + boost
     for product_id in exclude:
-        row = index.row_of.get(product_id)
+        row = index.row_of(product_id)
         if row is not None:
             score[row] = 0
     candidates = np.flatnonzero(score > 0)

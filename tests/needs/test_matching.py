@@ -1,7 +1,10 @@
 """Published products that may answer a need: ranked by the rarity and place of the words they share with
 it, lifted by its themes and by curators' earlier matches, never a dismissed one, each with its reasons."""
 
+from unittest import mock
+
 import pytest
+from django.core.cache import cache
 
 from inventory.models import KnowledgeProduct
 from needs import services
@@ -253,28 +256,60 @@ class TestTheIndexIsBuiltByAJob:
         assert titles(suggest_products(need)) == ["Budget tracking guide", "Budget tracking, second edition"]
         assert BUILD_JOB.call() == "already built"
 
-    def test_while_the_build_waits_a_request_does_not_read_the_shared_index_again(
-        self, governance, queued, monkeypatch
-    ):
-        """Reading the shared index costs a 30 MiB read at 100,000 products: once per few seconds, not per
-        request, while the job has not run."""
+    @pytest.fixture
+    def reads(self, monkeypatch):
+        """The shared cache's reads of the index itself, and of its label (the version it holds)."""
+        found = {"index": 0, "label": 0}
+        peek, kept_version = relevance.freshness.peek, relevance.freshness.kept_version
+
+        def counted_peek(name, **kwargs):
+            found["index"] += name == relevance.CACHE_NAME
+            return peek(name, **kwargs)
+
+        def counted_label(name):
+            found["label"] += name == relevance.CACHE_NAME
+            return kept_version(name)
+
+        monkeypatch.setattr(relevance.freshness, "peek", counted_peek)
+        monkeypatch.setattr(relevance.freshness, "kept_version", counted_label)
+        return found
+
+    def test_while_the_build_waits_a_request_does_not_read_the_shared_index(self, governance, queued, reads):
+        """The index is hundreds of MiB at a million products: a process serving the one before reads only its
+        label, once per few seconds, and never the old index again to find it is still old."""
         core, budgets = governance
         need = KnowledgeNeedFactory(title="Budget tracking", description="Budgets.", themes=[budgets])
         ProductFactory(title="Budget tracking guide", themes=[budgets])
         suggest_products(need)
         ProductFactory(title="Budget tracking, second edition", themes=[budgets])
-        looks = []
-        peek = relevance.freshness.peek
-        monkeypatch.setattr(relevance.freshness, "peek", lambda *a, **k: looks.append(a) or peek(*a, **k))
+        reads.update(index=0, label=0)
         for _ in range(5):
             assert titles(suggest_products(need)) == ["Budget tracking guide"]
-        index_looks = [look for look in looks if look[0] == relevance.CACHE_NAME]
-        assert len(index_looks) == 2 and queued == ["build"]  # before and after queueing, then no more
+        assert reads == {"index": 0, "label": 2} and queued == ["build"]  # before and after queueing
 
-        monkeypatch.setattr(relevance, "RECHECK_SECONDS", 0.0)
-        relevance._awaited.clear()
+        relevance._awaited.clear()  # RECHECK_SECONDS have passed
         suggest_products(need)
-        assert len([look for look in looks if look[0] == relevance.CACHE_NAME]) > 2  # looked again
+        assert reads["index"] == 0 and reads["label"] > 2  # looked again: still the old one
+
+        assert BUILD_JOB.call() == "built"
+        relevance._awaited.clear()
+        assert len(suggest_products(need)) == 2
+        assert reads["index"] == 1  # the new index, read once, when it serves
+
+    def test_an_index_whose_label_is_gone_still_serves_a_new_process(self, governance, queued, reads):
+        """A full database cache culls entries at random: the label may go while the index stays. A process
+        with no index of its own then reads the shared one rather than build it in a request."""
+        core, budgets = governance
+        need = KnowledgeNeedFactory(title="Budget tracking", description="Budgets.", themes=[budgets])
+        ProductFactory(title="Budget tracking guide", themes=[budgets])
+        suggest_products(need)
+        cache.delete(relevance.freshness._label_key(relevance.freshness._key(relevance.CACHE_NAME, False)))
+        relevance.forget()
+        builds = []
+        build = relevance.build
+        with mock.patch.object(relevance, "build", lambda: builds.append(1) or build()):
+            assert titles(suggest_products(need)) == ["Budget tracking guide"]
+        assert builds == [] and reads["index"] >= 1
 
     def test_a_product_unpublished_since_the_index_was_built_is_never_suggested(self, governance, queued):
         core, budgets = governance
