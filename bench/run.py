@@ -437,6 +437,7 @@ def measure_web_process() -> dict:
 def web_process() -> None:
     sys.path.insert(0, str(BASE_DIR))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "knowledgemap.settings")
+    from django.db import close_old_connections
     from django.test import Client
 
     import knowledgemap.wsgi  # noqa: F401  (django.setup() and gc.freeze(), as in gunicorn's workers)
@@ -446,6 +447,7 @@ def web_process() -> None:
         if key != "csv":
             for url in urls[:3]:
                 client.get(url)
+                close_old_connections()  # as a server does after each request (the test client does not)
     status = dict(
         line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines() if ":" in line
     )
