@@ -13,6 +13,7 @@ a suffix of its own, so that a request or a test reading in the same transaction
 """
 
 import logging
+import pickle
 import threading
 import time
 import uuid
@@ -386,7 +387,8 @@ def cached_at(
     from the cache, served while another process computes this one). Shared by the languages."""
     key = _key(name, per_language=False)
     try:
-        return _value(key, version, _cache_call(cache.get, key), compute, previous, timeout, labelled=True)
+        entry = _cache_call(cache.get, key)
+        return _value(key, version, entry, compute, previous, timeout, load=_load_parts, save=_save_parts)
     finally:
         _let_go_of_large_buffers()
 
@@ -394,11 +396,18 @@ def cached_at(
 def peek(name: str, *, version: str) -> tuple[object | None, bool]:
     """What the shared cache holds under `name` (as `cached_at` keeps it), computing nothing: the value, or
     None, and whether it is `version`'s."""
-    entry = _cache_call(cache.get, _key(name, per_language=False))
-    _let_go_of_large_buffers()
-    if entry is None:
+    key = _key(name, per_language=False)
+    try:
+        for _attempt in range(2):  # a second look, should a new version have replaced the parts meanwhile
+            entry = _cache_call(cache.get, key)
+            if entry is None:
+                return None, False
+            value = _load_parts(key, entry)
+            if value is not _MISSING:
+                return value, entry[0] == version
         return None, False
-    return entry[1], entry[0] == version
+    finally:
+        _let_go_of_large_buffers()
 
 
 def kept_version(name: str) -> str | None:
@@ -411,6 +420,65 @@ def kept_version(name: str) -> str | None:
 
 def _label_key(key: str) -> str:
     return f"{key}:version"
+
+
+# A value `cached_at` keeps is stored in parts of at most PART_BYTES: its pickle, and the arrays it holds
+# as they are in memory (pickle's out-of-band buffers), each cut in parts. Read back, each array is put
+# together in one buffer of its own size and used where it lies. In one piece, the relevance index (417 MB
+# at a million products in the database cache, which writes values in base64) was in memory four times
+# over while it was read (the text, its bytes, the decoded pickle, the arrays): 2.1 GiB at the peak.
+PART_BYTES = 4 * 2**20
+_MISSING = object()
+
+
+@dataclass(frozen=True)
+class _Parts:
+    """Stands in the cache for a value kept in parts: the sizes of its pieces (the pickle first, then each
+    array's bytes), each cut in parts stored under `{key}:{version}:{n}`."""
+
+    sizes: tuple[int, ...]
+
+    def keys(self, key: str, version: str) -> list[str]:
+        count = sum(-(-size // PART_BYTES) for size in self.sizes)
+        return [f"{key}:{version}:{n}" for n in range(count)]
+
+
+def _save_parts(key: str, version: str, value, timeout: int, replaced) -> None:
+    """Store `value` in parts, then what stands for it (then its label), then drop the parts of the value it
+    replaces: a process still reading those finds one missing and looks again."""
+    buffers: list[pickle.PickleBuffer] = []
+    head = pickle.dumps(value, protocol=5, buffer_callback=buffers.append)
+    pieces = [memoryview(head), *(buffer.raw() for buffer in buffers)]
+    parts = _Parts(tuple(piece.nbytes for piece in pieces))
+    keys = iter(parts.keys(key, version))
+    for piece in pieces:
+        for start in range(0, piece.nbytes, PART_BYTES):
+            _cache_call(cache.set, next(keys), bytes(piece[start : start + PART_BYTES]), timeout)
+    _cache_call(cache.set, key, (version, parts), timeout)
+    # After the value: a label never names a version whose value is not there yet.
+    _cache_call(cache.set, _label_key(key), version, timeout)
+    if replaced is not None and isinstance(replaced[1], _Parts) and replaced[0] != version:
+        _cache_call(cache.delete_many, replaced[1].keys(key, replaced[0]))
+
+
+def _load_parts(key: str, entry: tuple):
+    """The value `entry` stands for, put together from its parts; _MISSING when a part is gone (culled from a
+    full database cache, or replaced by a new version's)."""
+    version, parts = entry
+    if not isinstance(parts, _Parts):
+        return parts  # kept in one piece
+    keys = iter(parts.keys(key, version))
+    pieces = []
+    for size in parts.sizes:
+        piece = bytearray(size)
+        view = memoryview(piece)
+        for start in range(0, size, PART_BYTES):
+            part = _cache_call(cache.get, next(keys))
+            if part is None or len(part) != min(PART_BYTES, size - start):
+                return _MISSING
+            view[start : start + len(part)] = part
+        pieces.append(piece)
+    return pickle.loads(pieces[0], buffers=pieces[1:])
 
 
 def _let_go_of_large_buffers() -> None:
@@ -431,30 +499,44 @@ def _key(name: str, per_language: bool) -> str:
     return f"public-data:{translation.get_language() if per_language else 'all'}:{name}"
 
 
-def _value(key, version, entry, compute, previous, timeout, labelled=False) -> tuple:
+def _in_one_piece(key: str, entry: tuple):
+    return entry[1]
+
+
+def _save_in_one_piece(key: str, version: str, value, timeout: int, replaced) -> None:
+    _cache_call(cache.set, key, (version, value), timeout)
+
+
+def _value(
+    key, version, entry, compute, previous, timeout, *, load=_in_one_piece, save=_save_in_one_piece
+) -> tuple:
     if entry is not None and entry[0] == version:
-        return entry[1], True
+        value = load(key, entry)
+        if value is not _MISSING:
+            return value, True
     lock = f"{key}:computing:{version}"
     if _cache_call(cache.add, lock, 1, LOCK_SECONDS, default=True):
         try:
             value = compute()
-            _cache_call(cache.set, key, (version, value), timeout)
-            if labelled:  # after the value: a label never names a version whose value is not there yet
-                _cache_call(cache.set, _label_key(key), version, timeout)
+            save(key, version, value, timeout, entry)
             return value, True
         finally:
             _cache_call(cache.delete, lock)
     # Another process is computing this version: the previous one meanwhile, or wait for it.
     if previous is not None:
         return previous, False
-    if entry is not None:
-        return entry[1], False
+    if entry is not None and entry[0] != version:
+        value = load(key, entry)
+        if value is not _MISSING:
+            return value, False
     deadline = time.monotonic() + WAIT_SECONDS
     while time.monotonic() < deadline:
         time.sleep(POLL_SECONDS)
         entry = _cache_call(cache.get, key)
         if entry is not None and entry[0] == version:
-            return entry[1], True
+            value = load(key, entry)
+            if value is not _MISSING:
+                return value, True
         if not _cache_call(cache.get, lock):
             break  # the other process gave up
     return compute(), True

@@ -3,13 +3,16 @@ committed change to public data moves it, whoever makes it and however."""
 
 import threading
 import time
+import tracemalloc
 
+import numpy as np
 import pytest
 from django.core.cache import cache, caches
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from scipy import sparse
 from taggit.models import Tag
 
 from core import freshness
@@ -472,3 +475,66 @@ class TestLargeValuesLeaveNoBuffer:
         freshness.cached_at("large", lambda: "value", version=version)
         assert freshness.kept_version("large") == version
         assert freshness.peek("large", version=version) == ("value", True)
+
+
+class TestLargeValuesAreKeptInParts:
+    """A value kept for a data version is stored in parts, its arrays as they lie in memory, and put together
+    again in one buffer per array: read back, it is in memory about once, not four times over."""
+
+    @pytest.fixture
+    def small_parts(self, monkeypatch):
+        monkeypatch.setattr(freshness, "PART_BYTES", 1000)
+
+    def parts_kept(self, name: str, version: str) -> list[str]:
+        key = freshness._key(name, per_language=False)
+        return [k for k in freshness._Parts((10**9,)).keys(key, version) if cache.get(k) is not None]
+
+    def test_a_value_read_back_from_its_parts_is_the_value(self, small_parts):
+        value = {"scores": np.arange(5000, dtype=np.float32), "names": ["a", "b"], "matrix": sparse.eye(300)}
+        version = current_version()
+        freshness.cached_at("large", lambda: value, version=version)
+        assert len(self.parts_kept("large", version)) > 20  # 20 kB of scores alone, in parts of 1,000 bytes
+        found, is_current = freshness.peek("large", version=version)
+        assert is_current and found["names"] == ["a", "b"]
+        assert (
+            np.array_equal(found["scores"], value["scores"]) and (found["matrix"] != value["matrix"]).nnz == 0
+        )
+        found["scores"][0] = 7  # an array of its own, not a view of the cache's bytes
+        assert freshness.peek("large", version=version)[0]["scores"][0] == 0
+
+    def test_a_new_versions_value_drops_the_parts_of_the_one_before(self, small_parts):
+        freshness.cached_at("large", lambda: np.zeros(3000), version="first")
+        assert self.parts_kept("large", "first")
+        freshness.cached_at("large", lambda: np.ones(3000), version="second")
+        assert self.parts_kept("large", "first") == [] and self.parts_kept("large", "second")
+        assert freshness.peek("large", version="second")[0].sum() == 3000
+
+    def test_a_part_gone_is_no_value_rather_than_a_broken_one(self, small_parts):
+        version = current_version()
+        freshness.cached_at("large", lambda: np.arange(3000), version=version)
+        cache.delete(self.parts_kept("large", version)[5])
+        assert freshness.peek("large", version=version) == (None, False)
+        computed = freshness.cached_at("large", lambda: np.arange(4), version=version)[0]
+        assert computed.tolist() == [0, 1, 2, 3]  # computed again, and kept whole again
+        assert freshness.peek("large", version=version)[0].tolist() == [0, 1, 2, 3]
+
+    def test_reading_a_large_value_from_the_database_cache_holds_it_about_once(self, settings):
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                "LOCATION": "knowledgemap_cache",
+            }
+        }
+        size = 40 * 2**20
+        version = current_version()
+        freshness.cached_at("large", lambda: np.ones(size // 8), version=version)
+        tracemalloc.start()
+        try:
+            found, _ = freshness.peek("large", version=version)
+            _current, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        assert found.nbytes == size
+        # In one piece: the base64 text, its bytes, the pickle and the array, 4.3 times the array at the peak.
+        # In parts: the array, and a part's base64 text, bytes and pickle for a moment (four times its size).
+        assert peak < size + 5 * freshness.PART_BYTES
