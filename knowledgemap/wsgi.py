@@ -2,7 +2,7 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
-from knowledgemap import collector
+from knowledgemap import allocator, collector
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "knowledgemap.settings")
 application = get_wsgi_application()
@@ -12,3 +12,6 @@ application = get_wsgi_application()
 # request in a few dozen paused for 50–80 ms while it did. What the process keeps per data version later
 # is frozen after a full collection finds it slow (knowledgemap.collector).
 collector.install()
+
+# Large blocks freed go back to the system (knowledgemap.allocator), not only the first few.
+allocator.install()
