@@ -5,6 +5,7 @@
     make loadtest LOADTEST_ARGS="--clients 10 --duration 20"
     make loadtest LOADTEST_ARGS="--url http://127.0.0.1:8000"   # a server already running, on DATABASE_URL
     make loadtest LOADTEST_ARGS="--cached"           # through the caching proxy (make serve-cached)
+    make loadtest LOADTEST_ARGS="--rate 30"          # an open load: 30 visitors' actions a second
 
 Without --url the script starts `make serve` itself on a free port, fills an empty database with fictional
 products, runs the clients, stops the server and prints requests, errors and latency percentiles. It
@@ -14,6 +15,13 @@ second until the documented time a change takes to show (PUBLIC_CACHE_SECONDS pl
 PUBLIC_CACHE_STALE_SECONDS, and a second for the proxy's rounding) has passed: an old title served after
 that is a stale page, and fails the run.
 Pages that do not exist yet (a 404 at start) are left out of the mix, with a note.
+
+By default the load is a closed loop: each client sends its next request as soon as the last is answered, so
+the server is always saturated and the figures say how much it serves. With --rate the load is open, as
+visitors are: actions arrive at that rate (at random moments, a Poisson process) whatever the answers, and
+each waits for a free client (at most --clients at once); a request's time counts from its action's arrival,
+so the wait in front of a busy server is in the figures. Arrivals no client could start before the end are
+counted.
 
 It only ever talks to this machine (loopback addresses), and stops after --duration seconds or
 --max-requests requests, whichever comes first. The exit status is 1 when any request got a 5xx or no
@@ -25,6 +33,7 @@ import contextlib
 import http.cookiejar
 import ipaddress
 import os
+import queue
 import random
 import re
 import signal
@@ -101,19 +110,34 @@ class Client:
             urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirect()
         )
         self.submissions = 0
+        self.due: float | None = None  # an open load: when the action arrived (its first request's start)
 
     def run(self, deadline: float) -> None:
+        """A closed loop: one action after another until the deadline."""
+        while time.monotonic() < deadline and self.tally.take():
+            self.act()
+
+    def take_arrivals(self, arrivals: "queue.Queue[float | None]", deadline: float, missed: list) -> None:
+        """An open load: the next action that arrived, as soon as this client is free, until the deadline."""
+        while (arrived := arrivals.get()) is not None:
+            if time.monotonic() >= deadline or not self.tally.take():
+                with self.tally.lock:
+                    missed.append(arrived)
+                continue
+            self.due = arrived
+            self.act()
+
+    def act(self) -> None:
         actions = [action for action, _ in self.plan.mix]
         weights = [weight for _, weight in self.plan.mix]
-        while time.monotonic() < deadline and self.tally.take():
-            action = self.random.choices(actions, weights)[0]
-            getattr(self, action)()
+        getattr(self, self.random.choices(actions, weights)[0])()
 
     def request(self, kind: str, path: str, data: dict | None = None) -> tuple[int, str]:
         url = self.base_url + path
         body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
         headers = {"User-Agent": "knowledgemap-loadtest", "Referer": url}
-        started = time.monotonic()
+        started = self.due if self.due is not None else time.monotonic()
+        self.due = None
         status, text, cache = 0, "", ""
         try:
             with self.opener.open(urllib.request.Request(url, body, headers), timeout=REQUEST_TIMEOUT) as r:
@@ -223,6 +247,21 @@ def fill_form(page: str, marker: str) -> dict[str, list[str]]:
         else:
             data[name] = [f"Load test {marker}: what we need to learn"]
     return data
+
+
+def arrive(arrivals: "queue.Queue[float | None]", rate: float, deadline: float, clients: int) -> None:
+    """Put the arrival time of each action in `arrivals`, at `rate` a second on average (exponential gaps,
+    seeded), until the deadline; then one None per client, to end them."""
+    gaps = random.Random(0)
+    moment = time.monotonic()
+    while True:
+        moment += gaps.expovariate(rate)
+        if moment >= deadline:
+            break
+        time.sleep(max(0.0, moment - time.monotonic()))
+        arrivals.put(moment)
+    for _ in range(clients):
+        arrivals.put(None)
 
 
 # --- what there is to ask for -----------------------------------------------------------------------
@@ -586,6 +625,11 @@ def main() -> None:
         "--warm-up", action="store_true", help="ask for every page once, untimed, before the clients start"
     )
     parser.add_argument(
+        "--rate",
+        type=float,
+        help="an open load: this many actions a second arrive, whatever the answers (default: a closed loop)",
+    )
+    parser.add_argument(
         "--rate-limit",
         action="store_true",
         help="keep the forms' per-address rate limit on (off by default when the script starts the server)",
@@ -593,6 +637,8 @@ def main() -> None:
     args = parser.parse_args()
     if not 1 <= args.clients <= 200 or not 0 < args.duration <= 600:
         parser.error("--clients must be 1–200 and --duration 0–600 seconds")
+    if args.rate is not None and not 0 < args.rate <= 2000:
+        parser.error("--rate must be more than 0 and at most 2,000 actions a second")
 
     BENCH_DIR.mkdir(exist_ok=True)
     server = None
@@ -607,9 +653,12 @@ def main() -> None:
         )
     require_loopback(base_url)
     database_name = database_url.split("@")[-1]  # no password in the output
-    print(
-        f"Load test: {args.clients} clients for {args.duration:.0f} s against {base_url} on {database_name}"
+    load = (
+        f"{args.rate:g} actions a second, at most {args.clients} at once"
+        if args.rate
+        else f"{args.clients} clients"
     )
+    print(f"Load test: {load} for {args.duration:.0f} s against {base_url} on {database_name}")
 
     try:
         if not args.url:
@@ -630,7 +679,20 @@ def main() -> None:
         tally = Tally(budget=args.max_requests)
         deadline = time.monotonic() + args.duration
         clients = [Client(base_url, plan, tally, n, run_id) for n in range(args.clients)]
-        threads = [threading.Thread(target=c.run, args=(deadline,), daemon=True) for c in clients]
+        missed: list[float] = []
+        if args.rate:
+            arrivals: queue.Queue[float | None] = queue.Queue()
+            threads = [
+                threading.Thread(target=c.take_arrivals, args=(arrivals, deadline, missed), daemon=True)
+                for c in clients
+            ]
+            threads.append(
+                threading.Thread(
+                    target=arrive, args=(arrivals, args.rate, deadline, args.clients), daemon=True
+                )
+            )
+        else:
+            threads = [threading.Thread(target=c.run, args=(deadline,), daemon=True) for c in clients]
         check = ChangeCheck()
         watcher = threading.Thread(
             target=change_midway, args=(base_url, plan, run_id, args.duration / 2, check), daemon=True
@@ -642,6 +704,12 @@ def main() -> None:
             thread.join(timeout=args.duration + REQUEST_TIMEOUT + 10)
         elapsed = time.monotonic() - started
         ok = report(tally, elapsed, run_id, plan)
+        if args.rate:
+            offered = len(missed) + sum(1 for r in tally.results if r.kind != "need-post")
+            print(
+                f"open load {offered} actions arrived ({offered / args.duration:.1f}/s), "
+                f"{len(missed)} not started by the end"
+            )
         watcher.join(timeout=check.allowed + args.duration + REQUEST_TIMEOUT)
         ok = report_change(check) and ok
     finally:
