@@ -386,28 +386,22 @@ def cached_at(
     own memory: the value, and whether it is this version's (False: `previous`, or the previous version's
     from the cache, served while another process computes this one). Shared by the languages."""
     key = _key(name, per_language=False)
-    try:
-        entry = _cache_call(cache.get, key)
-        return _value(key, version, entry, compute, previous, timeout, load=_load_parts, save=_save_parts)
-    finally:
-        _let_go_of_large_buffers()
+    entry = _cache_call(cache.get, key)
+    return _value(key, version, entry, compute, previous, timeout, load=_load_parts, save=_save_parts)
 
 
 def peek(name: str, *, version: str) -> tuple[object | None, bool]:
     """What the shared cache holds under `name` (as `cached_at` keeps it), computing nothing: the value, or
     None, and whether it is `version`'s."""
     key = _key(name, per_language=False)
-    try:
-        for _attempt in range(2):  # a second look, should a new version have replaced the parts meanwhile
-            entry = _cache_call(cache.get, key)
-            if entry is None:
-                return None, False
-            value = _load_parts(key, entry)
-            if value is not _MISSING:
-                return value, entry[0] == version
-        return None, False
-    finally:
-        _let_go_of_large_buffers()
+    for _attempt in range(2):  # a second look, should a new version have replaced the parts meanwhile
+        entry = _cache_call(cache.get, key)
+        if entry is None:
+            return None, False
+        value = _load_parts(key, entry)
+        if value is not _MISSING:
+            return value, entry[0] == version
+    return None, False
 
 
 def kept_version(name: str) -> str | None:
@@ -426,7 +420,9 @@ def _label_key(key: str) -> str:
 # as they are in memory (pickle's out-of-band buffers), each cut in parts. Read back, each array is put
 # together in one buffer of its own size and used where it lies. In one piece, the relevance index (417 MB
 # at a million products in the database cache, which writes values in base64) was in memory four times
-# over while it was read (the text, its bytes, the decoded pickle, the arrays): 2.1 GiB at the peak.
+# over while it was read (the text, its bytes, the decoded pickle, the arrays): 2.1 GiB at the peak. And a
+# connection to PostgreSQL keeps as much memory as the largest row it carried until it is closed, which
+# DB_CONN_MAX_AGE puts off: a part is the largest row it carries.
 PART_BYTES = 4 * 2**20
 _MISSING = object()
 
@@ -479,20 +475,6 @@ def _load_parts(key: str, entry: tuple):
             view[start : start + len(part)] = part
         pieces.append(piece)
     return pickle.loads(pieces[0], buffers=pieces[1:])
-
-
-def _let_go_of_large_buffers() -> None:
-    """Have the database connection closed at the end of the request. The values `cached_at` keeps are
-    large (the relevance index is 30 MiB at 100,000 products, hundreds at a million), and a connection to
-    PostgreSQL that carried one keeps as much memory until it is closed, which DB_CONN_MAX_AGE puts off:
-    40 MiB more in every web process at 100,000 products, for a minute after each change. A new connection
-    for the next request costs a few milliseconds, once per process and data version. The database cache
-    only."""
-    if not isinstance(caches["default"], DatabaseCache):
-        return
-    connection = connections[DEFAULT_DB_ALIAS]
-    if connection.vendor == "postgresql" and connection.connection is not None:
-        connection.close_at = time.monotonic()  # close_old_connections() closes it when the request ends
 
 
 def _key(name: str, per_language: bool) -> str:

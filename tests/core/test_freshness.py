@@ -435,48 +435,6 @@ class TestVersionsReadOncePerRequest:
         assert reads == [("get_many", [VERSION_KEY, f"{VERSION_KEY}:catalogue"])], reads
 
 
-class TestLargeValuesLeaveNoBuffer:
-    """A value kept for a data version (the relevance index: hundreds of MiB at a million products) crosses
-    the database connection once; the connection is closed when the request ends, so that the memory it
-    kept for the value goes too, and the next request opens a new one."""
-
-    @pytest.fixture
-    def database_cache(self, settings):
-        settings.CACHES = {
-            "default": {
-                "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-                "LOCATION": "knowledgemap_cache",
-            }
-        }
-
-    def test_the_connection_that_read_a_kept_value_is_closed_at_the_end_of_the_request(self, database_cache):
-        if connection.vendor != "postgresql":
-            pytest.skip("SQLite: no connection buffer to let go of (and its connections close every request)")
-        freshness.cached_at("large", lambda: b"x" * 2_000_000, version=current_version())
-        connection.close_at = None
-        assert freshness.peek("large", version=current_version()) == (b"x" * 2_000_000, True)
-        assert connection.close_at is not None and connection.close_at <= time.monotonic()
-
-    def test_with_another_cache_the_connection_stays(self):
-        freshness.cached_at("large", lambda: b"x" * 2_000_000, version=current_version())
-        connection.close_at = None
-        freshness.peek("large", version=current_version())
-        assert connection.close_at is None
-
-    def test_a_value_read_from_the_label_alone_keeps_the_connection(self):
-        freshness.cached_at("large", lambda: b"x" * 2_000_000, version=current_version())
-        connection.close_at = None
-        assert freshness.kept_version("large") == current_version()
-        assert connection.close_at is None
-
-    def test_the_label_names_the_version_of_the_value_beside_it(self):
-        assert freshness.kept_version("large") is None
-        version = current_version()
-        freshness.cached_at("large", lambda: "value", version=version)
-        assert freshness.kept_version("large") == version
-        assert freshness.peek("large", version=version) == ("value", True)
-
-
 class TestLargeValuesAreKeptInParts:
     """A value kept for a data version is stored in parts, its arrays as they lie in memory, and put together
     again in one buffer per array: read back, it is in memory about once, not four times over."""
@@ -488,6 +446,13 @@ class TestLargeValuesAreKeptInParts:
     def parts_kept(self, name: str, version: str) -> list[str]:
         key = freshness._key(name, per_language=False)
         return [k for k in freshness._Parts((10**9,)).keys(key, version) if cache.get(k) is not None]
+
+    def test_the_label_names_the_version_of_the_value_beside_it(self):
+        assert freshness.kept_version("large") is None
+        version = current_version()
+        freshness.cached_at("large", lambda: "value", version=version)
+        assert freshness.kept_version("large") == version
+        assert freshness.peek("large", version=version) == ("value", True)
 
     def test_a_value_read_back_from_its_parts_is_the_value(self, small_parts):
         value = {"scores": np.arange(5000, dtype=np.float32), "names": ["a", "b"], "matrix": sparse.eye(300)}
