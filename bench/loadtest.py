@@ -111,6 +111,8 @@ class Client:
         )
         self.submissions = 0
         self.due: float | None = None  # an open load: when the action arrived (its first request's start)
+        self.actions = [action for action, _ in plan.mix]
+        self.weights = [weight for _, weight in plan.mix]
 
     def run(self, deadline: float) -> None:
         """A closed loop: one action after another until the deadline."""
@@ -128,9 +130,7 @@ class Client:
             self.act()
 
     def act(self) -> None:
-        actions = [action for action, _ in self.plan.mix]
-        weights = [weight for _, weight in self.plan.mix]
-        getattr(self, self.random.choices(actions, weights)[0])()
+        getattr(self, self.random.choices(self.actions, self.weights)[0])()
 
     def request(self, kind: str, path: str, data: dict | None = None) -> tuple[int, str]:
         url = self.base_url + path
