@@ -506,7 +506,7 @@ class Postings:
             start, end = matrix.indptr[column], matrix.indptr[column + 1]
             row_sets.append(BitMap(matrix.indices[start:end]).serialize())
             weights = matrix.data[start:end]
-            highest[column] = weights.max() if end > start else 0.0
+            highest[column] = weights.max(initial=0.0)
             steps.append(_steps(weights, highest[column]))
         return cls(
             row_sets=np.frombuffer(b"".join(row_sets), dtype=np.uint8),
@@ -517,20 +517,15 @@ class Postings:
         )
 
     def column(self, column: int) -> tuple[np.ndarray, np.ndarray]:
-        """The rows having the term of this column, in order, and its weight in each."""
-        rows, steps = self.rows_and_steps(column)
-        return rows, steps * self.step_weight[column]
-
-    def rows_and_steps(self, column: int) -> tuple[np.ndarray, np.ndarray]:
         """The rows having the term of this column (int32: a catalogue has fewer than 2**31 products), and
-        its step in each."""
+        its step in each (its weight is the step times `step_weight[column]`)."""
         found = self.row_sets[self.row_set_offsets[column] : self.row_set_offsets[column + 1]]
         rows = np.frombuffer(BitMap.deserialize(found.tobytes()).to_array(), dtype=np.int32)
         return rows, self.steps[self.step_offsets[column] : self.step_offsets[column + 1]]
 
 
 def _steps(weights: np.ndarray, highest: float) -> np.ndarray:
-    if not len(weights) or highest <= 0:
+    if highest <= 0:  # no row has the term
         return np.ones(len(weights), dtype=STEP_TYPE)
     return np.clip(np.rint(weights / highest * WEIGHT_STEPS), 1, WEIGHT_STEPS).astype(STEP_TYPE)
 
@@ -555,7 +550,7 @@ class TextIndex:
         for term, weight in weights.items():
             column = self.vocabulary.get(term)
             if column is not None:
-                rows, steps = self.postings.rows_and_steps(column)
+                rows, steps = self.postings.column(column)
                 np.add.at(scores, rows, steps * np.float32(self.postings.step_weight[column] * weight))
         return scores
 

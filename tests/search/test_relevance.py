@@ -30,7 +30,8 @@ def test_each_term_keeps_its_rows_and_its_weights_within_half_a_step():
     postings = relevance.Postings.of(matrix.copy())
     for column in range(matrix.shape[1]):
         exact = matrix[:, [column]].tocoo()
-        rows, weights = postings.column(column)
+        rows, steps = postings.column(column)
+        weights = steps * postings.step_weight[column]
         assert rows.tolist() == sorted(exact.row.tolist())
         expected = np.asarray(exact.data)[np.argsort(exact.row)]
         if len(expected):
