@@ -39,14 +39,13 @@ from django.utils.translation import gettext_lazy
 from django_tasks import task
 from pyroaring import BitMap
 from scipy import sparse
-from taggit.models import TaggedItem
 
 from core import freshness
-from inventory.models import KnowledgeProduct, Theme
+from inventory.models import KnowledgeProduct, TaggedProduct, Theme
 
 logger = logging.getLogger(__name__)
 # Part of the cache key: a change to what the index holds must raise it.
-FORMAT = 7
+FORMAT = 8
 CACHE_NAME = f"relevance-index:{FORMAT}"
 THESAURUS = Path(__file__).with_name("thesaurus.txt")
 T = TypeVar("T")
@@ -634,7 +633,7 @@ def catalogue_phrases() -> Phrases:
     """The phrases of the catalogue: its tags' and themes' names, the thesaurus's expressions."""
     phrases = Phrases()
     names = list(Theme.objects.values_list("name", flat=True))
-    names += TaggedItem.tags_for(KnowledgeProduct).values_list("name", flat=True)
+    names += TaggedProduct.tags_for(KnowledgeProduct).values_list("name", flat=True)
     names += [text for entry in thesaurus() for lang, text in entry.expressions if lang == "en"]
     for name in names:
         phrases.add(phrase_key(name))
@@ -648,11 +647,8 @@ def build() -> ProductIndex:
     phrases = catalogue_phrases()
     published = KnowledgeProduct.objects.published()
     tags = defaultdict(list)
-    for product_id, name in TaggedItem.objects.filter(
-        content_type__app_label="inventory",
-        content_type__model="knowledgeproduct",
-        object_id__in=published.values("pk"),
-    ).values_list("object_id", "tag__name"):
+    tagged = TaggedProduct.objects.filter(content_object__in=published.values("pk"))
+    for product_id, name in tagged.values_list("content_object_id", "tag__name"):
         tags[product_id].append(name)
     product_themes = defaultdict(set)
     for product_id, theme_id in KnowledgeProduct.themes.through.objects.filter(

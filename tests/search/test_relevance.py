@@ -74,3 +74,19 @@ def test_products_whose_scores_differ_by_little_keep_their_order():
     scores = index.scores({"budget": 1.0, "track": 0.5})
     assert scores[0] > scores[1] > 0  # the shorter summary first, as BM25F's length normalisation has it
     assert scores[2] == 0
+
+
+@pytest.mark.django_db
+def test_a_products_tags_are_words_of_it_and_their_names_phrases():
+    """A product tagged "mangrove restoration", without the words in its text, is what a need asking for
+    them finds first; the tag's name counts as one term as well as two."""
+    from tests.factories import ProductFactory
+
+    tagged = ProductFactory(
+        title="Coastal livelihoods", summary="Lessons from two deltas.", tags=["mangrove restoration"]
+    )
+    ProductFactory(title="Restoration of a town hall", summary="Mangrove-free lessons.", tags=["buildings"])
+    index = relevance.build()
+    assert "mangrov restor" in index.text.vocabulary
+    ranked = relevance.rank(index, relevance.query("Mangrove restoration", "", index.text.phrases))
+    assert ranked[0].product_id == tagged.pk
