@@ -54,6 +54,12 @@ def report(runs: list[dict]) -> str:
     for label, key in (("no result", "empty"), (f"expected product in the first {FIRST}", "hit")):
         cells = [share(sum(q[key] for q in run["queries"]), len(run["queries"])) for run in runs]
         lines.append("| " + " | ".join([label, *cells]) + " |")
+    # How high the first expected product comes: first, and the mean of 1 / its place (0 when not in the
+    # first ten), which tells a ranking that puts it first from one that puts it ninth.
+    cells = [share(sum(q["place"] == 1 for q in run["queries"]), len(run["queries"])) for run in runs]
+    lines.append("| " + " | ".join(["expected product first", *cells]) + " |")
+    cells = [f"{reciprocal_rank(run):.3f}" for run in runs]
+    lines.append("| " + " | ".join([f"mean reciprocal rank (first {FIRST})", *cells]) + " |")
     kinds = list(dict.fromkeys(q["kind"] for q in runs[0]["queries"]))
     lines += ["", f"Expected product in the first {FIRST}, by kind of query (no result in brackets):", ""]
     lines += ["| kind | queries | " + " | ".join(run["database"] for run in runs) + " |"]
@@ -79,6 +85,11 @@ def report(runs: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def reciprocal_rank(run: dict) -> float:
+    places = [q["place"] for q in run["queries"]]
+    return sum(1 / place for place in places if place) / len(places) if places else 0.0
+
+
 # --- the child: one database ----------------------------------------------------------------------------
 
 
@@ -94,6 +105,7 @@ def child() -> None:
     from django.http import QueryDict
 
     from inventory.models import KnowledgeProduct
+    from search import relevance
     from search.browse import browse
 
     evaluation = tomllib.loads(EVALUATION_SET.read_text())
@@ -103,6 +115,7 @@ def child() -> None:
     call_command("load_demo", stdout=StringIO())
     documents_stored = store_documents(evaluation.get("document", []))
     call_command("update_search_vectors", stdout=StringIO())
+    relevance.current()  # the index that ranks the matches, which a site's job worker builds
     published = set(KnowledgeProduct.objects.published().values_list("slug", flat=True))
     queries = []
     for spec in evaluation["query"]:
@@ -120,6 +133,8 @@ def child() -> None:
                 "count": results.count,
                 "empty": results.count == 0,
                 "hit": any(slug in spec["expected"] for slug in first),
+                # Where the first expected product is among the first ten (1 to 10), or None
+                "place": next((n for n, slug in enumerate(first, 1) if slug in spec["expected"]), None),
                 "first": first,
             }
         )

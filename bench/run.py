@@ -364,6 +364,13 @@ def child() -> None:
         # What a database that has been running a while has: statistics for the planner, a visibility map.
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+    from search import relevance
+
+    # The index that ranks searches and needs, which a site's job worker builds after a change: built here
+    # (or read, when an earlier run left it), so that no timed process waits for it or times search unranked.
+    started = time.perf_counter()
+    relevance.current()
+    print(f"  {'relevance index':<20} ready in {time.perf_counter() - started:.1f} s", flush=True)
     result = {
         "database": connection.vendor,
         "size": size,

@@ -20,6 +20,7 @@ from core.http_cache import public_page
 from core.spreadsheets import defuse
 from inventory.models import KnowledgeProduct
 from opendata import querysets
+from search.browse import selected
 from search.filters import ProductFilter
 
 EXPORT_CHUNK_SIZE = 500
@@ -108,6 +109,13 @@ def csv_lines(products: Iterable[KnowledgeProduct], site: str, language: str | N
         yield writer.writerow([defuse(cell) for cell in row])
 
 
+def in_order(filterset: ProductFilter) -> Iterator[KnowledgeProduct]:
+    """The products the filters select in the browse page's and the API's order (a search's by the same
+    relevance), read `EXPORT_CHUNK_SIZE` at a time with their relations."""
+    for chunk in selected(filterset, querysets.products()).chunks(EXPORT_CHUNK_SIZE):
+        yield from chunk
+
+
 @public_page
 @require_safe
 def product_export(request):
@@ -117,7 +125,7 @@ def product_export(request):
         lines += [f"{param}: {' '.join(messages)}" for param, messages in filterset.errors.items()]
         return HttpResponse("\n".join(lines) + "\n", status=400, content_type="text/plain; charset=utf-8")
     site = settings.SITE_URL
-    products = filterset.qs.iterator(chunk_size=EXPORT_CHUNK_SIZE)
+    products = in_order(filterset)
     # The first product is read before the response starts: if the database is away, the visitor gets the
     # 503 page, not a 200 that breaks off after the header row.
     first = list(itertools.islice(products, 1))

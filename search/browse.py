@@ -5,7 +5,7 @@ page in the order asked for and the facets all come from the facet index (search
 the page are then read by id, in one query (and one for their partnerships).
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
@@ -137,10 +137,11 @@ def _query_string(params: QueryDict, *, q: str, add: tuple[str, str] | None = No
     return "?" + changed.urlencode()
 
 
-def selected(filterset: ProductFilter, queryset: QuerySet[KnowledgeProduct]) -> Sequence[KnowledgeProduct]:
-    """The products a valid `filterset` selects, in its order, for a paginator (the API's lists): the count
-    and a page's ids from the facet index, as on the browse page, the page's products read by id from
-    `queryset` with whatever it prefetches. No query over the link tables, however many products match."""
+def selected(filterset: ProductFilter, queryset: QuerySet[KnowledgeProduct]) -> "_InOrder":
+    """The products a valid `filterset` selects, in its order, for a paginator (the API's lists) or in chunks
+    (the CSV export): the count and the ids from the facet index, as on the browse page (a search ranked as
+    it ranks it), the products read by id from `queryset` with whatever it prefetches. No query over the
+    link tables, however many products match."""
     return _InOrder(facets.Selection(filterset), filterset.sort_order, queryset)
 
 
@@ -166,12 +167,20 @@ class _InOrder(Sequence):
         if isinstance(items, int):
             return self[items : items + 1][0]
         start, stop, _step = items.indices(len(self))
-        ids = self.selection.page(self.sort, start, stop)
-        found = self.queryset.in_bulk(ids) if ids else {}
-        return [found[pk] for pk in ids if pk in found]
+        return self._read(self.selection.page(self.sort, start, stop))
 
     def __iter__(self):
         yield from self[:]
+
+    def chunks(self, size: int) -> Iterator[list[KnowledgeProduct]]:
+        """Every selected product in order, `size` at a time: the order read once, each chunk by id."""
+        ids = self.selection.page(self.sort, 0, len(self))
+        for start in range(0, len(ids), size):
+            yield self._read(ids[start : start + size])
+
+    def _read(self, ids: list[int]) -> list[KnowledgeProduct]:
+        found = self.queryset.in_bulk(ids) if ids else {}
+        return [found[pk] for pk in ids if pk in found]
 
 
 def _ways_to_widen(filterset, selection: facets.Selection, active: list[facets.ActiveFilter]) -> list[dict]:

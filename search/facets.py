@@ -18,7 +18,7 @@ from pyroaring import BitMap, FrozenBitMap
 
 from inventory.models import Organisation
 from search import index as facet_index
-from search import suggestions
+from search import relevance, suggestions
 from search.filters import EMPTY, ProductFilter, Sort
 from search.fulltext import matches_by_rank
 from search.params import BY_NAME, PARAMS, Param
@@ -178,12 +178,14 @@ def _remembered_search(index: facet_index.FacetIndex, text: str) -> SearchFound:
         if text in _searches:
             _searches.move_to_end(text)
             return _searches[text]
-    found = _search_matches(index, text)
+    ranking = relevance.at_hand()
+    found = _search_matches(index, text, ranking)
     products, by_rank = _with_named(index, text, found.products, found.by_rank)
     if products is not found.products:
         found = dataclasses.replace(found, products=products, by_rank=by_rank)
     with _searches_lock:
-        if _searches_index is index:
+        # Unranked (no relevance index yet, a new site's first minutes): asked again once there is one
+        if _searches_index is index and ranking is not None:
             _searches[text] = found
             if len(_searches) > SEARCHES_KEPT:
                 _searches.popitem(last=False)
@@ -196,34 +198,35 @@ def forget_searches() -> None:
         _searches.clear()
 
 
-def _search_matches(index: facet_index.FacetIndex, text: str) -> SearchFound:
+def _search_matches(
+    index: facet_index.FacetIndex, text: str, ranking: relevance.ProductIndex | None
+) -> SearchFound:
     """The products a search finds, grouped by relevance: one query on the full-text index when a published
     product has all the words. Else, forgiving: the words as corrected from the catalogue's vocabulary
     ("Did you mean"), then any of the words, most of them first. Whether a step found anything is judged
     on the published products only, so a draft never decides what the public sees. Frozen: requests share
     them."""
-    groups = matches_by_rank(text)
+    groups = matches_by_rank(text, ranking)
     if _finds_published(groups, index):
         return _found(groups, ALL_WORDS, text)
     vocabulary = suggestions.current(index)
     better = suggestions.corrected(text, vocabulary)
     if better:
-        corrected_groups = matches_by_rank(better)
+        corrected_groups = matches_by_rank(better, ranking)
         if _finds_published(corrected_groups, index):
             return _found(corrected_groups, CORRECTED, better, did_you_mean=better)
-    loose = matches_by_rank(f"{text} {better or ''}", any_word=True)
+    loose = matches_by_rank(f"{text} {better or ''}", ranking, any_word=True)
     if _finds_published(loose, index):
         return _found(loose, ANY_WORD, text, did_you_mean=better or "")
     return _found([], ALL_WORDS, text)
 
 
-def _finds_published(groups: list[list[int]], index: facet_index.FacetIndex) -> bool:
-    return any(not index.published.isdisjoint(BitMap(group)) for group in groups)
+def _finds_published(groups: list[FrozenBitMap], index: facet_index.FacetIndex) -> bool:
+    return any(not index.published.isdisjoint(group) for group in groups)
 
 
-def _found(groups: list[list[int]], how: str, searched: str, did_you_mean: str = "") -> SearchFound:
-    by_rank = [FrozenBitMap(ids) for ids in groups]
-    return SearchFound(FrozenBitMap.union(FrozenBitMap(), *by_rank), by_rank, how, searched, did_you_mean)
+def _found(groups: list[FrozenBitMap], how: str, searched: str, did_you_mean: str = "") -> SearchFound:
+    return SearchFound(FrozenBitMap.union(FrozenBitMap(), *groups), groups, how, searched, did_you_mean)
 
 
 def _with_named(

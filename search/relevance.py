@@ -798,6 +798,22 @@ def current() -> ProductIndex:
     return kept(CACHE_NAME, build, scope=SCOPE, later=queue_build)
 
 
+def at_hand() -> ProductIndex | None:
+    """`current()` for a request that can do without the index (a search lists its matches unranked
+    instead): None, the build queued, when neither this process nor the shared cache holds any index yet
+    (a new site, or a new FORMAT), where `current()` would build one in the request: seconds at 100,000
+    products, minutes at a million."""
+    if (
+        getattr(settings, "CACHE_PUBLIC_AGGREGATES", True)
+        and CACHE_NAME not in _memos
+        and freshness.kept_version(CACHE_NAME) is None
+    ):
+        queue_build(freshness.scoped_version(SCOPE))
+        if freshness.kept_version(CACHE_NAME) is None:  # else a worker that runs jobs at once built it
+            return None
+    return current()
+
+
 def queue_build(version: str) -> None:
     """Queue the job that builds the index of `version`, once per version however many requests ask."""
     if not shared_cache.add(f"{CACHE_NAME}:queued:{version}", 1, QUEUED_SECONDS):
@@ -918,6 +934,22 @@ def rank(
         Ranked(int(keys[row]), float(score[row]), float(text[row]), float(closeness[row]), float(boost[row]))
         for row in ordered
     ]
+
+
+def search_scores(index: ProductIndex | None, words: str, also: str, product_ids: np.ndarray) -> np.ndarray:
+    """The BM25F score of each of `product_ids` (a search's matches, in their order) for a search of `words`
+    (`also`: more words, weighing less, such as the English the thesaurus gives for a Dutch query),
+    0 for a product without any of them in the fields this index holds, or not in the index at all (a
+    draft, or a product published since the index was built); 0 for every product without an index."""
+    found = np.asarray(product_ids, dtype=np.int64)
+    if index is None or not len(index.text.keys) or not len(found):
+        return np.zeros(len(found), dtype=np.float32)
+    keys = index.text.keys
+    # By id, every id up to the highest (4 bytes each): looking up tens of thousands of ids in the keys
+    # took forty times as long.
+    by_id = np.zeros(max(int(keys[-1]), int(found.max())) + 1, dtype=np.float32)
+    by_id[keys] = index.text.scores(query(words, also, index.text.phrases).weights)
+    return by_id[found]
 
 
 def found_words(search: Query, fields: dict[str, str], phrases: Phrases) -> list[tuple[str, list[str]]]:
