@@ -318,8 +318,7 @@ def test_matches_read_through_the_index_leave_the_transactions_other_queries_pla
     water = ProductFactory(title="Water toolkit")
     update_search_vectors()
     with connection.cursor() as cursor:
-        assert matches_by_rank("water") == [
-            FrozenBitMap([water.pk])
-        ]  # within the test's transaction, as in a request's
+        # Within the test's transaction, as in a request's; unranked (no relevance index), as a bitmap
+        assert matches_by_rank("water", None) == [FrozenBitMap([water.pk])]
         cursor.execute("SHOW enable_seqscan")
         assert cursor.fetchone()[0] == "on"
