@@ -45,7 +45,7 @@ from inventory.models import KnowledgeProduct, TaggedProduct, Theme
 
 logger = logging.getLogger(__name__)
 # Part of the cache key: a change to what the index holds must raise it.
-FORMAT = 8
+FORMAT = 9
 CACHE_NAME = f"relevance-index:{FORMAT}"
 THESAURUS = Path(__file__).with_name("thesaurus.txt")
 T = TypeVar("T")
