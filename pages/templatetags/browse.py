@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 from django import template
 from django.http import QueryDict
 from django.utils.formats import localize
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
@@ -62,20 +62,31 @@ def facet_link(context, param: str, value) -> str:
     )
 
 
-@register.simple_tag
 def facet_option(param: str, value) -> str:
     """A facet value as a checkbox of the filter form, with its name and count: ticked, it is applied with
     the others by the form's button, so choosing several costs one page load. Terse markup (styled as
     `.facet-values label`): the browse page lists a few hundred of them and must stay light."""
-    return format_html(
-        '<label><input type="checkbox" name="{}" value="{}"{}> <span>{}{}</span> <small>{}</small></label>',
-        param,
-        value.value,
-        mark_safe(" checked") if value.selected else "",
-        value.label,
-        format_html(' <span class="facet-note">{}</span>', value.note) if value.note else "",
-        localize(value.count),
+    checked = " checked" if value.selected else ""
+    note = f' <span class="facet-note">{escape(value.note)}</span>' if value.note else ""
+    return mark_safe(
+        f'<label><input type="checkbox" name="{escape(param)}" value="{escape(value.value)}"{checked}> '
+        f"<span>{escape(value.label)}{note}</span> <small>{localize(value.count)}</small></label>"
     )
+
+
+@register.simple_tag
+def facet_items(param: str, values) -> str:
+    """The list items of a facet's values, each with its children's list (a core theme's sub-themes), built
+    in one go: the browse page lists a few hundred, and a template's loop over them took a fifth of a
+    search page's rendering."""
+    items = []
+    for value in values:
+        children = ""
+        if value.children:
+            inner = "".join(f"<li>{facet_option(param, child)}</li>" for child in value.children)
+            children = f'<ul class="facet-children">{inner}</ul>'
+        items.append(f"<li>{facet_option(param, value)}{children}</li>")
+    return mark_safe("".join(items))
 
 
 @register.simple_tag(takes_context=True)
