@@ -9,9 +9,12 @@ text commits, `follow_changes` (called by core.freshness) updates the documents 
 
 - PostgreSQL: a stored, weighted `tsvector` (SearchDocument, GIN-indexed), the text without accents
   (`unaccent`), stemmed in English and in each of the product's languages PostgreSQL can stem; a query is
-  read in every one of those languages, and a product matches in any of them. Ranked by `ts_rank`.
-- SQLite: an FTS5 table (`search_fts`, the product's id as its rowid; Porter stemming, accents removed),
-  ranked by `bm25` with the same weights.
+  read in every one of those languages, and a product matches in any of them.
+- SQLite: an FTS5 table (`search_fts`, the product's id as its rowid; Porter stemming, accents removed).
+
+The database finds the matches; `matches_by_rank` ranks them in memory by the relevance index
+(search.relevance), on both databases alike. `search_products` (a queryset for the filters' `qs`, which
+the curators' list and the feeds use) still ranks in the database: `ts_rank`, `bm25` with the same weights.
 
 A query is read as a web search: words (all of them must match), "quoted phrases", -excluded words, or.
 `matches_by_rank` gives the matches grouped in steps of relevance; `any_word=True` asks for products with any
@@ -62,9 +65,8 @@ FTS_WEIGHTS = (10.0, 4.0, 2.0, 1.0)
 # The document's text kept is up to 1 MB (inventory.documents); the index reads its beginning only:
 # PostgreSQL's tsvector holds at most 1 MB, and words past this are rarely what a product is about.
 INDEXED_DOCUMENT_CHARS = 200_000
-# Relevance in steps: results whose ranks differ by less than about 5% are equally relevant, and shown
-# newest first. PostgreSQL's rank of a search of several words depends on how far apart they are in each
-# product, so nearly every match of a broad search ranks differently, by amounts no reader would notice;
+# Relevance in steps: results whose scores differ by less than about 5% are equally relevant, and shown
+# newest first. Nearly every match of a broad search scores differently, by amounts no reader would notice;
 # in steps, tens of thousands of matches fall into a hundred or so groups (see matches_by_rank).
 RELEVANCE_STEPS_PER_E = 20  # a step is a factor e^(1/20), about 1.05
 LOWEST_RANK = 1e-30  # ranks below (a search of excluded words only ranks 0) share the lowest step
@@ -544,8 +546,8 @@ def _bitmap(ids: np.ndarray) -> FrozenBitMap:
 
 
 def _pg_matches(text: str) -> np.ndarray:
-    """The matches' ids, sent as one string of 4-byte integers: tens of thousands of them as an array
-    of numbers took a sixth longer to read."""
+    """The matches' ids, sent as one string of 4-byte integers (ids stay far below 2**31): tens of thousands
+    of them as an array of numbers took a sixth longer to read."""
     sql, params = pg_matching(text).query.sql_with_params()
     with through_the_index() as cursor:
         cursor.execute(
