@@ -139,6 +139,21 @@ def isolated_cache(settings):
 
 
 @pytest.fixture
+def relevance_build_queued(monkeypatch):
+    """The relevance index's build job queued but not run, as with a worker that has not come to it yet: the
+    jobs queued, in a list."""
+    jobs = []
+
+    class NotRunYet:
+        @staticmethod
+        def enqueue():
+            jobs.append("build")
+
+    monkeypatch.setattr(relevance, "build_job", NotRunYet)
+    return jobs
+
+
+@pytest.fixture
 def uncached(settings):
     """Every figure computed afresh, for the few tests that count what a computation costs."""
     settings.CACHE_PUBLIC_AGGREGATES = False

@@ -224,20 +224,8 @@ class TestTheIndexIsBuiltByAJob:
     queues one job that builds the new one; drafts stay out meanwhile."""
 
     @pytest.fixture
-    def queued(self, monkeypatch):
-        from search import relevance
-
-        jobs = []
-
-        class NotRunYet:
-            """A queue whose worker has not come to the job yet."""
-
-            @staticmethod
-            def enqueue():
-                jobs.append("build")
-
-        monkeypatch.setattr(relevance, "build_job", NotRunYet)
-        return jobs
+    def queued(self, relevance_build_queued):
+        return relevance_build_queued
 
     def test_a_request_after_a_change_serves_the_index_before_and_queues_one_build(self, governance, queued):
 

@@ -56,18 +56,8 @@ def test_a_dutch_search_ranks_by_the_english_the_thesaurus_gives(client):
 
 class TestNoRequestBuildsTheIndex:
     @pytest.fixture
-    def queued(self, monkeypatch):
-        jobs = []
-
-        class NotRunYet:
-            """A queue whose worker has not come to the job yet."""
-
-            @staticmethod
-            def enqueue():
-                jobs.append("build")
-
-        monkeypatch.setattr(relevance, "build_job", NotRunYet)
-        return jobs
+    def queued(self, relevance_build_queued):
+        return relevance_build_queued
 
     def test_until_a_new_sites_first_index_is_built_a_search_lists_its_matches_newest_first(
         self, client, catalogue, queued, monkeypatch
