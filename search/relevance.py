@@ -801,8 +801,8 @@ def current() -> ProductIndex:
 def at_hand() -> ProductIndex | None:
     """`current()` for a request that can do without the index (a search lists its matches unranked
     instead): None, the build queued, when neither this process nor the shared cache holds any index yet
-    (a new site, or a new FORMAT), where `current()` would build one in the request: seconds at 100,000
-    products, minutes at a million."""
+    (a new site, a new FORMAT, or the cache away), where `current()` would build one in the request:
+    seconds at 100,000 products, minutes at a million."""
     if (
         getattr(settings, "CACHE_PUBLIC_AGGREGATES", True)
         and CACHE_NAME not in _memos
@@ -815,8 +815,13 @@ def at_hand() -> ProductIndex | None:
 
 
 def queue_build(version: str) -> None:
-    """Queue the job that builds the index of `version`, once per version however many requests ask."""
-    if not shared_cache.add(f"{CACHE_NAME}:queued:{version}", 1, QUEUED_SECONDS):
+    """Queue the job that builds the index of `version`, once per version however many requests ask. Not
+    while the shared cache is away: the job would have nowhere to keep the index."""
+    try:
+        if not shared_cache.add(f"{CACHE_NAME}:queued:{version}", 1, QUEUED_SECONDS):
+            return
+    except Exception as error:
+        logger.warning("The cache is unusable (%r); the relevance index's build is not queued", error)
         return
     try:
         build_job.enqueue()
