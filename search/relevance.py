@@ -700,7 +700,8 @@ def kept(
     *,
     scope: str | None = None,
     later: Callable[[str], None] | None = None,
-) -> T:
+    compute_here: bool = True,
+) -> T | None:
     """What `compute()` returns for the data as it is: this process's copy while the data version holds
     (the version of the `scope` registered with core.freshness, if given), else the shared cache's, else
     computed (and shared); while another process computes a new version's, the copy at hand serves. `name`
@@ -708,7 +709,8 @@ def kept(
 
     With `later`, a caller that holds an earlier version's value never computes: it serves that value and
     calls `later(version)`, which queues the computation as a job; only a process with no value at all (a
-    site's very first request) computes it itself."""
+    site's very first request) computes it itself, or, with `compute_here=False`, queues it and returns
+    None."""
     if not getattr(settings, "CACHE_PUBLIC_AGGREGATES", True):
         return compute()
     version = freshness.scoped_version(scope) if scope else freshness.current_version()
@@ -722,7 +724,10 @@ def kept(
         previous = memo[1] if memo is not None else None
         if later is not None:
             found = _shared_for_later(name, version, previous, later)
-            if found is not None:
+            if found is None and not compute_here:
+                later(version)  # a worker that runs jobs at once has computed it by the next look
+                found = _shared_for_later(name, version, previous, later)
+            if found is not None or not compute_here:
                 return found
         value, is_current = freshness.cached_at(name, compute, version=version, previous=previous)
         if is_current:
@@ -803,15 +808,7 @@ def at_hand() -> ProductIndex | None:
     instead): None, the build queued, when neither this process nor the shared cache holds any index yet
     (a new site, a new FORMAT, or the cache away), where `current()` would build one in the request:
     seconds at 100,000 products, minutes at a million."""
-    if (
-        getattr(settings, "CACHE_PUBLIC_AGGREGATES", True)
-        and CACHE_NAME not in _memos
-        and freshness.kept_version(CACHE_NAME) is None
-    ):
-        queue_build(freshness.scoped_version(SCOPE))
-        if freshness.kept_version(CACHE_NAME) is None:  # else a worker that runs jobs at once built it
-            return None
-    return current()
+    return kept(CACHE_NAME, build, scope=SCOPE, later=queue_build, compute_here=False)
 
 
 def queue_build(version: str) -> None:
