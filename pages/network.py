@@ -193,6 +193,9 @@ def _lay_out(nodes: dict[str, Node], edges: list[Edge]) -> None:
             node_size={key: nodes[key].radius / 6 for key in graph},
             distributed_action=True,
         )
+        # The layout's numbers are float32: as Python floats they round to one decimal in the SVG rather than
+        # print as 467.70001220703125.
+        positions = {key: (float(x), float(y)) for key, (x, y) in positions.items()}
         xs = [x for x, _y in positions.values()]
         ys = [y for _x, y in positions.values()]
         span_x, span_y = (max(xs) - min(xs)) or 1, (max(ys) - min(ys)) or 1

@@ -3,11 +3,11 @@ its figure as the count; a node of the network leads to its page; axe finds noth
 nothing scrolls sideways at 360 px; the world map's page stays light."""
 
 import re
-from urllib.parse import urlsplit
 
 import pytest
 
 from tests.browser.conftest import PHONE
+from tests.browser.pages import weigh
 from tests.browser.test_accessibility import axe_violations
 from tests.public_pages import load_demo_data
 
@@ -107,15 +107,8 @@ def test_nothing_scrolls_sideways_at_360_px(new_page):
 def test_the_world_map_page_is_light(new_page, capsys):
     load_demo_data()
     page = new_page()
-    sizes = {}
-
-    def count(response):
-        if response.request.resource_type in {"document", "stylesheet", "script", "image"}:
-            sizes[urlsplit(response.url).path] = len(response.body())
-
-    page.on("response", count)
     page.goto("/map/world/")
-    page.wait_for_load_state("load")
+    sizes = weigh(page, 'link[rel="stylesheet"][href], script[src], img[src]')
     svg = len(page.locator("svg.world-map").evaluate("(svg) => svg.outerHTML").encode())
     total = sum(sizes.values())
     with capsys.disabled():

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.browser.conftest import PHONE
-from tests.browser.pages import open_public_page
+from tests.browser.pages import open_public_page, weigh
 from tests.factories import ProductFactory, ThemeFactory
 from tests.public_pages import load_demo_data, public_pages
 
@@ -116,22 +116,16 @@ def test_the_filters_are_reachable_without_script_on_any_screen(new_page):
 def test_the_browse_page_with_its_css_and_script_weighs_under_100_kb(new_page, capsys):
     load_demo_data()
     page = new_page()
-    sizes = {}
-
-    def count(response):
-        if response.request.resource_type in {"document", "stylesheet", "script"}:
-            sizes[response.url] = len(response.body())
-
-    page.on("response", count)
     page.goto("/products/")
-    page.wait_for_load_state("load")
+    sizes = weigh(page)
     assert page.locator(".product-card").count() == 24, (
         "the browse page is measured with a full page of cards"
     )
-    assert any(url.endswith(".css") for url in sizes) and any(url.endswith(".js") for url in sizes)
+    assert any(path.endswith(".css") for path in sizes), f"the stylesheet was not counted: {sizes}"
+    assert any(path.endswith(".js") for path in sizes), f"the browse script was not counted: {sizes}"
     total = sum(sizes.values())
     with capsys.disabled():
-        listing = ", ".join(f"{urlsplit(url).path} {size / 1024:.1f} KB" for url, size in sizes.items())
+        listing = ", ".join(f"{path} {size / 1024:.1f} KB" for path, size in sizes.items())
         print(f"\nbrowse page weight: {total / 1024:.1f} KB uncompressed ({listing})")
     assert total < BROWSE_PAGE_BUDGET, f"the browse page weighs {total / 1024:.1f} KB"
 
@@ -148,26 +142,11 @@ RENDER_BLOCKING = """() => ({
 def test_every_public_page_weighs_under_100_kb_at_360_px_and_blocks_on_one_stylesheet_only(new_page, capsys):
     load_demo_data()
     page = new_page(viewport=PHONE)
-    sizes: dict[str, int] = {}
-    # Which page asked for each request: on a loaded machine an answer to the last page's request could
-    # arrive after the next page began, and counted as its (the open data page once "weighed" 103.5 KB).
-    asked_by, current = {}, [0]
-    page.on("request", lambda request: asked_by.__setitem__(request, current[0]))
-
-    def count(response):
-        if asked_by.get(response.request) != current[0]:
-            return
-        if response.request.resource_type in {"document", "stylesheet", "script"}:
-            sizes[response.url] = len(response.body())
-
-    page.on("response", count)
     problems, heaviest = [], (0, "")
     for public_page in public_pages():
         for language in public_page.languages:
-            current[0] += 1
-            sizes.clear()
             where = open_public_page(page, public_page, language)
-            page.wait_for_load_state("load")
+            sizes = weigh(page)
             total = sum(sizes.values())
             heaviest = max(heaviest, (total, where))
             if total >= BROWSE_PAGE_BUDGET:

@@ -74,6 +74,16 @@ def test_southern_organisations_differ_by_shape_as_well_as_colour(client, partne
     }
 
 
+def test_the_pictures_numbers_have_one_decimal_at_most(client, partnerships):
+    # The layout computes in float32: printed as such, 467.7 came out as 467.70001220703125, a sixth of the
+    # page's weight.
+    page = client.get(NETWORK).content.decode()
+    picture = page[page.index('<svg xmlns="http://www.w3.org/2000/svg"') : page.index("</figure>")]
+    numbers = re.findall(r"\d+\.\d+", picture)
+    assert numbers
+    assert [n for n in numbers if len(n.partition(".")[2]) > 1] == []
+
+
 def test_the_layout_is_the_same_every_time(client, partnerships, uncached):
     first = network.network("members")
     second = network.network("members")
