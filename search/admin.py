@@ -6,7 +6,9 @@ milliseconds, and the list's own filters and order apply as before."""
 from django.conf import settings
 from django.contrib import admin
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Value
+from django.db.models.functions import Upper
+from django.db.models.lookups import Exact
 from pyroaring import BitMap
 
 from core import freshness
@@ -37,9 +39,12 @@ class SearchedProductAdmin(KnowledgeProductAdmin):
         staff may search). The nominated are looked up first (indexed), so that the list's queries read the
         matches alone: a condition "matches or has this nominator" made the database read every product's
         row to count them."""
+        # Compared as UPPER(...) = UPPER(...), which the two indexes on UPPER(...) answer on both databases:
+        # `__iexact` is a LIKE on SQLite, which no index answers (200 ms a search at 100,000 products).
+        asked = Upper(Value(text))
         nominated = list(
             KnowledgeProduct.objects.filter(
-                Q(nominator_email__iexact=text) | Q(nominator_name__iexact=text)
+                Q(Exact(Upper("nominator_email"), asked)) | Q(Exact(Upper("nominator_name"), asked))
             ).values_list("pk", flat=True)
         )
         if connection.vendor == "postgresql":

@@ -299,7 +299,28 @@ class TestTheProductListsSearch:
             published_at=None,
         )
         assert self.changelist(curator_client, "amina@example.org") == ["Nominated guide"]
+        assert self.changelist(curator_client, "Amina@Example.org") == ["Nominated guide"]
         assert self.changelist(curator_client, "amina") == []
+
+    def test_a_nominator_is_looked_up_by_the_index_not_by_reading_every_product(self):
+        # A LIKE (Django's case-insensitive match on SQLite) reads every row: 200 ms at 100,000 products.
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from search.admin import SearchedProductAdmin
+
+        admin = SearchedProductAdmin(KnowledgeProduct, None)
+        with CaptureQueriesContext(connection) as queries:
+            admin.matching("Amina@example.org")
+        lookup = next(q["sql"] for q in queries if "nominator_email" in q["sql"])
+        assert "LIKE" not in lookup.upper()
+        assert 'UPPER("inventory_knowledgeproduct"."nominator_email")' in lookup
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                cursor.execute(f"EXPLAIN QUERY PLAN {lookup}")
+                plan = " ".join(str(row) for row in cursor.fetchall())
+            assert "USING INDEX product_nominator_email" in plan
+            assert "USING INDEX product_nominator_name" in plan
 
     def test_the_search_takes_the_same_queries_whatever_the_number_of_products(self, curator_client):
         ProductFactory.create_batch(3, summary="Budget advocacy.")
