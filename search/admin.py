@@ -15,7 +15,7 @@ from core import freshness
 from core.admin_counts import CountedChangeList
 from inventory.admin.products import KnowledgeProductAdmin
 from inventory.models import KnowledgeProduct
-from search.fulltext import pg_matching, search_products, through_the_index
+from search.fulltext import matching_rows, pg_matching, search_products, through_the_index
 
 
 class SearchedProductAdmin(KnowledgeProductAdmin):
@@ -39,17 +39,21 @@ class SearchedProductAdmin(KnowledgeProductAdmin):
         staff may search). The nominated are looked up first (indexed), so that the list's queries read the
         matches alone: a condition "matches or has this nominator" made the database read every product's
         row to count them."""
-        # Compared as UPPER(...) = UPPER(...), which the two indexes on UPPER(...) answer on both databases:
-        # `__iexact` is a LIKE on SQLite, which no index answers (200 ms a search at 100,000 products).
+        nominated = self.nominated(text)
+        if connection.vendor == "postgresql":
+            return pg_matching(text).values_list("product_id", flat=True), nominated
+        return search_products(KnowledgeProduct.objects.all(), text).values_list("pk", flat=True), nominated
+
+    def nominated(self, text: str) -> list[int]:
+        """The products whose nominator's address or name is `text`, whole, in any case. Compared as
+        UPPER(...) = UPPER(...), which the two indexes on UPPER(...) answer on both databases: `__iexact` is
+        a LIKE on SQLite, which no index answers (200 ms a search at 100,000 products)."""
         asked = Upper(Value(text))
-        nominated = list(
+        return list(
             KnowledgeProduct.objects.filter(
                 Q(Exact(Upper("nominator_email"), asked)) | Q(Exact(Upper("nominator_name"), asked))
             ).values_list("pk", flat=True)
         )
-        if connection.vendor == "postgresql":
-            return pg_matching(text).values_list("product_id", flat=True), nominated
-        return search_products(KnowledgeProduct.objects.all(), text).values_list("pk", flat=True), nominated
 
     def get_changelist(self, request, **kwargs):
         return SearchedChangeList
@@ -80,9 +84,9 @@ class SearchedChangeList(CountedChangeList):
         return _searches.get([self.model._meta.label_lower], text, lambda _version: self._read_matches(text))
 
     def _read_matches(self, text: str) -> BitMap:
-        found, nominated = self.model_admin.matching(text)
-        with self.reading_the_list():
-            return BitMap(list(found)) | BitMap(nominated)
+        """Read unranked and in no order, as one string of ids: through the list's queryset, in its order,
+        a broad word's 72,000 ids took 100 to 200 ms on SQLite (sorting them), 8 as one string."""
+        return BitMap(matching_rows(text)) | BitMap(self.model_admin.nominated(text))
 
     def reading_the_list(self):
         # The filters' counts read the matches once, through the index too.

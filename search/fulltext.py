@@ -529,7 +529,7 @@ def matches_by_rank(
         text = any_words(text)
         if not text:
             return []
-    found = _pg_matches(text) if connection.vendor == "postgresql" else _fts_matches(text)
+    found = matching_ids(text)
     if not len(found):
         return []
     positive, _excluded = _split_excluded(text)
@@ -543,6 +543,16 @@ def matches_by_rank(
 
 def _bitmap(ids: np.ndarray) -> FrozenBitMap:
     return FrozenBitMap(array.array("I", ids.astype(np.uint32).tobytes()))  # pyroaring's quickest way in
+
+
+def matching_ids(text: str) -> np.ndarray:
+    """The ids of the products (published or not) having all the words of `text`, unranked, in no order."""
+    return _pg_matches(text) if connection.vendor == "postgresql" else _fts_matches(text)
+
+
+def matching_rows(text: str) -> FrozenBitMap:
+    """The same as a bitmap."""
+    return _bitmap(matching_ids(text))
 
 
 def _pg_matches(text: str) -> np.ndarray:
