@@ -5,8 +5,10 @@ milliseconds, and the list's own filters and order apply as before."""
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.admin.views.main import ORDER_VAR
 from django.db import connection
-from django.db.models import Q, QuerySet, Value
+from django.db.models import BooleanField, Q, QuerySet, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Upper
 from django.db.models.lookups import Exact
 from pyroaring import BitMap
@@ -15,7 +17,10 @@ from core import freshness
 from core.admin_counts import CountedChangeList
 from inventory.admin.products import KnowledgeProductAdmin
 from inventory.models import KnowledgeProduct
-from search.fulltext import matching_rows, pg_matching, search_products, through_the_index
+from search.fulltext import fts_matching, matching_rows, pg_matching, search_products, through_the_index
+
+# On SQLite, a search of this many products or more finds the list's page by walking the list's order.
+WALK_THE_ORDER_FROM = 1_000
 
 
 class SearchedProductAdmin(KnowledgeProductAdmin):
@@ -30,8 +35,40 @@ class SearchedProductAdmin(KnowledgeProductAdmin):
             # Typing a product's name in another form's field: part of a word must find it ("budg").
             return queryset.filter(title__icontains=text), False
         found, nominated = self.matching(text)
-        matches = Q(pk__in=found) | Q(pk__in=nominated) if nominated else Q(pk__in=found)
+        if self._walks_the_order(request, text):
+            sql, params = fts_matching(text)
+            table = self.model._meta.db_table
+            # The unary + keeps SQLite from looking the matches up by id (and sorting them all).
+            found = RawSQL(f'+"{table}"."id" IN ({sql})', params, output_field=BooleanField())
+            matches = Q(found) | Q(pk__in=nominated) if nominated else Q(found)
+        else:
+            matches = Q(pk__in=found) | Q(pk__in=nominated) if nominated else Q(pk__in=found)
         return queryset.filter(matches), False
+
+    def _walks_the_order(self, request, text: str) -> bool:
+        """SQLite: whether the list's page is found by walking the list's order (its index) and keeping the
+        rows that match, rather than by sorting every match: for a search of many products in the list's
+        own order. A broad word's first page at 100,000 products: 80 ms sorted, 10 walked; a word of no
+        product walks the whole index (15 ms) where sorting nothing is free, hence the threshold."""
+        return (
+            connection.vendor == "sqlite"
+            and ORDER_VAR not in request.GET
+            and fts_matching(text) is not None
+            and len(self.searched_rows(text)) >= WALK_THE_ORDER_FROM
+        )
+
+    def searched_rows(self, text: str) -> BitMap:
+        """A search's products, kept per version of the catalogue for the searches asked lately: a curator
+        searching and then choosing filters, or paging, asks the same words again (a broad word's 77,000
+        products took over 100 ms to read, at each showing, for the list's count)."""
+        if not getattr(settings, "CACHE_PUBLIC_AGGREGATES", True):
+            return self._read_matches(text)
+        return _searches.get([self.model._meta.label_lower], text, lambda _version: self._read_matches(text))
+
+    def _read_matches(self, text: str) -> BitMap:
+        """Read unranked and in no order, as one string of ids: through the list's queryset, in its order,
+        a broad word's 72,000 ids took 100 to 200 ms on SQLite (sorting them), 8 as one string."""
+        return BitMap(matching_rows(text)) | BitMap(self.nominated(text))
 
     def matching(self, text: str) -> tuple[QuerySet, list[int]]:
         """What the curators' search for `text` finds, drafts included: the ids of the products having all
@@ -75,18 +112,7 @@ class SearchedChangeList(CountedChangeList):
         return None
 
     def searched_rows(self) -> BitMap:
-        """A search's products, kept per version of the catalogue for the searches asked lately: a curator
-        searching and then choosing filters, or paging, asks the same words again (a broad word's 77,000
-        products took over 100 ms to read, at each showing, for the list's count)."""
-        text = self.query.strip()
-        if not getattr(settings, "CACHE_PUBLIC_AGGREGATES", True):
-            return self._read_matches(text)
-        return _searches.get([self.model._meta.label_lower], text, lambda _version: self._read_matches(text))
-
-    def _read_matches(self, text: str) -> BitMap:
-        """Read unranked and in no order, as one string of ids: through the list's queryset, in its order,
-        a broad word's 72,000 ids took 100 to 200 ms on SQLite (sorting them), 8 as one string."""
-        return BitMap(matching_rows(text)) | BitMap(self.model_admin.nominated(text))
+        return self.model_admin.searched_rows(self.query.strip())
 
     def reading_the_list(self):
         # The filters' counts read the matches once, through the index too.

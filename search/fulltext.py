@@ -567,6 +567,13 @@ def _pg_matches(text: str) -> np.ndarray:
     return np.frombuffer(found or b"", dtype=">i4").astype(np.int64)
 
 
+def fts_matching(text: str) -> tuple[str, list[str]] | None:
+    """SQLite: the query listing the rowids of the products having all the words of `text`, and its
+    parameters; None when the text has no word to look for."""
+    query = _with_expansions_fts(text)
+    return (f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [query]) if query else None
+
+
 def _fts_matches(text: str) -> np.ndarray:
     """The matches' ids, sent as one comma-separated string: for 72,000 matches, 17 ms where a row each
     took 59 (finding them takes 4)."""

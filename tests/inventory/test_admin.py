@@ -302,6 +302,39 @@ class TestTheProductListsSearch:
         assert self.changelist(curator_client, "Amina@Example.org") == ["Nominated guide"]
         assert self.changelist(curator_client, "amina") == []
 
+    def test_a_broad_search_lists_the_same_page_however_it_is_found(self, curator_client, monkeypatch):
+        # On SQLite a search of many products walks the list's order instead of sorting every match: the
+        # same products in the same order, filters and another order included.
+        import search.admin
+
+        for n in range(6):
+            ProductFactory(title=f"Budget guide {n}", summary="Budget advocacy.")
+        ProductFactory(title="Land rights guide", summary="Land.")
+        ProductFactory(
+            title="Drafted budget", summary="Budget.", status=Status.DRAFT, published_at=None, year=2001
+        )
+        update_search_vectors()
+        url = reverse(f"{PRODUCT_ADMIN}_changelist")
+
+        def listed(params):
+            response = curator_client.get(url, params)
+            assert response.status_code == 200
+            return [p.title for p in response.context["cl"].result_list], response.context["cl"].result_count
+
+        asked = [{"q": "budget"}, {"q": "budget", "status__exact": "draft"}, {"q": "budget", "o": "1"}]
+        sorted_first = [listed(params) for params in asked]
+        monkeypatch.setattr(search.admin, "WALK_THE_ORDER_FROM", 1)
+        search.admin._searches.clear()
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            walked = [listed(params) for params in asked]
+        assert walked == sorted_first
+        assert sorted_first[0][1] == 7 and sorted_first[1] == (["Drafted budget"], 1)
+        walking = [q["sql"] for q in queries if '+"inventory_knowledgeproduct"."id" IN' in q["sql"]]
+        assert bool(walking) == (connection.vendor == "sqlite")
+
     def test_a_nominator_is_looked_up_by_the_index_not_by_reading_every_product(self):
         # A LIKE (Django's case-insensitive match on SQLite) reads every row: 200 ms at 100,000 products.
         from django.db import connection
