@@ -32,7 +32,7 @@ from functools import cache
 
 import numpy as np
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import F, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Floor, Greatest, Ln
@@ -248,6 +248,21 @@ def _write_fts_rows(chunk: list[int], found: dict[int, Document]) -> None:
         cursor.executemany(
             f"INSERT INTO {FTS_TABLE} (rowid, {', '.join(PARTS)}) VALUES (%s, %s, %s, %s, %s)",
             [[pk, *(getattr(document, name) for name in PARTS)] for pk, document in found.items()],
+        )
+
+
+def forget_removed_products(using: str = "default", **kwargs) -> None:
+    """SQLite: drop the full-text rows of products that are no longer there. A deleted product's row goes
+    with it (`follow_changes`), but a table emptied beneath the application (`manage.py flush`, as the test
+    runner does after each test that commits) keeps its rows, and a product given a freed id would then be
+    found by the words of the one before, and counted in the curators' list. Run after each migrate and
+    flush (0.5 s at 100,000 products)."""
+    database = connections[using]
+    if database.vendor != "sqlite" or FTS_TABLE not in database.introspection.table_names():
+        return
+    with database.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {FTS_TABLE} WHERE rowid NOT IN (SELECT id FROM {KnowledgeProduct._meta.db_table})"
         )
 
 
