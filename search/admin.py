@@ -34,16 +34,16 @@ class SearchedProductAdmin(KnowledgeProductAdmin):
         if match is not None and match.url_name == "autocomplete":
             # Typing a product's name in another form's field: part of a word must find it ("budg").
             return queryset.filter(title__icontains=text), False
-        found, nominated = self.matching(text)
         if self._walks_the_order(request, text):
             sql, params = fts_matching(text)
             table = self.model._meta.db_table
             # The unary + keeps SQLite from looking the matches up by id (and sorting them all).
-            found = RawSQL(f'+"{table}"."id" IN ({sql})', params, output_field=BooleanField())
-            matches = Q(found) | Q(pk__in=nominated) if nominated else Q(found)
+            found = Q(RawSQL(f'+"{table}"."id" IN ({sql})', params, output_field=BooleanField()))
+            nominated = self.nominated(text)
         else:
-            matches = Q(pk__in=found) | Q(pk__in=nominated) if nominated else Q(pk__in=found)
-        return queryset.filter(matches), False
+            matching, nominated = self.matching(text)
+            found = Q(pk__in=matching)
+        return queryset.filter(found | Q(pk__in=nominated) if nominated else found), False
 
     def _walks_the_order(self, request, text: str) -> bool:
         """SQLite: whether the list's page is found by walking the list's order (its index) and keeping the

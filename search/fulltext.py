@@ -481,14 +481,12 @@ def search_products(products: QuerySet, text: str) -> QuerySet:
         return products.filter(search_document__vector=query).annotate(
             rank=relevance_expression(F("search_document__head"), ranking)
         )
-    query = _with_expansions_fts(text)
-    if not query:
+    if (matching := fts_matching(text)) is None:
         return products.none().annotate(rank=Value(0))
     table = KnowledgeProduct._meta.db_table
     weights = ", ".join(str(w) for w in FTS_WEIGHTS)
-    return products.filter(
-        pk__in=RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [query])
-    ).annotate(
+    (query,) = matching[1]
+    return products.filter(pk__in=RawSQL(*matching)).annotate(
         rank=RawSQL(
             f"SELECT FLOOR(LN(MAX(-bm25({FTS_TABLE}, {weights}), {LOWEST_RANK})) * {RELEVANCE_STEPS_PER_E}) "
             f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND rowid = {table}.id",
