@@ -304,6 +304,14 @@ def growth_table(results: dict) -> str:
         "search index MiB",
         lambda r: "n/a" if r.get("search_index_mib") is None else f"{r['search_index_mib']}",
     )
+    row(
+        "search postings in memory: build s, MiB",
+        lambda r: (
+            f"{r['search_postings']['build_s']}, {r['search_postings']['mib']}"
+            if r.get("search_postings")
+            else "n/a"
+        ),
+    )
     return "\n".join(lines)
 
 
@@ -376,6 +384,7 @@ def child() -> None:
         "size": size,
         "generate_seconds": round(generated, 1) if generated is not None else None,
         "search_index_mib": search_index_mib(),
+        "search_postings": measure_search_postings(),
         "facet_index": measure_facet_index(),
         "web_process": measure_web_process(),
         "pages": measure_pages(),
@@ -425,6 +434,41 @@ def measure_facet_index() -> dict:
     }
     print(f"  {'facet index':<20} built in {result['build_ms']} ms, {result['mib']} MiB pickled", flush=True)
     return result
+
+
+def measure_search_postings() -> dict | None:
+    """PostgreSQL: the search documents' common words in memory (search.postings), which a site's job
+    worker builds after a change: their build time and size. Built here as the worker would, so that the
+    web process measured next reads them, as a site's processes do."""
+    from django.db import connection
+
+    from search import postings, relevance
+
+    if connection.vendor != "postgresql":
+        return None
+    started = time.perf_counter()
+    relevance.build_kept(postings.CACHE_NAME, postings.build)
+    seconds = time.perf_counter() - started
+    built = postings.current()
+    result = {"build_s": round(seconds, 1), "mib": built.mib(), "words": len(built.words)}
+    print(
+        f"  {'search postings':<20} built in {result['build_s']} s, {result['mib']} MiB, "
+        f"{result['words']:,} words",
+        flush=True,
+    )
+    return result
+
+
+def search_postings_built() -> None:
+    """What a site's job worker does within seconds of a change: build the search documents' common words
+    for the catalogue's new version (search.postings), which a search reads its matches from (until then,
+    the database finds them: the cold figures)."""
+    from django.db import connection
+
+    from search import postings, relevance
+
+    if connection.vendor == "postgresql":
+        relevance.build_kept(postings.CACHE_NAME, postings.build)
 
 
 def measure_web_process() -> dict:
@@ -709,6 +753,8 @@ def measure(client, urls: list[str], requests: int, warmup: int, cold_requests: 
     def invalidate_public_aggregates():
         freshness.changed("inventory.knowledgeproduct")  # as a curator's change does
 
+    if any("q=" in url for url in urls):
+        search_postings_built()
     first_visits = len(urls) > requests
     if first_visits:
         # The shared figures, from the last URL, which is then only used to count queries.

@@ -12,8 +12,9 @@ text commits, `follow_changes` (called by core.freshness) updates the documents 
   read in every one of those languages, and a product matches in any of them.
 - SQLite: an FTS5 table (`search_fts`, the product's id as its rowid; Porter stemming, accents removed).
 
-The database finds the matches; `matches_by_rank` ranks them in memory by the relevance index
-(search.relevance), on both databases alike. `search_products` (a queryset for the filters' `qs`, which
+The database finds the matches (PostgreSQL's, while they are the catalogue's as it is, from its search
+documents' words kept in memory: search.postings); `matches_by_rank` ranks them in memory by the relevance
+index (search.relevance), on both databases alike. `search_products` (a queryset for the filters' `qs`, which
 the curators' list and the feeds use) still ranks in the database: `ts_rank`, `bm25` with the same weights.
 
 A query is read as a web search: words (all of them must match), "quoted phrases", -excluded words, or.
@@ -48,7 +49,7 @@ from inventory.models import (
     SearchDocument,
     TaggedProduct,
 )
-from search import relevance
+from search import postings, relevance
 
 # The stemming of the text that is not in a language of its own (and of most of the catalogue).
 SEARCH_CONFIG = "english"
@@ -413,6 +414,26 @@ def pg_queries(text: str) -> tuple[SearchQuery, SearchQuery]:
     language's stemming ranks with the least relevant. Both are constants: `unaccent` is only stable, so a
     query written with it in the SQL was parsed again for every match (a quarter of a broad search's time
     at 100,000 products)."""
+    matching, ranking = pg_query_texts(text)
+    if not matching:
+        nothing = SearchQuery("", config="simple", search_type="plain")
+        return nothing, nothing
+    return WrittenQuery(matching), WrittenQuery(ranking)
+
+
+class WrittenQuery(SearchQuery):
+    """A tsquery as PostgreSQL wrote it, taken as it is (`to_tsquery` would parse its words again)."""
+
+    def __init__(self, text: str):
+        super().__init__(text, config="simple", search_type="raw")
+        self.text = text
+
+    def as_sql(self, compiler, connection, function=None, template=None):
+        return "%s::tsquery", [self.text]
+
+
+def pg_query_texts(text: str) -> tuple[str, str]:
+    """`pg_queries` as the texts of the two tsqueries (the first '' when there is nothing to look for)."""
     positive, negative = _split_excluded(text)
     expansions = [(SEARCH_CONFIG, f'"{english}"') for english in dutch_expansions(positive)]
     matching = [(config, positive) for config in QUERY_CONFIGS] + expansions
@@ -422,20 +443,16 @@ def pg_queries(text: str) -> tuple[SearchQuery, SearchQuery]:
     branches = _distinct(texts[: len(matching)])
     excluded = _distinct(texts[len(matching) : len(matching) + len(excluding)])
     if not branches:
-        nothing = SearchQuery("", config="simple", search_type="plain")
-        return nothing, nothing
+        return "", ""
     combined = " | ".join(f"({branch})" for branch in branches)
     if excluded:
         combined = f"({combined})" + "".join(f" & !({branch})" for branch in excluded)
-    match = SearchQuery(combined, config="simple", search_type="raw")
     if RANK_IN_EVERY_CONFIG:
-        return match, match
+        return combined, combined
     ranked = _distinct(texts[len(matching) + len(excluding) :])
     if not ranked:  # words English drops (stop words) that another language keeps
-        return match, match
-    return match, SearchQuery(
-        " | ".join(f"({branch})" for branch in ranked), config="simple", search_type="raw"
-    )
+        return combined, combined
+    return combined, " | ".join(f"({branch})" for branch in ranked)
 
 
 def _tsquery_texts(pairs: list[tuple[str, str]]) -> list[str]:
@@ -512,13 +529,16 @@ def through_the_index():
     matching rows without their vectors being read (a search of words, unlike a quoted phrase, needs no
     second look). At 100,000 products a word in three products of four took 130 ms the planner's way, 40 ms
     through the index. The other tables of such a query are read by their indexes too (a list's page and
-    count are, by its order's index and the primary key)."""
+    count are, by its order's index and the primary key). No workers are started to read in parallel: for
+    two rare words read side by side, starting them took 6 ms, reading the words a tenth of one."""
     outermost = not connection.in_atomic_block
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL max_parallel_workers_per_gather = 0")
         yield cursor
         if not outermost:  # the enclosing transaction goes on: its other queries plan as usual
-            cursor.execute("SET LOCAL enable_seqscan TO DEFAULT")
+            cursor.execute(
+                "SET LOCAL enable_seqscan TO DEFAULT; SET LOCAL max_parallel_workers_per_gather TO DEFAULT"
+            )
 
 
 def matches_by_rank(
@@ -569,15 +589,37 @@ def matching_rows(text: str) -> FrozenBitMap:
 
 
 def _pg_matches(text: str) -> np.ndarray:
-    """The matches' ids, sent as one string of 4-byte integers (ids stay far below 2**31): tens of thousands
-    of them as an array of numbers took a sixth longer to read."""
-    sql, params = pg_matching(text).query.sql_with_params()
+    """The matches' ids: from the search documents' words in memory (search.postings) while those are the
+    catalogue's as it is, else from the database, sent as one string of 4-byte integers (ids stay far below
+    2**31): tens of thousands of them as an array of numbers took a sixth longer to read."""
+    query, _ranking = pg_query_texts(text)
+    if not query:
+        return np.zeros(0, dtype=np.int64)
+    if (words := postings.current()) is not None:
+        found = postings.matches(query, words, _pg_word_matches)
+        if found is not None:
+            return np.frombuffer(found.to_array(), dtype=np.uint32).astype(np.int64)
     with through_the_index() as cursor:
-        cursor.execute(
-            f"SELECT string_agg(int4send(product_id::integer), ''::bytea) FROM ({sql}) AS matches", params
-        )
+        cursor.execute(_PRODUCTS_HAVING, [query])
         found = cursor.fetchone()[0]
     return np.frombuffer(found or b"", dtype=">i4").astype(np.int64)
+
+
+# The ids of the products whose search document matches a tsquery, as one string of 4-byte integers.
+_PRODUCTS_HAVING = (
+    "SELECT string_agg(int4send(product_id::integer), ''::bytea) "
+    f"FROM {SearchDocument._meta.db_table} WHERE vector @@ %s::tsquery"
+)
+
+
+def _pg_word_matches(words: list[str]) -> list[FrozenBitMap]:
+    """The products whose search document has each of `words` (each a tsquery's quoted word), in one
+    statement through the index: words too rare to be kept in memory, each on a few pages."""
+    sql = " UNION ALL ".join(f"SELECT {n}, ({_PRODUCTS_HAVING})" for n in range(len(words)))
+    with through_the_index() as cursor:
+        cursor.execute(sql, words)
+        found = dict(cursor.fetchall())
+    return [postings.bitmap(found.get(n)) for n in range(len(words))]
 
 
 def fts_matching(text: str) -> tuple[str, list[str]] | None:

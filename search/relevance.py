@@ -812,19 +812,24 @@ def at_hand() -> ProductIndex | None:
 
 
 def queue_build(version: str) -> None:
-    """Queue the job that builds the index of `version`, once per version however many requests ask. Not
-    while the shared cache is away: the job would have nowhere to keep the index."""
+    """Queue the job that builds the index of `version`, once per version however many requests ask."""
+    queue_once(CACHE_NAME, build_job, version)
+
+
+def queue_once(name: str, job, version: str) -> None:
+    """Queue `job`, which builds what `kept` keeps under `name`, once per version however many requests
+    ask. Not while the shared cache is away: the job would have nowhere to keep what it builds."""
     try:
-        if not shared_cache.add(f"{CACHE_NAME}:queued:{version}", 1, QUEUED_SECONDS):
+        if not shared_cache.add(f"{name}:queued:{version}", 1, QUEUED_SECONDS):
             return
     except Exception as error:
-        logger.warning("The cache is unusable (%r); the relevance index's build is not queued", error)
+        logger.warning("The cache is unusable (%r); %s's build is not queued", error, name)
         return
     try:
-        build_job.enqueue()
+        job.enqueue()
     except Exception:
-        shared_cache.delete(f"{CACHE_NAME}:queued:{version}")
-        logger.exception("Could not queue the relevance index's build; the earlier index serves meanwhile")
+        shared_cache.delete(f"{name}:queued:{version}")
+        logger.exception("Could not queue %s's build; what was there before serves meanwhile", name)
 
 
 # How long a queued build stops others from queueing one: longer than a build takes at 1,000,000 products.
@@ -834,11 +839,17 @@ QUEUED_SECONDS = 600
 @task()
 def build_job() -> str:
     """Build the index of the catalogue as it is now, unless a process has already."""
+    return build_kept(CACHE_NAME, build)
+
+
+def build_kept(name: str, compute: Callable[[], T]) -> str:
+    """A job's work: keep what `compute()` returns for the catalogue's current version under `name` in the
+    shared cache, unless a process has already."""
     version = freshness.scoped_version(SCOPE)
-    _awaited.pop(CACHE_NAME, None)  # this process (a worker running jobs at once) looks again at once
-    if freshness.kept_version(CACHE_NAME) == version:
+    _awaited.pop(name, None)  # this process (a worker running jobs at once) looks again at once
+    if freshness.kept_version(name) == version:
         return "already built"
-    freshness.cached_at(CACHE_NAME, build, version=version)
+    freshness.cached_at(name, compute, version=version)
     return "built"
 
 

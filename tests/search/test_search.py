@@ -334,7 +334,11 @@ def test_matches_read_through_the_index_leave_the_transactions_other_queries_pla
     water = ProductFactory(title="Water toolkit")
     update_search_vectors()
     with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        workers = cursor.fetchone()[0]
         # Within the test's transaction, as in a request's; unranked (no relevance index), as a bitmap
         assert matches_by_rank("water", None) == [FrozenBitMap([water.pk])]
         cursor.execute("SHOW enable_seqscan")
         assert cursor.fetchone()[0] == "on"
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone()[0] == workers
