@@ -432,7 +432,7 @@ class KnowledgeProductQuerySet(models.QuerySet):
         return self.order_by(*RECENTLY_PUBLISHED)
 
     def for_cards(self):
-        """What a product card (templates/includes/product_card.html) shows beside the product's own
+        """What a product card (pages.templatetags.records.product_card) shows beside the product's own
         fields: its type, partnerships and countries, read with the products in one query whatever the
         number of cards."""
         return self.select_related("product_type").with_linked(*card_links())

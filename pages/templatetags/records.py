@@ -1,6 +1,10 @@
 """What cards and pages say of a product as a record: where it comes from, and its picture."""
 
 from django import template
+from django.utils.formats import localize
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from inventory.models import Region
@@ -28,3 +32,58 @@ def places(product) -> str:
 @register.filter
 def image(product) -> str:
     return product_image(product)
+
+
+@register.simple_tag
+def product_card(product, reason="") -> str:
+    """A product's card: its picture, type and year, title, summary, the passage with a search's words, why
+    it is suggested (`reason`), where it comes from. Built here rather than included from a template: the
+    browse page shows 24, and including a template for each took 8 ms of its 50 at 100,000 products."""
+    kicker = conditional_escape(product.product_type.display_name)
+    if product.year:
+        kicker += format_html(" · {}", localize(product.year))
+    parts = [
+        format_html(
+            '<article class="card product-card{}">\n'
+            '  <img class="card-image" src="{}" alt="" width="60" height="80" loading="lazy"'
+            ' decoding="async">\n'
+            '  <p class="card-kicker">{}</p>\n'
+            '  <h3 class="card-title"><a href="{}">{}</a></h3>\n'
+            '  <p class="card-summary">{}</p>',
+            " is-featured" if product.featured else "",
+            product_image(product),
+            kicker,
+            product.get_absolute_url(),
+            product.title,
+            Truncator(product.summary).words(40, truncate=" …"),
+        )
+    ]
+    if getattr(product, "snippet", ""):
+        parts.append(
+            format_html(
+                '\n  <p class="card-snippet"><span class="visually-hidden">{} </span>{}</p>',
+                _("Where your words are:"),
+                product.snippet,
+            )
+        )
+    if reason:
+        parts.append(format_html('\n  <p class="card-reason">{} {}</p>', _("Why:"), reason))
+    partnerships, where = product.partnerships.all(), places(product)
+    if partnerships or where:
+        names = ([partnership.name] for partnership in partnerships)
+        parts.append(
+            format_html(
+                '\n  <p class="card-origin">{}{}</p>',
+                format_html_join("", '<span class="card-partnership">{}</span>', names),
+                format_html(' <span class="card-places">{}</span>', where) if where else "",
+            )
+        )
+    if product.featured:
+        parts.append(
+            format_html(
+                '\n  <p class="card-meta"><span class="badge badge-featured">{}</span></p>',
+                _("Among the most valuable"),
+            )
+        )
+    parts.append("\n</article>\n")
+    return mark_safe("".join(parts))  # each part escaped above

@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from inventory.models import Collection, CollectionItem, KnowledgeProduct, ProductDocument
+from search.fulltext import update_search_vectors
 from tests.factories import (
     KnowledgeNeedFactory,
     LearningActivityFactory,
@@ -141,6 +142,23 @@ def test_cards_name_type_year_the_partnerships_full_name_and_the_places(client):
     assert '<span class="card-partnership">Voices for Water Justice</span>' in content
     assert "Kenya, Uganda" in content
     assert "Latin America and the Caribbean, Sub-Saharan Africa" in content  # four countries: their regions
+
+
+def test_a_cards_text_is_escaped_and_only_the_search_passages_marks_are_markup(client):
+    partnership = PartnershipFactory(name="<b>Bold</b> partners")
+    ProductFactory(
+        title="Water <script>alert(1)</script> & co",
+        summary="Water <i>talks</i> at the well.",
+        partnerships=[partnership],
+        featured=True,
+    )
+    update_search_vectors()
+    content = page(client, "/products/?q=water")
+    assert "Water &lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in content
+    assert "<script>alert" not in content
+    assert "&lt;b&gt;Bold&lt;/b&gt; partners" in content
+    assert "<mark>Water</mark> &lt;i&gt;talks&lt;/i&gt;" in content  # the passage: its words marked, no more
+    assert '<span class="badge badge-featured">Among the most valuable</span>' in content
 
 
 # Theme pages ------------------------------------------------------------------------------------------
