@@ -146,21 +146,21 @@ def parse(query: str) -> tuple:
 
 
 def _or(tokens: list) -> tuple[tuple, list]:
-    left, tokens = _and(tokens)
-    parts = [left]
-    while tokens and tokens[0] == "|":
-        right, tokens = _and(tokens[1:])
-        parts.append(right)
-    return (parts[0] if len(parts) == 1 else ("or", parts)), tokens
+    return _joined(tokens, "|", "or", _and)
 
 
 def _and(tokens: list) -> tuple[tuple, list]:
-    left, tokens = _not(tokens)
-    parts = [left]
-    while tokens and tokens[0] == "&":
-        right, tokens = _not(tokens[1:])
-        parts.append(right)
-    return (parts[0] if len(parts) == 1 else ("and", parts)), tokens
+    return _joined(tokens, "&", "and", _not)
+
+
+def _joined(tokens: list, sign: str, kind: str, operand: Callable) -> tuple[tuple, list]:
+    """Operands joined by `sign` (an operand binds closer than the sign): one, or (kind, [operands])."""
+    part, tokens = operand(tokens)
+    parts = [part]
+    while tokens and tokens[0] == sign:
+        part, tokens = operand(tokens[1:])
+        parts.append(part)
+    return (parts[0] if len(parts) == 1 else (kind, parts)), tokens
 
 
 def _not(tokens: list) -> tuple[tuple, list]:

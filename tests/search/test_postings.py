@@ -151,3 +151,27 @@ def test_the_words_are_built_by_a_job_that_the_first_search_after_a_change_queue
     assert from_the_database("water")  # answered by the database meanwhile
     from_the_database("budget")
     assert NotRunYet.queued == 1  # once for the version, however many ask
+
+
+def shape(node: tuple):
+    kind, inner = node
+    if kind == "word":
+        return inner.text
+    if kind == "not":
+        return ("not", shape(inner))
+    return (kind, [shape(part) for part in inner])
+
+
+def test_a_query_is_read_as_postgresql_writes_it_and_a_phrase_is_left_to_the_database():
+    assert shape(postings.parse("'water' | 'budget' & !'tax'")) == (
+        "or",
+        ["water", ("and", ["budget", ("not", "tax")])],
+    )
+    assert shape(postings.parse("( 'land' | 'land' ) & !( 'right' | 'recht' )")) == (
+        "and",
+        [("or", ["land", "land"]), ("not", ("or", ["right", "recht"]))],
+    )
+    assert shape(postings.parse("'o''brien' & 'back\\\\slash'")) == ("and", ["o'brien", "back\\slash"])
+    for left_to_the_database in ("'civic' <-> 'space'", "'right' <2> 'land'", "'budg':*", "'water':A"):
+        with pytest.raises(postings._Unanswerable):
+            postings.parse(left_to_the_database)
