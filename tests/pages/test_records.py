@@ -157,7 +157,9 @@ def test_a_cards_text_is_escaped_and_only_the_search_passages_marks_are_markup(c
     assert "Water &lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in content
     assert "<script>alert" not in content
     assert "&lt;b&gt;Bold&lt;/b&gt; partners" in content
-    assert "<mark>Water</mark> &lt;i&gt;talks&lt;/i&gt;" in content  # the passage: its words marked, no more
+    # The passage: its words marked, no other markup (SQLite shows the tags as text, PostgreSQL drops them).
+    assert '<p class="card-snippet">' in content and "<mark>Water</mark>" in content
+    assert "<i>" not in content
     assert '<span class="badge badge-featured">Among the most valuable</span>' in content
 
 
