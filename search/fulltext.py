@@ -602,7 +602,7 @@ def _pg_matches(text: str) -> np.ndarray:
     with through_the_index() as cursor:
         cursor.execute(_PRODUCTS_HAVING, [query])
         found = cursor.fetchone()[0]
-    return np.frombuffer(found or b"", dtype=">i4").astype(np.int64)
+    return postings.ids(found)
 
 
 # The ids of the products whose search document matches a tsquery, as one string of 4-byte integers.

@@ -80,9 +80,14 @@ def build() -> Postings:
 WORDS_READ_AT_ONCE = 20
 
 
+def ids(found: bytes | None) -> np.ndarray:
+    """The product ids in a string of 4-byte integers as the database sends them (`int4send`, big-endian;
+    None for no row), as int64."""
+    return np.frombuffer(found or b"", dtype=">i4").astype(np.int64)
+
+
 def bitmap(found: bytes | None) -> FrozenBitMap:
-    ids = np.frombuffer(found or b"", dtype=">i4").astype(np.uint32)
-    return FrozenBitMap(array.array("I", ids.tobytes()))
+    return FrozenBitMap(array.array("I", ids(found).astype(np.uint32).tobytes()))
 
 
 def current() -> Postings | None:
