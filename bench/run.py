@@ -36,6 +36,7 @@ depend on the machine and on what else runs on it, so the load average is record
 import json
 import os
 import platform
+import re
 import statistics
 import subprocess
 import sys
@@ -481,7 +482,10 @@ def measure_web_process() -> dict:
         [sys.executable, __file__], env=env, cwd=BASE_DIR, check=True, capture_output=True, text=True
     )
     result = json.loads(found.stdout.strip().splitlines()[-1])
-    print(f"  {'web process':<20} {result['rss_mib']} MiB resident after warming (peak {result['peak_mib']})")
+    print(
+        f"  {'web process':<20} {result['rss_mib']} MiB resident after warming (peak {result['peak_mib']}), "
+        f"{result.get('own_mib')} of its own, the rest mapped from files the machine's processes share"
+    )
     return result
 
 
@@ -502,8 +506,12 @@ def web_process() -> None:
     status = dict(
         line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines() if ":" in line
     )
-    mib = {name: round(int(status[name].split()[0]) / 1024, 1) for name in ("VmRSS", "VmHWM")}
-    print(json.dumps({"rss_mib": mib["VmRSS"], "peak_mib": mib["VmHWM"]}))
+    mib = {name: round(int(status[name].split()[0]) / 1024, 1) for name in ("VmRSS", "VmHWM", "RssAnon")}
+    # Its share of the pages it holds with other processes (the arrays files of core.freshness): PSS.
+    rollup = Path("/proc/self/smaps_rollup").read_text()
+    pss = round(int(re.search(r"^Pss:\s+(\d+)", rollup, re.MULTILINE).group(1)) / 1024, 1)
+    result = {"rss_mib": mib["VmRSS"], "peak_mib": mib["VmHWM"], "own_mib": mib["RssAnon"], "pss_mib": pss}
+    print(json.dumps(result))
 
 
 def measure_pages() -> dict:

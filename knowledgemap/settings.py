@@ -273,6 +273,13 @@ else:
         }
     }
 
+# Where the processes of one machine keep the arrays of the large values the shared cache holds (the relevance
+# index: over a hundred MiB at a million products), one file per value and version, mapped by each process
+# rather than copied into it (core.freshness). Empty: each process reads its own copy.
+SHARED_ARRAYS_DIR = os.environ.get(
+    "SHARED_ARRAYS_DIR", os.path.join(tempfile.gettempdir(), f"knowledgemap-arrays-{os.getuid()}")
+)
+
 # How long browsers and shared caches (a CDN, the caching proxy in deploy/nginx.conf) keep a public page for
 # anonymous visitors, and how much longer a shared cache may serve it while it fetches the new one: a change
 # a curator makes is seen everywhere within the sum of the two (README, "Scaling").

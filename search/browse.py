@@ -5,6 +5,7 @@ page in the order asked for and the facets all come from the facet index (search
 the page are then read by id, in one query (and one for their partnerships).
 """
 
+import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -173,10 +174,10 @@ class _InOrder(Sequence):
         yield from self[:]
 
     def chunks(self, size: int) -> Iterator[list[KnowledgeProduct]]:
-        """Every selected product in order, `size` at a time: the order read once, each chunk by id."""
-        ids = self.selection.page(self.sort, 0, len(self))
-        for start in range(0, len(ids), size):
-            yield self._read(ids[start : start + size])
+        """Every selected product in order, `size` at a time: the order walked once, each chunk read by id."""
+        ids = self.selection.in_order(self.sort)
+        while chunk := list(itertools.islice(ids, size)):
+            yield self._read(chunk)
 
     def _read(self, ids: list[int]) -> list[KnowledgeProduct]:
         found = self.queryset.in_bulk(ids) if ids else {}

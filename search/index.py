@@ -342,6 +342,9 @@ def current() -> FacetIndex:
         index, current_version = freshness.cached_at(CACHE_NAME, build, version=version, previous=previous)
         if current_version:
             _memo = (version, index)
+            if previous is not None and previous is not index:
+                del previous, memo  # the earlier index goes as soon as the requests using it are done
+                freshness.give_back_memory()
         return index
 
 

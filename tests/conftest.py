@@ -120,10 +120,12 @@ def site_address(settings):
 
 
 @pytest.fixture(autouse=True)
-def isolated_cache(settings):
+def isolated_cache(settings, tmp_path_factory):
     """The cache on, as in production, and empty for each test: a cache in this process's memory of its own
     (tests of the database cache or Redis ask for theirs), and none of the values a process keeps of the
-    data (the facet index, the searches) from a test before."""
+    data (the facet index, the searches) from a test before; the files of shared arrays in a folder of the
+    test's own, not the machine's."""
+    settings.SHARED_ARRAYS_DIR = str(tmp_path_factory.mktemp("shared-arrays"))
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

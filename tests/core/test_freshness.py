@@ -1,9 +1,11 @@
 """The data version (core.freshness): the figures of the public pages are computed once per version, and any
 committed change to public data moves it, whoever makes it and however."""
 
+import os
 import threading
 import time
 import tracemalloc
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -464,8 +466,8 @@ class TestLargeValuesAreKeptInParts:
         assert (
             np.array_equal(found["scores"], value["scores"]) and (found["matrix"] != value["matrix"]).nnz == 0
         )
-        found["scores"][0] = 7  # an array of its own, not a view of the cache's bytes
-        assert freshness.peek("large", version=version)[0]["scores"][0] == 0
+        with pytest.raises(ValueError, match="read-only"):
+            found["scores"][0] = 7  # shared with the machine's other processes: nobody writes into it
 
     def test_a_new_versions_value_drops_the_parts_of_the_one_before(self, small_parts):
         freshness.cached_at("large", lambda: np.zeros(3000), version="first")
@@ -503,3 +505,70 @@ class TestLargeValuesAreKeptInParts:
         # In one piece: the base64 text, its bytes, the pickle and the array, 4.3 times the array at the peak.
         # In parts: the array, and a part's base64 text, bytes and pickle for a moment (four times its size).
         assert peak < size + 5 * freshness.PART_BYTES
+
+
+class TestTheArraysOfALargeValueAreSharedByAMachinesProcesses:
+    """The first process to read a value's version writes its arrays to a file of the machine's; every process
+    maps that file rather than holding a copy of them."""
+
+    def arrays_files(self, settings) -> list[Path]:
+        return sorted(Path(settings.SHARED_ARRAYS_DIR).glob("*.arrays"))
+
+    def test_a_process_reading_the_value_maps_the_file_the_first_wrote(self, settings, monkeypatch):
+        value = {"scores": np.arange(300_000, dtype=np.float32), "names": ["a", "b"]}
+        version = current_version()
+        freshness.cached_at("large", lambda: value, version=version)
+        first, _ = freshness.peek("large", version=version)  # the first process to read it writes the file
+        [written] = self.arrays_files(settings)
+        assert written.stat().st_size >= value["scores"].nbytes
+        # Another process reads no array from the cache's parts: only the pickle's head.
+        reads = []
+        real_call = freshness._cache_call
+
+        def call(method, *args, **kwargs):
+            reads.append(args)
+            return real_call(method, *args, **kwargs)
+
+        monkeypatch.setattr(freshness, "_cache_call", call)
+        second, is_current = freshness.peek("large", version=version)
+        assert is_current and second["names"] == ["a", "b"]
+        assert np.array_equal(second["scores"], value["scores"])
+        assert len(reads) == 2  # what stands for the value, and its pickle's one part
+        # Both read the same pages of the machine's memory, which nobody may write into.
+        assert not second["scores"].flags.writeable
+        mapped = Path("/proc/self/maps").read_text()
+        assert str(written) in mapped
+
+    def test_a_new_versions_file_replaces_the_one_before(self, settings):
+        freshness.cached_at("large", lambda: np.zeros(3000), version="first")
+        freshness.peek("large", version="first")
+        [first] = self.arrays_files(settings)
+        freshness.cached_at("large", lambda: np.ones(3000), version="second")
+        assert freshness.peek("large", version="second")[0].sum() == 3000
+        [second] = self.arrays_files(settings)
+        assert second != first
+
+    def test_a_file_of_the_wrong_size_is_not_used(self, settings):
+        version = current_version()
+        freshness.cached_at("large", lambda: np.arange(3000), version=version)
+        freshness.peek("large", version=version)
+        [written] = self.arrays_files(settings)
+        written.write_bytes(b"\0" * 10)  # cut short (a full disk, say)
+        assert freshness.peek("large", version=version)[0].tolist() == list(range(3000))
+
+    def test_without_a_folder_each_process_keeps_its_own_copy(self, settings):
+        settings.SHARED_ARRAYS_DIR = ""
+        version = current_version()
+        freshness.cached_at("large", lambda: np.arange(3000), version=version)
+        found, _ = freshness.peek("large", version=version)
+        assert found.tolist() == list(range(3000))
+        found[0] = 7  # its own
+
+    def test_a_folder_of_another_user_is_not_trusted(self, settings, tmp_path, monkeypatch):
+        settings.SHARED_ARRAYS_DIR = str(tmp_path)
+        uid = os.getuid()
+        monkeypatch.setattr(freshness.os, "getuid", lambda: uid + 1)
+        version = current_version()
+        freshness.cached_at("large", lambda: np.arange(3000), version=version)
+        assert freshness.peek("large", version=version)[0].tolist() == list(range(3000))
+        assert list(tmp_path.glob("*.arrays")) == []

@@ -9,6 +9,8 @@ from django.http import StreamingHttpResponse
 from django.urls import reverse
 
 from opendata import exports
+from search import facets
+from search.fulltext import update_search_vectors
 from tests.factories import (
     InvolvementFactory,
     MembershipFactory,
@@ -112,6 +114,28 @@ def test_it_takes_the_browse_filters_and_sort(client):
         "A on land",
         "B on land",
     ]
+
+
+@pytest.mark.parametrize("walking", [1, 10**6], ids=["groups-sorted", "order-walked"])
+@pytest.mark.parametrize(
+    "query", ["", "sort=oldest", "sort=title", "q=water", "q=water&sort=oldest", "q=water+land&sort=title"]
+)
+def test_the_export_lists_the_products_in_the_browse_pages_order(client, monkeypatch, query, walking):
+    """The export walks the results in order one at a time (search.facets.Selection.in_order) where the
+    page takes a slice of them: the same order, a search's groups of equal relevance included, whether a
+    group is put in order by sorting it or by walking the newest-first order."""
+    monkeypatch.setattr(facets, "IN_ORDER_BY_WALKING", walking)
+    for n in range(14):
+        ProductFactory(
+            title=f"Water {n}" if n % 3 == 0 else f"Product {n}",
+            description="water and land" if n % 2 else "land rights",
+            year=2010 + n % 4,
+        )
+    update_search_vectors()
+    page = client.get(f"/products/?{query}").context["page"]
+    expected = [product.title for product in page.paginator.object_list]
+    assert len(expected) >= 7
+    assert [row["title"] for row in rows(export(client, query))] == expected
 
 
 def test_a_filter_that_names_nothing_is_a_400_saying_which_and_why(client):
