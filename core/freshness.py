@@ -12,8 +12,6 @@ Until the commit only the connection that made a change can see it. For that con
 a suffix of its own, so that a request or a test reading in the same transaction sees its own change.
 """
 
-import ctypes
-import ctypes.util
 import hashlib
 import logging
 import mmap
@@ -37,6 +35,8 @@ from django.core.cache.backends.db import DatabaseCache
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.utils import translation
+
+from core import allocator
 
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
@@ -462,7 +462,7 @@ def _save_parts(key: str, version: str, value, timeout: int, replaced) -> None:
     if replaced is not None and isinstance(replaced[1], _Parts) and replaced[0] != version:
         _cache_call(cache.delete_many, replaced[1].keys(key, replaced[0]))
     head = pieces = buffers = None
-    give_back_memory()  # what computing it took (a job's worker builds the relevance index: hundreds of MiB)
+    allocator.give_back()  # what computing it took (a job builds the relevance index: hundreds of MiB)
 
 
 def _load_parts(key: str, entry: tuple):
@@ -479,7 +479,7 @@ def _load_parts(key: str, entry: tuple):
         return _MISSING
     value = pickle.loads(head, buffers=arrays)
     head = arrays = None  # the arrays keep their own pieces; the pickle's goes
-    give_back_memory()
+    allocator.give_back()
     return value
 
 
@@ -587,27 +587,6 @@ def _write_arrays(path: Path, pieces: list[bytearray]) -> bool:
         if earlier != path:
             earlier.unlink(missing_ok=True)
     return True
-
-
-def _c_library():
-    try:
-        library = ctypes.CDLL(ctypes.util.find_library("c"))
-        return library.malloc_trim
-    except (OSError, AttributeError, TypeError):  # no C library, or not glibc's (musl has no malloc_trim)
-        return None
-
-
-_malloc_trim = _c_library()
-
-
-def give_back_memory() -> None:
-    """Hand the C heap's free pages back to the system (glibc's `malloc_trim`). Reading a value of tens of
-    MiB from the shared cache, or replacing one, leaves the memory it was read through free in the process
-    but not returned: glibc keeps freed memory below its top, and raises its threshold for returning large
-    blocks once one is freed. At a million products a web process kept about 50 MiB so (measured: 496 MiB
-    after warming, 447 after a trim). A few milliseconds, once per value read; a no-op without glibc."""
-    if _malloc_trim is not None:
-        _malloc_trim(0)
 
 
 def _key(name: str, per_language: bool) -> str:

@@ -2,7 +2,8 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
-from knowledgemap import allocator, collector
+from core import allocator
+from knowledgemap import collector
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "knowledgemap.settings")
 application = get_wsgi_application()
@@ -13,5 +14,5 @@ application = get_wsgi_application()
 # is frozen after a full collection finds it slow (knowledgemap.collector).
 collector.install()
 
-# Large blocks freed go back to the system (knowledgemap.allocator), not only the first few.
+# Large blocks freed go back to the system (core.allocator), not only the first few.
 allocator.install()

@@ -29,7 +29,7 @@ from django.db import connection
 from django.db.models import F
 from pyroaring import BitMap
 
-from core import freshness
+from core import allocator, freshness
 from core.translations import pick
 from inventory.models import PRODUCT_ORDERS, KnowledgeProduct, Theme
 from search.params import LINKED, RELATIONS, Param
@@ -344,7 +344,7 @@ def current() -> FacetIndex:
             _memo = (version, index)
             if previous is not None and previous is not index:
                 del previous, memo  # the earlier index goes as soon as the requests using it are done
-                freshness.give_back_memory()
+                allocator.give_back()
         return index
 
 
