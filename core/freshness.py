@@ -536,7 +536,9 @@ def _arrays_path(key: str, version: str) -> Path | None:
             return None  # someone else's folder: its files are not to be trusted
     except OSError:
         return None
-    return folder / f"{_digest(key)}-{_digest(version)}.arrays"
+    # Named for the database too: two sites on one machine (or a site and its benchmark) keep files apart.
+    site = connections[DEFAULT_DB_ALIAS].settings_dict["NAME"]
+    return folder / f"{_digest(f'{site}:{key}')}-{_digest(version)}.arrays"
 
 
 def _digest(text: str) -> str:
