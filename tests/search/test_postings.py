@@ -175,3 +175,18 @@ def test_a_query_is_read_as_postgresql_writes_it_and_a_phrase_is_left_to_the_dat
     for left_to_the_database in ("'civic' <-> 'space'", "'right' <2> 'land'", "'budg':*", "'water':A"):
         with pytest.raises(postings._Unanswerable):
             postings.parse(left_to_the_database)
+
+
+def test_the_words_sets_are_read_by_another_process_from_the_machines_shared_file(catalogue, monkeypatch):
+    """Kept serialized in one array, they are mapped from the file a machine's processes share
+    (core.freshness), not copied into each; a word's set is read from it when a search asks."""
+    monkeypatch.setattr(postings, "COMMON_PRODUCTS", 1)
+    built()
+    relevance.forget()  # as another process, which finds them in the shared cache
+    first = postings.current()
+    relevance.forget()
+    second = postings.current()
+    assert second is not first and not second.words.serialized.flags.writeable  # mapped, read-only
+    assert set(second.words["water"]) == set(first.words["water"]) and len(second.words["water"]) >= 4
+    assert "water" in second.words and "no such word" not in second.words
+    assert list(second.words) == list(first.words)
