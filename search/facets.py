@@ -118,8 +118,11 @@ class Selection:
         """The ids of the results from place `start` to `stop` in the order `sort`."""
         if sort == Sort.RELEVANCE and self.by_rank is not None:
             return self._ranked(start, stop)
-        order = Sort.NEWEST if sort == Sort.RELEVANCE else sort  # no ranking without a search
-        return self.index.page(self.products(), order, start, stop)
+        return self.index.page(self.products(), self._order(sort), start, stop)
+
+    def _order(self, sort: str) -> str:
+        """The facet index's order for `sort` when the results are not ranked."""
+        return Sort.NEWEST if sort == Sort.RELEVANCE else sort  # no ranking without a search
 
     def in_order(self, sort: str) -> Iterator[int]:
         """Every result's id in the order `sort` (as `page` gives them), one at a time: an export of a
@@ -127,8 +130,7 @@ class Selection:
         with it)."""
         products = self.products()
         if sort != Sort.RELEVANCE or self.by_rank is None:
-            order = self.index.orders[Sort.NEWEST if sort == Sort.RELEVANCE else sort]
-            yield from (pk for pk in order.ids if pk in products)
+            yield from (pk for pk in self.index.orders[self._order(sort)].ids if pk in products)
             return
         newest = self.index.orders[Sort.NEWEST]
         for group in self.by_rank:
