@@ -8,7 +8,6 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce, Lower, Upper
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +16,7 @@ from taggit.models import TaggedItemBase
 
 from core.history import History
 from core.linked_rows import InRow
+from core.links import slug_url
 from core.translations import TranslatedNames
 from core.workflow import Workflow
 from inventory import codes
@@ -138,7 +138,7 @@ class Theme(TranslatedNames, SluggedModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("pages:theme-detail", args=[self.slug])
+        return slug_url("pages:theme-detail", self.slug)
 
     def clean(self):
         if self.parent_id is None:
@@ -256,7 +256,7 @@ class Organisation(SluggedModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("pages:organisation-detail", args=[self.slug])
+        return slug_url("pages:organisation-detail", self.slug)
 
     @property
     def is_southern(self) -> bool:
@@ -293,7 +293,7 @@ class Partnership(SluggedModel):
         return f"{self.name} ({self.programme.name})" if self.programme_id else self.name
 
     def get_absolute_url(self):
-        return reverse("pages:partnership-detail", args=[self.slug])
+        return slug_url("pages:partnership-detail", self.slug)
 
 
 class Membership(models.Model):
@@ -591,7 +591,7 @@ class KnowledgeProduct(Workflow):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("pages:product-detail", args=[self.slug])
+        return slug_url("pages:product-detail", self.slug)
 
     def clean(self):
         if self.slug in RESERVED_PRODUCT_SLUGS:
@@ -678,7 +678,7 @@ class Collection(SluggedModel):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("pages:collection-detail", args=[self.slug])
+        return slug_url("pages:collection-detail", self.slug)
 
 
 class CollectionItem(models.Model):

@@ -8,11 +8,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.history import History
+from core.links import slug_url
 from core.translations import TranslatedNames
 from core.workflow import Workflow
 from inventory.models import (
@@ -332,7 +332,7 @@ class LearningActivity(SluggedModel):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("pages:activity-detail", args=[self.slug])
+        return slug_url("pages:activity-detail", self.slug)
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
