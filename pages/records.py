@@ -4,11 +4,11 @@
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from core.links import slug_url, static_url
 from inventory.models import KnowledgeProduct, Language
 
 # File formats by extension, as a reader knows them.
@@ -105,5 +105,5 @@ def product_image(product: KnowledgeProduct) -> str:
     """The address (a path on this site) of the product's picture: its thumbnail once the job made one
     (served for published products only), else its type's picture."""
     if product.thumbnail and product.is_public:
-        return reverse("inventory:product-thumbnail", args=[product.slug])
-    return static(default_image(product.product_type.name))
+        return slug_url("inventory:product-thumbnail", product.slug)
+    return static_url(default_image(product.product_type.name))

@@ -1,11 +1,13 @@
 """A record's address from its slug (core.links): what Django's `reverse` writes, in every language, under
-a script prefix, and for a slug a path would have to quote."""
+a script prefix, and for a slug a path would have to quote; a static file's, what `static` writes."""
 
 import pytest
+from django.templatetags.static import static
+from django.test import override_settings
 from django.urls import reverse, set_script_prefix
 from django.utils import translation
 
-from core.links import slug_url
+from core.links import slug_url, static_url
 
 VIEWS = [
     "pages:product-detail",
@@ -54,3 +56,13 @@ def test_a_slug_a_path_would_quote_is_reversed_as_django_does():
                 slug_url("pages:product-detail", odd)
         else:
             assert slug_url("pages:product-detail", odd) == expected
+
+
+def test_a_static_files_address_is_what_static_writes_and_follows_the_settings():
+    path = "img/types/document.svg"
+    assert static_url(path) == static(path)
+    with override_settings(STATIC_URL="/assets/"):
+        assert static_url(path) == static(path)
+        assert static_url(path).startswith("/assets/")
+    assert static_url(path) == static(path)
+    assert not static_url(path).startswith("/assets/")

@@ -265,3 +265,35 @@ class TestLongFacets:
         (facet,) = [f for f in product_facets(ProductFilter(QueryDict())) if f.param == "type"]
         assert len(facet.values) == 2
         assert facet.omitted == 0
+
+
+def test_one_index_names_and_orders_a_facets_values_in_each_pages_language():
+    """The names a facet sorts and labels by are worked out once per language and kept with the index:
+    a Dutch page and an English one from the same index each get their own, and the shared copy of the
+    index carries none of them."""
+    import pickle
+
+    from django.utils import translation
+
+    from search import index as facet_index
+
+    for name, dutch in [("Water programme", "Zeeprogramma"), ("Sea programme", "Waterprogramma")]:
+        ProductFactory(
+            partnerships=[
+                PartnershipFactory(
+                    programme=ProgrammeFactory(name=name, translations={"nl": {"name": dutch}})
+                )
+            ]
+        )
+    index = facet_index.current()
+
+    def programmes():
+        (facet,) = [f for f in product_facets(ProductFilter(QueryDict())) if f.param == "programme"]
+        return sorted(value.label for value in facet.values)
+
+    with translation.override("nl"):
+        assert programmes() == ["Waterprogramma", "Zeeprogramma"]
+    with translation.override("en"):
+        assert programmes() == ["Sea programme", "Water programme"]
+    assert facet_index.current() is index and len(index.__dict__["_names"]) >= 2
+    assert "_names" not in pickle.loads(pickle.dumps(index)).__dict__
