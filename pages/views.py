@@ -60,14 +60,26 @@ PUBLISHED = KnowledgeProduct.Status.PUBLISHED
 @public_page(scope=CATALOGUE)
 @require_safe
 def home(request):
-    published = KnowledgeProduct.objects.published()
+    featured, recent = _home_cards()
     context = {
         **home_figures(),
-        "featured": published.featured().for_cards().recently_published()[:HOME_FEATURED],
-        "recent": published.exclude(featured=True).for_cards().recently_published()[:HOME_RECENT],
+        "featured": featured,
+        "recent": recent,
         "programmes": Programme.objects.annotate(partnership_count=Count("partnerships")),
     }
     return render(request, "pages/home.html", context)
+
+
+def _home_cards() -> tuple[list[KnowledgeProduct], list[KnowledgeProduct]]:
+    """The most recently published featured products, and the others: picked in the facet index's order of
+    publication and read by id in one query. Sorting in the database computed each card's relations for
+    every published product before keeping the first (SQLite: 31 ms of the page's 47 at 100,000 products)."""
+    index = facet_index.current()
+    featured = index.page(index.featured, facet_index.RECENT, 0, HOME_FEATURED)
+    recent = index.page(index.published - index.featured, facet_index.RECENT, 0, HOME_RECENT)
+    ids = featured + recent
+    found = KnowledgeProduct.objects.published().for_cards().in_bulk(ids) if ids else {}
+    return [found[pk] for pk in featured if pk in found], [found[pk] for pk in recent if pk in found]
 
 
 def home_figures() -> dict:

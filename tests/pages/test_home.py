@@ -53,6 +53,36 @@ def test_the_home_page_features_only_published_featured_products(client):
     assert "Recent but archived" not in page
 
 
+def test_the_home_page_shows_the_most_recently_published_featured_and_other_products(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from pages.views import HOME_FEATURED, HOME_RECENT
+
+    start = timezone.now() - timedelta(days=100)
+    for n in range(12):
+        # Two products share each moment: the later one (by key) comes first, as the database orders them.
+        for featured in (n % 3 == 0, n % 2 == 0):
+            ProductFactory(
+                title=f"Product {n} {featured}", featured=featured, published_at=start + timedelta(days=n)
+            )
+    ProductFactory(
+        title="Newest but a draft", featured=True, status=Status.DRAFT, published_at=timezone.now()
+    )
+    published = KnowledgeProduct.objects.published()
+    featured = list(published.featured().recently_published().values_list("title", flat=True)[:HOME_FEATURED])
+    recent = list(
+        published.exclude(featured=True).recently_published().values_list("title", flat=True)[:HOME_RECENT]
+    )
+    response = client.get(HOME)
+    assert [product.title for product in response.context["featured"]] == featured
+    assert [product.title for product in response.context["recent"]] == recent
+    assert len(featured) == HOME_FEATURED and len(recent) == HOME_RECENT
+    page = response.content.decode()
+    assert page.index(featured[0]) < page.index(featured[1]) and "Newest but a draft" not in page
+
+
 def test_the_home_page_counts_southern_organisations(client):
     OrganisationFactory(kind=Organisation.Kind.SOUTHERN_CSO, country=country("KE"))
     OrganisationFactory()
@@ -77,7 +107,7 @@ def test_the_home_page_makes_the_same_number_of_queries_with_many_products(clien
             featured=n % 2 == 0, themes=themes[: n % 4 + 1], partnerships=[partnership], countries=["KE"]
         )
     client.get(HOME)  # the counts and the facet index the theme counts come from, once per data version
-    # 1 featured products, 2 recent products (each with their partnerships and countries, read in their
-    # rows), 3 programmes with their partnership counts.
-    with django_assert_num_queries(3):
+    # 1 the featured and the recent products, picked in the facet index's order of publication, by id (each
+    # with their partnerships and countries, read in their rows), 2 programmes with their partnership counts.
+    with django_assert_num_queries(2):
         assert client.get(HOME).status_code == 200
