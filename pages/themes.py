@@ -8,10 +8,12 @@ curator put in them, and a collection not yet shown on the site answers 404.
 from django.db.models import Count, F, Q
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
+from pyroaring import BitMap
 
 from inventory.models import Collection, KnowledgeProduct, Theme
 from needs.models import LearningActivity
-from pages.views import gap_figures
+from pages.views import gap_figures, recent_cards
+from search import index as facet_index
 
 THEME_FEATURED = 3
 THEME_RECENT = 6
@@ -22,19 +24,23 @@ THEME_NEEDS = 10
 @require_safe
 def theme_detail(request, slug):
     """Queries: the theme with its parent, its sub-themes, the featured and the recent products (each with
-    type, partnerships and countries), the upcoming activities, the collections; the gap figures come from
-    the cache (computed once per data version)."""
+    type, partnerships and countries; picked in the facet index), the upcoming activities, the collections;
+    the gap figures come from the cache (computed once per data version)."""
     theme = get_object_or_404(Theme.objects.select_related("parent"), slug=slug)
     tree = Theme.objects.filter(pk=theme.pk).with_sub_themes()
-    products = KnowledgeProduct.objects.published().filter(themes__in=tree).distinct()
     sub_themes = list(theme.children.all())
     tree_slugs = {theme.slug, *(child.slug for child in sub_themes)}
     figures = gap_figures()
+    # The theme's published products, its sub-themes' too, as choosing it on the browse page finds them.
+    index = facet_index.current()
+    featured, recent = recent_cards(
+        index, index.sets.get("theme", {}).get(theme.slug, BitMap()), THEME_FEATURED, THEME_RECENT
+    )
     context = {
         "theme": theme,
         "sub_themes": sub_themes,
-        "featured": products.featured().for_cards().recently_published()[:THEME_FEATURED],
-        "recent": products.exclude(featured=True).for_cards().recently_published()[:THEME_RECENT],
+        "featured": featured,
+        "recent": recent,
         "gap": next((row for row in figures.themes if row.theme.pk == theme.pk), None),
         "needs": [need for need in figures.shared_needs if tree_slugs & {t.slug for t in need.themes.all()}][
             :THEME_NEEDS
