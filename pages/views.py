@@ -86,11 +86,24 @@ def recent_cards(
     a second or two)."""
     first_featured = index.page(within & index.featured, facet_index.RECENT, 0, featured)
     first_others = index.page(within - index.featured, facet_index.RECENT, 0, others)
-    ids = first_featured + first_others
-    found = KnowledgeProduct.objects.published().for_cards().in_bulk(ids) if ids else {}
+    found = _cards(first_featured + first_others)
     return [found[pk] for pk in first_featured if pk in found], [
         found[pk] for pk in first_others if pk in found
     ]
+
+
+def _most_recent(param: str, key: str, count: int) -> tuple[list[KnowledgeProduct], int]:
+    """The `count` most recently published products of a partnership's or organisation's (`param`, its
+    slug), as cards, and how many it has published: from the facet index, as `recent_cards`."""
+    index = facet_index.current()
+    within = index.sets.get(param, {}).get(key, BitMap())
+    ids = index.page(within, facet_index.RECENT, 0, count)
+    found = _cards(ids)
+    return [found[pk] for pk in ids if pk in found], len(within)
+
+
+def _cards(ids: list[int]) -> dict[int, KnowledgeProduct]:
+    return KnowledgeProduct.objects.published().for_cards().in_bulk(ids) if ids else {}
 
 
 def home_figures() -> dict:
@@ -361,12 +374,8 @@ def partnership_detail(request, slug):
         ),
         slug=slug,
     )
-    products = partnership.products.published()
-    context = {
-        "partnership": partnership,
-        "products": products.for_cards().recently_published()[:PRODUCTS_ON_OWNER_PAGE],
-        "product_count": products.count(),
-    }
+    products, count = _most_recent("partnership", partnership.slug, PRODUCTS_ON_OWNER_PAGE)
+    context = {"partnership": partnership, "products": products, "product_count": count}
     return render(request, "pages/partnership_detail.html", context)
 
 
@@ -400,14 +409,14 @@ def organisation_list(request):
 @require_safe
 def organisation_detail(request, slug):
     organisation = get_object_or_404(Organisation.objects.select_related("country"), slug=slug)
-    products = organisation.products.published()
+    products, count = _most_recent("organisation", organisation.slug, PRODUCTS_ON_OWNER_PAGE)
     context = {
         "organisation": organisation,
         "memberships": organisation.memberships.select_related("partnership__programme").order_by(
             "-partnership__programme__start_year", "partnership__name"
         ),
-        "products": products.for_cards().recently_published()[:PRODUCTS_ON_OWNER_PAGE],
-        "product_count": products.count(),
+        "products": products,
+        "product_count": count,
     }
     return render(request, "pages/organisation_detail.html", context)
 

@@ -132,8 +132,33 @@ class TestDetail:
         partnership.themes.set(ThemeFactory.create_batch(3))
         partnership.countries.set([country("KE"), country("UG")])
         ProductFactory.create_batch(20, partnerships=[partnership, PartnershipFactory()])
+        client.get(partnership.get_absolute_url())  # the facet index, once per data version
         # 1 the partnership with programme and lead; prefetched 2 memberships with organisations and
-        # their countries, 3 themes, 4 countries; 5 its products with their types, partnerships and
-        # countries (read in their rows); 6 the count of its products.
-        with django_assert_num_queries(6):
+        # their countries, 3 themes, 4 countries; 5 its most recent products, picked and counted in the
+        # facet index, read by id with their types, partnerships and countries (in their rows).
+        with django_assert_num_queries(5):
             assert client.get(partnership.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.parametrize("owner", ["partnership", "organisation"])
+def test_an_owners_page_shows_its_most_recently_published_products_and_counts_them_all(client, owner):
+    """A partnership's or an organisation's page: its most recent published products first (the later
+    of two published at once first, as the database orders them), and the number it has published."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from pages.views import PRODUCTS_ON_OWNER_PAGE
+
+    record = PartnershipFactory() if owner == "partnership" else OrganisationFactory()
+    start = timezone.now() - timedelta(days=100)
+    for n in range(PRODUCTS_ON_OWNER_PAGE + 4):
+        for _ in range(2):
+            ProductFactory(**{f"{owner}s": [record]}, published_at=start + timedelta(days=n))
+        ProductFactory(published_at=start + timedelta(days=n, hours=1))  # another's
+    ProductFactory(**{f"{owner}s": [record]}, status=Status.DRAFT, published_at=None)
+    products = record.products.published()
+    expected = list(products.recently_published().values_list("title", flat=True)[:PRODUCTS_ON_OWNER_PAGE])
+    response = client.get(record.get_absolute_url())
+    assert [product.title for product in response.context["products"]] == expected
+    assert response.context["product_count"] == products.count() == 2 * (PRODUCTS_ON_OWNER_PAGE + 4)
