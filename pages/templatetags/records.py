@@ -1,11 +1,14 @@
 """What cards and pages say of a product as a record: where it comes from, and its picture."""
 
+from urllib.parse import quote
+
 from django import template
 from django.utils.formats import localize
-from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.html import conditional_escape, escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from inventory.models import Region
 from pages.records import product_image
@@ -87,3 +90,67 @@ def product_card(product, reason="") -> str:
         )
     parts.append("\n</article>\n")
     return mark_safe("".join(parts))  # each part escaped above
+
+
+@register.simple_tag
+def partnership_card(partnership, product_list: str) -> str:
+    """A partnership's card on the partnerships page: its name, lead, members (Southern ones marked) and
+    products (`product_list`: the browse page's address). Built here rather than by the template: the page
+    lists every partnership, and 400 cards took 170 ms of its 260 as a template."""
+    link = '<a href="{}">{}</a>'
+    title = format_html(link, partnership.get_absolute_url(), partnership.name)
+    if partnership.acronym:
+        title += format_html(' <span class="muted">({})</span>', partnership.acronym)
+    lead = partnership.lead_organisation
+    led = (
+        format_html(
+            '<p class="card-meta">{} ' + link + "</p>", _("Led by"), lead.get_absolute_url(), lead.name
+        )
+        if lead
+        else ""
+    )
+    memberships = partnership.memberships.all()
+    members = ""
+    if memberships:
+        southern = format_html(' <span class="southern-mark">({})</span>', _("Southern"))
+        items = "".join(
+            f"<li>{escape(m.organisation.name)}"
+            f"{southern if m.role == 'southern-partner' or m.organisation.is_southern else ''}</li>"
+            for m in memberships
+        )
+        members = format_html(
+            '\n      <h4 class="visually-hidden">{}</h4>\n'
+            '      <ul class="inline-list card-members">{}</ul>\n      ',
+            _("Members"),
+            mark_safe(items),  # each item escaped above
+        )
+    count = partnership.product_count
+    if count:
+        products = format_html(
+            '<a href="{}?partnership={}">{}</a>',
+            product_list,
+            quote(partnership.slug, safe="/"),
+            ngettext("%(counter)s product", "%(counter)s products", count) % {"counter": localize(count)},
+        )
+    else:
+        products = escape(_("no products yet"))
+    stats = ngettext("%(counter)s member", "%(counter)s members", len(memberships)) % {
+        "counter": localize(len(memberships))
+    }
+    return format_html(
+        '<article class="card">\n'
+        '      <h3 class="card-title">{}</h3>\n'
+        "      {}\n"
+        "      {}\n"
+        '      <p class="card-stats">\n'
+        "        {} ·\n"
+        "        {}\n"
+        "      </p>\n"
+        "      \n"
+        "    </article>",
+        title,
+        led,
+        members,
+        stats,
+        products,
+    )
