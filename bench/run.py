@@ -57,6 +57,10 @@ PAGES = [
     ("search_facet", "search and a facet"),
     ("product", "product page"),
     ("product_many", "product, many relations"),
+    ("theme", "a core theme's page"),
+    ("partnership", "a partnership's page"),
+    ("organisation", "an organisation's page"),
+    ("partnerships", "partnerships"),
     ("map", "map"),
     ("world_map", "world map"),
     ("network", "network"),
@@ -85,6 +89,10 @@ BUDGETS_MS = {
     "search_facet": 150,
     "product": 30,
     "product_many": 30,
+    "theme": 150,
+    "partnership": 150,
+    "organisation": 150,
+    "partnerships": 300,  # every partnership with its members, as the network
     "map": 150,
     "world_map": 150,
     "network": 300,  # at 400 partnerships (the generator's at 100,000 products)
@@ -614,7 +622,7 @@ def page_urls(client) -> dict[str, list[str]]:
     visitors do (a different product, search or combination of filters)."""
     from django.db.models import Count, Q
 
-    from inventory.models import Country, KnowledgeProduct, ProductType, Theme
+    from inventory.models import Country, KnowledgeProduct, Organisation, Partnership, ProductType, Theme
 
     published = KnowledgeProduct.objects.published()
     slugs = list(published.order_by("?").values_list("slug", flat=True)[:32])
@@ -647,6 +655,15 @@ def page_urls(client) -> dict[str, list[str]]:
         .values_list("code", flat=True)[:5]
     )
     types = list(ProductType.objects.order_by("position").values_list("slug", flat=True))
+    # The partnerships and organisations with the most products: the longest of their pages.
+    owners = {
+        model: list(
+            model.objects.annotate(n=Count("products", filter=popular))
+            .order_by("-n", "pk")
+            .values_list("slug", flat=True)[:32]
+        )
+        for model in (Partnership, Organisation)
+    }
     words = [
         "advocacy", "land rights", "women", "budget", "climate", "toolkit", "youth", "water", "mining",
         "justice", "farmers", "radio", "lessons", "digital security", "peacebuilding", "tax", "gender",
@@ -664,6 +681,11 @@ def page_urls(client) -> dict[str, list[str]]:
         ],
         "product": [f"/products/{slug}/" for slug in slugs],
         "product_many": [f"/products/{slug}/" for slug in rich],
+        # A core theme's page in each language: each request another page.
+        "theme": [f"{prefix}/themes/{t}/" for prefix in ("", "/nl", "/fr", "/es") for t in core_themes],
+        "partnership": [f"/partnerships/{slug}/" for slug in owners[Partnership]],
+        "organisation": [f"/organisations/{slug}/" for slug in owners[Organisation]],
+        "partnerships": ["/partnerships/", "/nl/partnerships/"],
         "map": ["/map/"],
         "world_map": [
             "/map/world/",
