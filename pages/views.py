@@ -461,7 +461,9 @@ def gap_view(request):
 
 def gap_figures():
     """The gaps, counted once per data version and per day: activities that are over drop out."""
-    return cached(f"gaps:{timezone.localdate()}", gaps.gaps)
+    # No translated text in them (themes and formats are named when the page is drawn): one computation
+    # for the four languages, where each language's first visit after a change took a second of its own.
+    return cached(f"gaps:{timezone.localdate()}", gaps.gaps, per_language=False)
 
 
 @require_safe

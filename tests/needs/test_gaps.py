@@ -265,3 +265,17 @@ def test_a_shared_need_lists_the_published_products_that_may_answer_it_by_title(
     assert "Budget tracking toolkit" in page
     assert "Draft budget tracking" not in page and "Private budget tracking" not in page
     assert "Why:" not in page  # titles only
+
+
+def test_the_figures_are_computed_once_for_every_language_and_each_names_them_in_its_own(
+    client, world, django_assert_num_queries
+):
+    """The gap figures hold no translated text: the Dutch page and a Dutch theme page use the figures the
+    English page computed, and name the themes in Dutch."""
+    theme = ThemeFactory(name="Water rights", translations={"nl": {"name": "Waterrechten"}})
+    KnowledgeNeedFactory(title="Shared need on water", themes=[theme], consent_to_publish=True)
+    assert "Water rights" in client.get(GAPS).content.decode()
+    with django_assert_num_queries(0):  # the data version and the figures, from the cache
+        dutch = client.get("/nl" + GAPS).content.decode()
+    assert "Waterrechten" in dutch and "Water rights" not in dutch
+    assert "Shared need on water" in client.get(f"/nl/themes/{theme.slug}/").content.decode()
