@@ -10,10 +10,12 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 from pyroaring import BitMap
 
+from core.http_cache import public_page
 from inventory.models import Collection, KnowledgeProduct, Theme
 from needs.models import LearningActivity
 from pages.views import gap_figures, recent_cards
 from search import index as facet_index
+from search.relevance import SCOPE as CATALOGUE
 
 THEME_FEATURED = 3
 THEME_RECENT = 6
@@ -21,6 +23,7 @@ THEME_ACTIVITIES = 5
 THEME_NEEDS = 10
 
 
+@public_page  # its needs, gaps and activities too: the whole public data's version, not the catalogue's
 @require_safe
 def theme_detail(request, slug):
     """Queries: the theme with its parent, its sub-themes, the featured and the recent products (each with
@@ -63,12 +66,14 @@ def _public_collections():
     )
 
 
+@public_page(scope=CATALOGUE)
 @require_safe
 def collection_list(request):
     collections = _public_collections().select_related("theme").order_by("position", "title")
     return render(request, "pages/collection_list.html", {"collections": collections})
 
 
+@public_page(scope=CATALOGUE)
 @require_safe
 def collection_detail(request, slug):
     """Queries: the collection, its published products in the curators' order with their notes, and the

@@ -12,7 +12,7 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.test import RequestFactory
 from django.utils.http import parse_http_date
 
-from inventory.models import KnowledgeProduct
+from inventory.models import Collection, CollectionItem, KnowledgeProduct
 from tests.factories import (
     KnowledgeNeedFactory,
     LearningActivityFactory,
@@ -37,7 +37,17 @@ def catalogue():
         countries=["KE"],
     )
     activity = LearningActivityFactory(themes=[theme])
-    return {"product": product, "activity": activity, "theme": theme, "membership": membership}
+    collection = Collection.objects.create(
+        title="Start here", introduction="Read these.", theme=theme, is_public=True
+    )
+    CollectionItem.objects.create(collection=collection, product=product, position=1)
+    return {
+        "product": product,
+        "activity": activity,
+        "theme": theme,
+        "membership": membership,
+        "collection": collection,
+    }
 
 
 def public_paths(catalogue) -> list[str]:
@@ -58,6 +68,9 @@ def public_paths(catalogue) -> list[str]:
         "/activities/",
         activity.get_absolute_url(),
         "/feeds/?theme=civic-space",
+        catalogue["theme"].get_absolute_url(),
+        "/collections/",
+        catalogue["collection"].get_absolute_url(),
     ]
     return paths + [f"/nl{path}" for path in paths] + ["/feeds/products/", "/sitemap.xml", "/robots.txt"]
 
