@@ -8,7 +8,6 @@ curator put in them, and a collection not yet shown on the site answers 404.
 from django.db.models import Count, F, Q
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
-from pyroaring import BitMap
 
 from core.http_cache import public_page
 from inventory.models import Collection, KnowledgeProduct, Theme
@@ -36,9 +35,7 @@ def theme_detail(request, slug):
     figures = gap_figures()
     # The theme's published products, its sub-themes' too, as choosing it on the browse page finds them.
     index = facet_index.current()
-    featured, recent = recent_cards(
-        index, index.sets.get("theme", {}).get(theme.slug, BitMap()), THEME_FEATURED, THEME_RECENT
-    )
+    featured, recent = recent_cards(index, index.union("theme", [theme.slug]), THEME_FEATURED, THEME_RECENT)
     context = {
         "theme": theme,
         "sub_themes": sub_themes,

@@ -61,7 +61,8 @@ PUBLISHED = KnowledgeProduct.Status.PUBLISHED
 @public_page(scope=CATALOGUE)
 @require_safe
 def home(request):
-    featured, recent = _home_cards()
+    index = facet_index.current()
+    featured, recent = recent_cards(index, index.published, HOME_FEATURED, HOME_RECENT)
     context = {
         **home_figures(),
         "featured": featured,
@@ -69,11 +70,6 @@ def home(request):
         "programmes": Programme.objects.annotate(partnership_count=Count("partnerships")),
     }
     return render(request, "pages/home.html", context)
-
-
-def _home_cards() -> tuple[list[KnowledgeProduct], list[KnowledgeProduct]]:
-    index = facet_index.current()
-    return recent_cards(index, index.published, HOME_FEATURED, HOME_RECENT)
 
 
 def recent_cards(
@@ -86,24 +82,25 @@ def recent_cards(
     a second or two)."""
     first_featured = index.page(within & index.featured, facet_index.RECENT, 0, featured)
     first_others = index.page(within - index.featured, facet_index.RECENT, 0, others)
-    found = _cards(first_featured + first_others)
-    return [found[pk] for pk in first_featured if pk in found], [
-        found[pk] for pk in first_others if pk in found
-    ]
+    featured_cards, other_cards = _cards(first_featured, first_others)
+    return featured_cards, other_cards
 
 
 def _most_recent(param: str, key: str, count: int) -> tuple[list[KnowledgeProduct], int]:
     """The `count` most recently published products of a partnership's or organisation's (`param`, its
     slug), as cards, and how many it has published: from the facet index, as `recent_cards`."""
     index = facet_index.current()
-    within = index.sets.get(param, {}).get(key, BitMap())
-    ids = index.page(within, facet_index.RECENT, 0, count)
-    found = _cards(ids)
-    return [found[pk] for pk in ids if pk in found], len(within)
+    within = index.union(param, [key])
+    (cards,) = _cards(index.page(within, facet_index.RECENT, 0, count))
+    return cards, len(within)
 
 
-def _cards(ids: list[int]) -> dict[int, KnowledgeProduct]:
-    return KnowledgeProduct.objects.published().for_cards().in_bulk(ids) if ids else {}
+def _cards(*lists: list[int]) -> list[list[KnowledgeProduct]]:
+    """Each list of ids as products for cards, in its order (one unpublished since left out), all read by id
+    in one query."""
+    ids = [pk for listed in lists for pk in listed]
+    found = KnowledgeProduct.objects.published().for_cards().in_bulk(ids) if ids else {}
+    return [[found[pk] for pk in listed if pk in found] for listed in lists]
 
 
 def home_figures() -> dict:
@@ -325,8 +322,8 @@ def _related_products(product: KnowledgeProduct, index, themes: list[Theme]) -> 
         [tag.slug for tag in product.tags.all()],
         RELATED_PRODUCTS,
     )
-    found = KnowledgeProduct.objects.published().for_cards().in_bulk(ids) if ids else {}
-    return [found[pk] for pk in ids if pk in found]
+    (cards,) = _cards(ids)
+    return cards
 
 
 @public_page(scope=CATALOGUE)
